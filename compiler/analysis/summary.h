@@ -1,0 +1,22 @@
+// Per-layer output shape, parameters and multiply-accumulates of the unfused graph:
+// parameters are the trainable ones (BatchNorm γ/β included, running statistics not),
+// counted before folding, as Keras and the papers count them.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "ir/graph.h"
+
+namespace netc {
+
+struct LayerCost {
+    int layer;
+    int64_t params = 0, macs = 0;
+};
+
+std::vector<LayerCost> layer_costs(const Graph &g);
+std::string summary_table(const Graph &g);  // the text `netc summary` prints
+
+}  // namespace netc

@@ -1,0 +1,67 @@
+#include "cli/args.h"
+
+namespace netc {
+
+Args::Args(int argc, char **argv, int first, const std::set<std::string> &with_value, const std::set<std::string> &switches) {
+    for (int i = first; i < argc; i++) {
+        std::string a = argv[i];
+        if (a == "-h" || a == "--help") {
+            help_ = true;
+        } else if (a.rfind("--", 0) == 0 || (a.size() == 2 && a[0] == '-' && a != "-")) {
+            std::string value;
+            size_t eq = a.find('=');
+            bool inline_value = eq != std::string::npos;
+            if (inline_value) value = a.substr(eq + 1), a = a.substr(0, eq);
+            if (with_value.count(a)) {
+                if (!inline_value) {
+                    if (i + 1 >= argc) throw UsageError(a + " needs a value");
+                    value = argv[++i];
+                }
+                values_[a] = value;
+            } else if (switches.count(a) && !inline_value) {
+                switches_.insert(a);
+            } else {
+                throw UsageError("unknown option " + a);
+            }
+        } else {
+            positional_.push_back(a);
+        }
+    }
+}
+
+std::string Args::get(const std::string &flag, const std::string &dflt) const {
+    auto it = values_.find(flag);
+    return it == values_.end() ? dflt : it->second;
+}
+
+int Args::get_int(const std::string &flag, int dflt, int min, int max) const {
+    auto it = values_.find(flag);
+    if (it == values_.end()) return dflt;
+    try {
+        size_t used;
+        long v = std::stol(it->second, &used);
+        if (used == it->second.size() && v >= min && v <= max) return int(v);
+    } catch (const std::exception &) {
+    }
+    throw UsageError(flag + " expects an integer in [" + std::to_string(min) + ", " + std::to_string(max) + "], got '" + it->second + "'");
+}
+
+double Args::get_double(const std::string &flag, double dflt) const {
+    auto it = values_.find(flag);
+    if (it == values_.end()) return dflt;
+    try {
+        size_t used;
+        double v = std::stod(it->second, &used);
+        if (used == it->second.size() && v > 0) return v;
+    } catch (const std::exception &) {
+    }
+    throw UsageError(flag + " expects a positive number, got '" + it->second + "'");
+}
+
+const std::string &Args::one_positional(const std::string &what) const {
+    if (positional_.size() != 1)
+        throw UsageError("expected one " + what + ", got " + std::to_string(positional_.size()) + " arguments");
+    return positional_[0];
+}
+
+}  // namespace netc

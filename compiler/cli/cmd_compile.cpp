@@ -1,0 +1,42 @@
+#include <cstdio>
+
+#include "cli/args.h"
+#include "codegen/compile_model.h"
+#include "spec/load_model.h"
+
+namespace netc {
+
+int cmd_compile(int argc, char **argv) {
+    Args a(argc, argv, 2, {"--target", "--generated-dir", "--cc"}, {"--emit-stmt", "--quiet"});
+    if (a.help()) {
+        std::puts(
+            "usage: netc compile SPEC [options]\n"
+            "\n"
+            "Compiles the model described by SPEC (JSON, see docs/spec.md) into\n"
+            "<generated-dir>/<model>/<target>/: lib<model>.a, <model>.h, <model>.json (metadata),\n"
+            "lib<model>.so (for netc run/check) and libhalide_runtime.a.\n"
+            "\n"
+            "options:\n"
+            "  --target T          host (default: the best this CPU supports), x86-64-avx2, x86-64-avx512, x86-64-sse41\n"
+            "  --generated-dir D   output root (default: generated)\n"
+            "  --cc CC             C compiler for the model descriptor and the .so (default: cc)\n"
+            "  --emit-stmt         also write each stage's lowered Halide statement (.stmt)\n"
+            "  --quiet             no progress output\n");
+        return 0;
+    }
+    const std::string spec = a.one_positional("spec file");
+    CompileOptions opt;
+    opt.target = a.get("--target", "host");
+    opt.generated_dir = a.get("--generated-dir", "generated");
+    opt.cc = a.get("--cc", "cc");
+    opt.emit_stmt = a.has("--emit-stmt");
+    if (!a.has("--quiet")) opt.progress = [](const std::string &s) { std::printf("%s\n", s.c_str()), std::fflush(stdout); };
+    const Graph g = load_model(spec);
+    CompileResult r = compile_model(g, opt);
+    std::printf("compiled %s for %s in %.1fs: %d stages, %.1f MB of weights, %.1f MB activation arena\n  %s\n  %s\n  %s\n",
+                g.name.c_str(), r.target.name.c_str(), r.seconds, r.stages, double(r.weight_bytes) / 1e6, double(r.arena_bytes) / 1e6,
+                r.library.c_str(), r.header.c_str(), r.metadata.c_str());
+    return 0;
+}
+
+}  // namespace netc

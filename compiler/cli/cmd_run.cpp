@@ -1,0 +1,62 @@
+#include <algorithm>
+#include <cstdio>
+#include <filesystem>
+
+#include "cli/args.h"
+#include "cli/model_inputs.h"
+#include "exec/loaded_model.h"
+#include "io/npy.h"
+#include "reference/reference.h"
+#include "spec/load_model.h"
+
+namespace netc {
+
+int cmd_run(int argc, char **argv) {
+    Args a(argc, argv, 2, {"--input", "-o", "--output-dir", "--target", "--generated-dir", "--threads"}, {"--reference"});
+    if (a.help()) {
+        std::puts(
+            "usage: netc run SPEC --input FILE [options]\n"
+            "\n"
+            "Runs the compiled model (see netc compile) on one input and writes each output as\n"
+            "<output-dir>/<name>.npy, printing a short summary.\n"
+            "\n"
+            "FILE: .npy (float32, [H,W,C] or [1,H,W,C], already normalised), .ppm (8-bit RGB of the\n"
+            "input's size, normalised with the spec's mean/scale), or raw float32 HWC.\n"
+            "\n"
+            "options:\n"
+            "  -o, --output-dir D   where to write outputs (default: .)\n"
+            "  --reference          run the reference interpreter instead of the compiled code\n"
+            "  --target T           which compiled target to run (default: host)\n"
+            "  --generated-dir D    where netc compile wrote it (default: generated)\n"
+            "  --threads N          worker threads (default: all cores)");
+        return 0;
+    }
+    const std::string spec = a.one_positional("spec file");
+    if (!a.has("--input")) throw UsageError("--input FILE is required");
+    const std::string out_dir = a.get("-o", a.get("--output-dir", "."));
+    const Graph g = load_model(spec);
+    const std::vector<float> input = load_input(g, a.get("--input", ""));
+    std::vector<std::vector<float>> outs;
+    if (a.has("--reference")) {
+        outs = run_reference(g, input);
+    } else {
+        LoadedModel m(compiled_dir(a.get("--generated-dir", "generated"), g, a.get("--target", "host")), g.name);
+        m.set_threads(a.get_int("--threads", 0, 0, 1024));
+        outs = m.run(input);
+    }
+    std::filesystem::create_directories(out_dir);
+    for (size_t o = 0; o < outs.size(); o++) {
+        const Layer &l = g.layers[size_t(g.outputs[o])];
+        NpyArray arr{{l.out.h, l.out.w, l.out.c}, outs[o]};
+        if (l.out.h == 1 && l.out.w == 1) arr.shape = {l.out.c};
+        const std::string path = out_dir + "/" + l.name + ".npy";
+        write_npy(path, arr);
+        const auto &v = outs[o];
+        size_t best = size_t(std::max_element(v.begin(), v.end()) - v.begin());
+        std::printf("%s: %s, min %.6g, max %.6g at %zu -> %s\n", l.name.c_str(), to_string(l.out).c_str(),
+                    double(*std::min_element(v.begin(), v.end())), double(v[best]), best, path.c_str());
+    }
+    return 0;
+}
+
+}  // namespace netc

@@ -1,0 +1,79 @@
+#include "exec/loaded_model.h"
+
+#include <dlfcn.h>
+
+#include "spec/diagnostic.h"
+
+namespace netc {
+
+struct LoadedModel::Api {
+    const netc_model *(*model)(void);
+    int32_t (*num_inputs)(const netc_model *);
+    int32_t (*num_outputs)(const netc_model *);
+    const netc_tensor_info *(*input)(const netc_model *, int32_t);
+    const netc_tensor_info *(*output)(const netc_model *, int32_t);
+    netc_status (*create)(const netc_model *, netc_session **);
+    void (*destroy)(netc_session *);
+    netc_status (*run)(netc_session *, const netc_tensor *, int32_t, netc_tensor *, int32_t);
+    const char *(*error)(const netc_session *);
+    int (*set_threads)(int);
+};
+
+namespace {
+template <typename F>
+void bind(void *h, const std::string &path, const std::string &name, F *f) {
+    *f = reinterpret_cast<F>(dlsym(h, name.c_str()));
+    if (!*f) fail(path, "", "", "missing symbol " + name + " (not a library made by this netc?)");
+}
+}  // namespace
+
+LoadedModel::LoadedModel(const std::string &dir, const std::string &model) {
+    const std::string path = dir + "/lib" + model + ".so";
+    // RTLD_LOCAL: two loaded models (or this process's libHalide) never share runtime state.
+    handle_ = dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
+    if (!handle_) fail(path, "", "", std::string("cannot load the compiled model: ") + dlerror() + " (run `netc compile` first)");
+    api_ = new Api;
+    bind(handle_, path, "netc_" + model + "_model", &api_->model);
+    bind(handle_, path, "netc_model_num_inputs", &api_->num_inputs);
+    bind(handle_, path, "netc_model_num_outputs", &api_->num_outputs);
+    bind(handle_, path, "netc_model_input", &api_->input);
+    bind(handle_, path, "netc_model_output", &api_->output);
+    bind(handle_, path, "netc_session_create", &api_->create);
+    bind(handle_, path, "netc_session_destroy", &api_->destroy);
+    bind(handle_, path, "netc_run", &api_->run);
+    bind(handle_, path, "netc_session_error", &api_->error);
+    bind(handle_, path, "netc_set_num_threads", &api_->set_threads);
+    model_ = api_->model();
+    if (api_->create(model_, &session_) != NETC_OK) fail(path, "", "", "cannot create a session (out of memory, or a runtime/ABI mismatch)");
+}
+
+LoadedModel::~LoadedModel() {
+    if (session_) api_->destroy(session_);
+    delete api_;
+    if (handle_) dlclose(handle_);
+}
+
+void LoadedModel::set_threads(int n) { api_->set_threads(n); }
+
+std::vector<std::vector<float>> LoadedModel::run(const std::vector<float> &input) {
+    const netc_tensor_info *ii = api_->input(model_, 0);
+    netc_tensor in{NETC_FLOAT32, ii->rank, {}, const_cast<float *>(input.data())};
+    int64_t need = 1;
+    for (int d = 0; d < ii->rank; d++) in.shape[d] = ii->shape[d], need *= ii->shape[d];
+    if (int64_t(input.size()) != need) fail("", ii->name, "", "input has " + std::to_string(input.size()) + " values, the model takes " + std::to_string(need));
+    const int n_out = api_->num_outputs(model_);
+    std::vector<std::vector<float>> outs(static_cast<size_t>(n_out));
+    std::vector<netc_tensor> out_t(static_cast<size_t>(n_out));
+    for (int o = 0; o < n_out; o++) {
+        const netc_tensor_info *oi = api_->output(model_, o);
+        int64_t n = 1;
+        out_t[size_t(o)] = netc_tensor{NETC_FLOAT32, oi->rank, {}, nullptr};
+        for (int d = 0; d < oi->rank; d++) out_t[size_t(o)].shape[d] = oi->shape[d], n *= oi->shape[d];
+        outs[size_t(o)].resize(size_t(n));
+        out_t[size_t(o)].data = outs[size_t(o)].data();
+    }
+    if (api_->run(session_, &in, 1, out_t.data(), n_out) != NETC_OK) fail("", "", "", std::string("inference failed: ") + api_->error(session_));
+    return outs;
+}
+
+}  // namespace netc

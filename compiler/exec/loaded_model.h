@@ -1,0 +1,33 @@
+// A compiled model's lib<model>.so, loaded into this process to run the generated code
+// (`netc run`, `netc check`, tests). The .so carries its own netc and Halide runtimes.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "netc.h"
+
+namespace netc {
+
+class LoadedModel {
+public:
+    // `dir` is generated/<model>/<target>; `model` the model's name.
+    LoadedModel(const std::string &dir, const std::string &model);
+    ~LoadedModel();
+    LoadedModel(const LoadedModel &) = delete;
+    LoadedModel &operator=(const LoadedModel &) = delete;
+
+    // Input: normalised float32 HWC. Returns one vector per output, in the model's order.
+    std::vector<std::vector<float>> run(const std::vector<float> &input);
+    void set_threads(int n);
+    const netc_model *model() const { return model_; }
+
+private:
+    void *handle_ = nullptr;
+    const netc_model *model_ = nullptr;
+    netc_session *session_ = nullptr;
+    struct Api;
+    Api *api_ = nullptr;
+};
+
+}  // namespace netc

@@ -1,0 +1,99 @@
+#include "ir/graph.h"
+
+namespace netc {
+
+namespace {
+struct OpNameEntry {
+    OpKind kind;
+    const char *name;
+};
+const OpNameEntry kOpNames[] = {
+    {OpKind::Input, "input"},
+    {OpKind::Conv2D, "conv2d"},
+    {OpKind::DepthwiseConv2D, "depthwise_conv2d"},
+    {OpKind::BatchNorm, "batchnorm"},
+    {OpKind::Relu, "relu"},
+    {OpKind::Relu6, "relu6"},
+    {OpKind::GlobalAvgPool, "global_avgpool"},
+    {OpKind::AvgPool, "avgpool"},
+    {OpKind::Dense, "dense"},
+    {OpKind::Softmax, "softmax"},
+    {OpKind::SeparableConv, "separable_conv"},
+};
+}  // namespace
+
+std::string to_string(const Shape &s) {
+    return std::to_string(s.h) + "x" + std::to_string(s.w) + "x" + std::to_string(s.c);
+}
+
+const char *op_name(OpKind k) {
+    for (const auto &e : kOpNames)
+        if (e.kind == k) return e.name;
+    return "?";
+}
+
+bool op_from_name(const std::string &s, OpKind *k) {
+    for (const auto &e : kOpNames) {
+        if (s == e.name && e.kind != OpKind::Input) {
+            *k = e.kind;
+            return true;
+        }
+    }
+    return false;
+}
+
+const char *activation_name(Activation a) {
+    switch (a) {
+    case Activation::None: return "none";
+    case Activation::Relu: return "relu";
+    case Activation::Relu6: return "relu6";
+    }
+    return "?";
+}
+
+int Graph::find(const std::string &layer_name) const {
+    for (size_t i = 0; i < layers.size(); i++)
+        if (layers[i].name == layer_name) return int(i);
+    return -1;
+}
+
+bool Graph::is_output(int i) const {
+    for (int o : outputs)
+        if (o == i) return true;
+    return false;
+}
+
+std::vector<int> Graph::consumers(int i) const {
+    std::vector<int> out;
+    for (size_t j = 0; j < layers.size(); j++)
+        for (int in : layers[j].inputs)
+            if (in == i) {
+                out.push_back(int(j));
+                break;
+            }
+    return out;
+}
+
+}  // namespace netc
+
+namespace netc {
+
+Graph bypass_layer(const Graph &g, int j) {
+    Graph out = g;
+    out.layers.clear();
+    const int producer = g.layers[size_t(j)].inputs[0];
+    auto remap = [&](int i) {
+        if (i == j) i = producer;
+        return i > j ? i - 1 : i;
+    };
+    for (size_t i = 0; i < g.layers.size(); i++) {
+        if (int(i) == j) continue;
+        Layer l = g.layers[i];
+        for (int &in : l.inputs) in = remap(in);
+        out.layers.push_back(std::move(l));
+    }
+    for (int &o : out.outputs) o = remap(o);
+    return out;
+}
+
+}  // namespace netc

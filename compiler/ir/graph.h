@@ -1,0 +1,124 @@
+// The graph IR: what the spec describes, after parsing, as layers in topological order.
+//
+// Activations are batch-1 float32 tensors in HWC order (channels innermost), described
+// by Shape{h, w, c}. A dense layer's output is Shape{1, 1, units}. Layer 0 is always the
+// model input (OpKind::Input). Passes take a Graph and return a new Graph.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace netc {
+
+struct Shape {
+    int h = 0, w = 0, c = 0;
+    int64_t elements() const { return int64_t(h) * w * c; }
+    bool operator==(const Shape &o) const { return h == o.h && w == o.w && c == o.c; }
+    bool operator!=(const Shape &o) const { return !(*this == o); }
+};
+
+std::string to_string(const Shape &s);  // "112x112x32"
+
+enum class OpKind {
+    Input,
+    Conv2D,           // groups, dilation; weight (out, in/groups, kh, kw)
+    DepthwiseConv2D,  // multiplier; weight (c*multiplier, 1, kh, kw)
+    BatchNorm,        // gamma, beta, mean, var (c)
+    Relu,
+    Relu6,
+    GlobalAvgPool,
+    AvgPool,          // padding positions are excluded from the average (TensorFlow's rule)
+    Dense,            // input flattened in HWC order; weight (out, in)
+    Softmax,          // over channels
+    SeparableConv,    // composite: expanded by expand_composites before anything else
+};
+
+const char *op_name(OpKind k);                     // the spec's spelling, e.g. "depthwise_conv2d"
+bool op_from_name(const std::string &s, OpKind *k);
+
+enum class Activation { None, Relu, Relu6 };
+const char *activation_name(Activation a);
+
+struct Padding {
+    enum Mode { Same, Valid, Explicit } mode = Valid;
+    int top = 0, left = 0, bottom = 0, right = 0;  // the spec's values for Explicit; resolved by infer_shapes
+};
+
+// A weight tensor. Shapes follow PyTorch's order (see above).
+struct Tensor {
+    std::vector<int64_t> shape;
+    std::vector<float> data;
+    int64_t elements() const {
+        int64_t n = 1;
+        for (int64_t d : shape) n *= d;
+        return n;
+    }
+};
+
+struct Layer {
+    std::string name;
+    OpKind op = OpKind::Input;
+    std::vector<int> inputs;  // indices of earlier layers
+
+    // Attributes (which ones apply depends on op; the parser fills the rest with defaults).
+    int filters = 0;          // conv2d, separable_conv: output channels; dense: units
+    int kernel_h = 1, kernel_w = 1;
+    int stride_h = 1, stride_w = 1;
+    int dilation_h = 1, dilation_w = 1;
+    int groups = 1;           // conv2d
+    int multiplier = 1;       // depthwise_conv2d, separable_conv
+    Padding padding;          // after infer_shapes: mode kept, top/left/bottom/right resolved
+    bool bias = false;        // conv2d, depthwise_conv2d, dense
+    bool batchnorm = true;    // separable_conv: BN after depthwise and after pointwise
+    float epsilon = 1e-5f;    // batchnorm, separable_conv
+    Activation activation = Activation::None;  // fused activation (set by the spec or by fuse_activations)
+
+    Shape out;  // filled by infer_shapes
+
+    // Weights by role: "weight", "bias" (conv, dense); "gamma", "beta", "mean", "var" (batchnorm).
+    // Stored under "<layer>.<role>" in safetensors files.
+    std::map<std::string, Tensor> params;
+
+    // Where the layer came from, for error messages: JSON path in the spec ("layers[3]"),
+    // or the composite it was expanded from ("layers[3] (separable_conv 'block1')").
+    std::string origin;
+};
+
+struct InputInfo {
+    std::string name = "input";
+    Shape shape;
+    std::vector<float> mean;   // per channel; applied by the runtime to uint8 inputs: (v - mean) * scale
+    std::vector<float> scale;
+};
+
+struct WeightsSource {
+    std::string file;          // safetensors path (resolved relative to the spec), or empty
+    bool random = false;       // {"init": "random", "seed": N}
+    uint64_t seed = 0;
+};
+
+struct Graph {
+    std::string name;
+    std::string spec_file;     // for error messages
+    InputInfo input;
+    WeightsSource weights;
+    std::vector<Layer> layers; // layers[0] is the input
+    std::vector<int> outputs;
+
+    int find(const std::string &layer_name) const;  // -1 if absent
+    // Indices of the layers that read layer i.
+    std::vector<int> consumers(int i) const;
+    bool is_output(int i) const;
+};
+
+}  // namespace netc
+
+namespace netc {
+
+// Removes layer `j` (which must have one input), making its readers and any output that
+// named it read its input instead. The building block of the fusion passes.
+Graph bypass_layer(const Graph &g, int j);
+
+}  // namespace netc

@@ -1,0 +1,31 @@
+// Where every activation lives: one tensor per layer of the optimised graph, each with a
+// halo of zeros as wide as its widest padded reader needs (so stages never test bounds),
+// packed into one arena that the runtime allocates once per session.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "ir/graph.h"
+
+namespace netc {
+
+struct TensorPlan {
+    std::string name;  // the layer's name
+    Shape shape;
+    int pad_top = 0, pad_left = 0, pad_bottom = 0, pad_right = 0;
+    int64_t offset = 0;  // bytes into the arena
+    int full_width() const { return shape.w + pad_left + pad_right; }
+    int full_height() const { return shape.h + pad_top + pad_bottom; }
+    int64_t bytes() const { return int64_t(shape.c) * full_width() * full_height() * 4; }
+};
+
+struct MemoryPlan {
+    std::vector<TensorPlan> tensors;  // tensors[i] belongs to layer i
+    int64_t arena_bytes = 0;
+};
+
+MemoryPlan plan_memory(const Graph &g);
+
+}  // namespace netc

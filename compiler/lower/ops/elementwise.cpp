@@ -1,0 +1,30 @@
+#include <cmath>
+
+#include "lower/ops/ops.h"
+
+namespace netc {
+
+using namespace Halide;
+
+// A batchnorm that could not be folded (no conv before it), or a standalone relu / relu6.
+StageFuncs lower_elementwise(const Layer &l, const Shape &in_shape, Func in, const StageVars &v) {
+    StageFuncs s;
+    s.kind = StageKind::Elementwise;
+    s.out = l.out;
+    s.output = Func(l.name);
+    Expr x = in(v.c, v.x, v.y);
+    if (l.op == OpKind::BatchNorm) {
+        Buffer<float> scale(in_shape.c, l.name + "_scale"), shift(in_shape.c, l.name + "_shift");
+        for (int c = 0; c < in_shape.c; c++) {
+            double k = double(l.params.at("gamma").data[size_t(c)]) / std::sqrt(double(l.params.at("var").data[size_t(c)]) + l.epsilon);
+            scale(c) = float(k);
+            shift(c) = float(l.params.at("beta").data[size_t(c)] - l.params.at("mean").data[size_t(c)] * k);
+        }
+        s.output(v.c, v.x, v.y) = x * scale(v.c) + shift(v.c);
+    } else {
+        s.output(v.c, v.x, v.y) = apply_activation(x, l.op == OpKind::Relu ? Activation::Relu : Activation::Relu6);
+    }
+    return s;
+}
+
+}  // namespace netc

@@ -1,0 +1,19 @@
+// One function per op: the algorithm only, no scheduling. `in` is indexed (c, x, y) and
+// may be read at negative or past-the-end x/y up to the layer's pads (the zero halo).
+#pragma once
+
+#include "lower/stage.h"
+
+namespace netc {
+
+Halide::Expr apply_activation(Halide::Expr v, Activation a);
+
+StageFuncs lower_conv2d(const Layer &l, const Shape &in_shape, Halide::Func in, const StageVars &v);
+StageFuncs lower_depthwise_conv2d(const Layer &l, const Shape &in_shape, Halide::Func in, const StageVars &v);
+StageFuncs lower_elementwise(const Layer &l, const Shape &in_shape, Halide::Func in, const StageVars &v);  // batchnorm, relu, relu6
+StageFuncs lower_global_avgpool(const Layer &l, const Shape &in_shape, Halide::Func in, const StageVars &v);
+StageFuncs lower_avgpool(const Layer &l, const Shape &in_shape, Halide::Func in, const StageVars &v);
+StageFuncs lower_dense(const Layer &l, const Shape &in_shape, Halide::Func in, const StageVars &v);
+StageFuncs lower_softmax(const Layer &l, const Shape &in_shape, Halide::Func in, const StageVars &v);
+
+}  // namespace netc

@@ -1,0 +1,31 @@
+// A stage: one layer of the optimised graph (with its folded BatchNorm and fused
+// activation) lowered to Halide Funcs over (c, x, y), channels innermost.
+// The op files in lower/ops/ write the algorithm; schedule/ decides loops and vectors.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "Halide.h"
+#include "ir/graph.h"
+
+namespace netc {
+
+enum class StageKind { Conv, Depthwise, Elementwise, GlobalPool, Pool, Dense, Softmax };
+const char *stage_kind_name(StageKind k);
+
+// The dimension names every stage shares, so schedules can refer to them.
+struct StageVars {
+    Halide::Var c{"c"}, x{"x"}, y{"y"};
+};
+
+struct StageFuncs {
+    StageKind kind;
+    Halide::Func output;       // (c, x, y)
+    Halide::Func accumulator;  // reductions: the Func whose update sums over `r` (undefined otherwise)
+    Halide::RDom r;
+    std::vector<Halide::Func> helpers;  // softmax's max and sum
+    Shape out;                 // output extents, known at compile time
+};
+
+}  // namespace netc

@@ -1,0 +1,101 @@
+#include "passes/passes.h"
+
+#include <algorithm>
+
+#include "spec/diagnostic.h"
+
+namespace netc {
+
+namespace {
+
+struct ShapeChecker {
+    const Graph &g;
+    const Layer &l;
+    [[noreturn]] void error(const std::string &field, const std::string &msg) const {
+        fail(g.spec_file, l.name, l.origin + "." + field, msg);
+    }
+};
+
+// Output size along one axis, and the pads before/after it. TensorFlow's "same": output
+// ceil(in / stride), total pad max((out-1)*stride + k_eff - in, 0), the odd one after.
+int resolve_axis(const ShapeChecker &ck, Padding::Mode mode, int in, int k, int stride, int dilation, int *before,
+                 int *after, const char *axis) {
+    int k_eff = (k - 1) * dilation + 1;
+    if (mode == Padding::Same) {
+        int out = (in + stride - 1) / stride;
+        int total = std::max((out - 1) * stride + k_eff - in, 0);
+        *before = total / 2;
+        *after = total - *before;
+        return out;
+    }
+    if (mode == Padding::Valid) *before = *after = 0;
+    int padded = in + *before + *after;
+    if (k_eff > padded)
+        ck.error("kernel", std::string("the ") + (dilation > 1 ? "dilated " : "") + "kernel (" + std::to_string(k_eff) +
+                               ") is larger than the padded input " + axis + " (" + std::to_string(padded) + ")");
+    if (*before >= k_eff || *after >= k_eff)
+        ck.error("padding", std::string("a pad of ") + std::to_string(std::max(*before, *after)) + " along " + axis +
+                                " is not smaller than the kernel (" + std::to_string(k_eff) +
+                                "): some outputs would see only padding");
+    return (padded - k_eff) / stride + 1;
+}
+
+Shape windowed(const ShapeChecker &ck, Layer &l, const Shape &in, int channels) {
+    Shape out;
+    out.h = resolve_axis(ck, l.padding.mode, in.h, l.kernel_h, l.stride_h, l.dilation_h, &l.padding.top, &l.padding.bottom,
+                         "height");
+    out.w = resolve_axis(ck, l.padding.mode, in.w, l.kernel_w, l.stride_w, l.dilation_w, &l.padding.left, &l.padding.right,
+                         "width");
+    out.c = channels;
+    return out;
+}
+
+}  // namespace
+
+Graph infer_shapes(const Graph &g) {
+    Graph out = g;
+    for (size_t i = 0; i < out.layers.size(); i++) {
+        Layer &l = out.layers[i];
+        ShapeChecker ck{out, l};
+        if (l.op == OpKind::Input) {
+            l.out = out.input.shape;
+            continue;
+        }
+        if (l.inputs.size() != 1) ck.error("input", "expected exactly one input");
+        const Shape in = out.layers[size_t(l.inputs[0])].out;
+        switch (l.op) {
+        case OpKind::Conv2D:
+            if (in.c % l.groups != 0 || l.filters % l.groups != 0)
+                ck.error("groups", "groups (" + std::to_string(l.groups) + ") must divide both the input channels (" +
+                                       std::to_string(in.c) + ") and filters (" + std::to_string(l.filters) + ")");
+            l.out = windowed(ck, l, in, l.filters);
+            break;
+        case OpKind::DepthwiseConv2D:
+            l.out = windowed(ck, l, in, in.c * l.multiplier);
+            break;
+        case OpKind::AvgPool:
+            l.out = windowed(ck, l, in, in.c);
+            break;
+        case OpKind::BatchNorm:
+        case OpKind::Relu:
+        case OpKind::Relu6:
+        case OpKind::Softmax:
+            l.out = in;
+            break;
+        case OpKind::GlobalAvgPool:
+            l.out = Shape{1, 1, in.c};
+            break;
+        case OpKind::Dense:
+            l.out = Shape{1, 1, l.filters};
+            break;
+        case OpKind::SeparableConv:
+        case OpKind::Input:
+            ck.error("op", "internal: composite layers must be expanded before shape inference");
+        }
+        if (l.out.elements() <= 0 || l.out.elements() > (int64_t(1) << 31))
+            ck.error("op", "impossible output shape " + to_string(l.out) + " from input " + to_string(in));
+    }
+    return out;
+}
+
+}  // namespace netc

@@ -1,0 +1,30 @@
+// Graph → Graph passes, in the order the compiler runs them (see docs/architecture.md):
+//   expand_composites → infer_shapes → (bind_weights) → fold_batchnorm → fuse_activations
+// Each is a pure function: it returns a new graph and leaves its argument alone.
+// The reference interpreter runs on the graph before fold_batchnorm, so folding and fusion
+// are checked against the unfolded network.
+#pragma once
+
+#include "ir/graph.h"
+
+namespace netc {
+
+// separable_conv → depthwise_conv2d [+ batchnorm] [+ activation] + conv2d 1x1 [+ batchnorm] [+ activation].
+Graph expand_composites(const Graph &g);
+
+// Sets every Layer::out, resolves padding to explicit pads, and rejects impossible shapes
+// (kernel larger than the padded input, channels not divisible by groups, ...).
+Graph infer_shapes(const Graph &g);
+
+// Folds a batchnorm into the conv2d / depthwise_conv2d / dense feeding it when that layer
+// has no other reader: w' = w·γ/√(var+ε), b' = β + (b − mean)·γ/√(var+ε).
+Graph fold_batchnorm(const Graph &g);
+
+// Moves a relu / relu6 into the conv2d / depthwise_conv2d / dense feeding it when that layer
+// has no other reader and no activation yet.
+Graph fuse_activations(const Graph &g);
+
+// Drops layers that no output depends on, and renumbers inputs and outputs.
+Graph remove_dead_layers(const Graph &g);
+
+}  // namespace netc

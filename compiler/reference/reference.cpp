@@ -1,0 +1,307 @@
+#include "reference/reference.h"
+
+#include <algorithm>
+#include <cmath>
+#include <string>
+
+#include "spec/diagnostic.h"
+
+namespace netc {
+
+namespace {
+
+// One activation tensor, batch 1, HWC.
+struct Fmap {
+    Shape shape;
+    std::vector<float> data;
+
+    explicit Fmap(Shape s) : shape(s), data(size_t(s.elements()), 0.0f) {}
+
+    size_t index(int y, int x, int c) const { return (size_t(y) * size_t(shape.w) + size_t(x)) * size_t(shape.c) + size_t(c); }
+    float at(int y, int x, int c) const { return data[index(y, x, c)]; }
+    float &at(int y, int x, int c) { return data[index(y, x, c)]; }
+    bool inside(int y, int x) const { return y >= 0 && y < shape.h && x >= 0 && x < shape.w; }
+    // Convolutions read zeros outside the input; this is what padding means for them.
+    float at_or_zero(int y, int x, int c) const { return inside(y, x) ? at(y, x, c) : 0.0f; }
+};
+
+// Everything an op needs to report a problem against the spec.
+struct Context {
+    const Graph &graph;
+    const Layer &layer;
+
+    [[noreturn]] void fail_op(const std::string &message) const {
+        std::string field = layer.origin.empty() ? "" : layer.origin + ".op";
+        fail(graph.spec_file, layer.name, field, "reference interpreter: " + message);
+    }
+};
+
+std::string dims_to_string(const std::vector<int64_t> &dims) {
+    std::string s = "(";
+    for (size_t i = 0; i < dims.size(); i++) s += (i ? ", " : "") + std::to_string(dims[i]);
+    return s + ")";
+}
+
+// Looks up a weight and insists on its exact shape, so that an indexing mistake in a
+// caller shows up as an error instead of an out-of-bounds read.
+const Tensor &param(const Context &ctx, const std::string &role, const std::vector<int64_t> &dims) {
+    std::string key = ctx.layer.name + "." + role;  // its name in the safetensors file
+    auto it = ctx.layer.params.find(role);
+    if (it == ctx.layer.params.end())
+        fail(ctx.graph.spec_file, ctx.layer.name, key, "reference interpreter: weight '" + role + "' is not bound");
+    const Tensor &t = it->second;
+    if (t.shape != dims || int64_t(t.data.size()) != t.elements())
+        fail(ctx.graph.spec_file, ctx.layer.name, key,
+             "reference interpreter: expected shape " + dims_to_string(dims) + ", got " + dims_to_string(t.shape) +
+                 " with " + std::to_string(t.data.size()) + " values");
+    return t;
+}
+
+// The bias is optional; a missing one behaves as zeros.
+std::vector<float> bias_or_zero(const Context &ctx, int64_t n) {
+    if (!ctx.layer.bias) return std::vector<float>(size_t(n), 0.0f);
+    return param(ctx, "bias", {n}).data;
+}
+
+void check_out_shape(const Context &ctx, const Shape &computed) {
+    if (ctx.layer.out != computed)
+        ctx.fail_op("layer.out is " + to_string(ctx.layer.out) + " but the op's geometry gives " + to_string(computed));
+}
+
+double activate(Activation a, double v) {
+    switch (a) {
+    case Activation::None: return v;
+    case Activation::Relu: return std::max(v, 0.0);
+    case Activation::Relu6: return std::min(std::max(v, 0.0), 6.0);
+    }
+    return v;
+}
+
+// Output size of a sliding window along one axis, or a non-positive number if none fits.
+int windowed_extent(int in, int pad_before, int pad_after, int kernel, int stride, int dilation) {
+    int span = dilation * (kernel - 1) + 1;
+    int padded = in + pad_before + pad_after;
+    if (padded < span || stride < 1) return 0;
+    return (padded - span) / stride + 1;
+}
+
+Shape windowed_shape(const Context &ctx, const Shape &in, int channels, int dilation_h, int dilation_w) {
+    const Layer &l = ctx.layer;
+    const Padding &p = l.padding;
+    Shape s{windowed_extent(in.h, p.top, p.bottom, l.kernel_h, l.stride_h, dilation_h),
+            windowed_extent(in.w, p.left, p.right, l.kernel_w, l.stride_w, dilation_w), channels};
+    if (s.h <= 0 || s.w <= 0) ctx.fail_op("the window does not fit the padded input " + to_string(in));
+    return s;
+}
+
+// Grouped convolution, the general case that both conv2d and depthwise_conv2d are.
+// Weight layout (out, in/groups, kh, kw).
+Fmap convolve(const Context &ctx, const Fmap &in, int out_channels, int groups) {
+    const Layer &l = ctx.layer;
+    if (groups < 1 || in.shape.c % groups != 0 || out_channels % groups != 0)
+        ctx.fail_op("channels " + std::to_string(in.shape.c) + " -> " + std::to_string(out_channels) +
+                    " are not divisible by groups " + std::to_string(groups));
+    const int in_per_group = in.shape.c / groups;
+    const int out_per_group = out_channels / groups;
+    const Tensor &w = param(ctx, "weight", {out_channels, in_per_group, l.kernel_h, l.kernel_w});
+    const std::vector<float> bias = bias_or_zero(ctx, out_channels);
+
+    Fmap out(windowed_shape(ctx, in.shape, out_channels, l.dilation_h, l.dilation_w));
+    check_out_shape(ctx, out.shape);
+    auto weight = [&](int co, int ci, int ky, int kx) {
+        return w.data[((size_t(co) * in_per_group + ci) * l.kernel_h + ky) * l.kernel_w + kx];
+    };
+    for (int y = 0; y < out.shape.h; y++)
+        for (int x = 0; x < out.shape.w; x++)
+            for (int co = 0; co < out_channels; co++) {
+                const int group = co / out_per_group;
+                double sum = bias[size_t(co)];
+                for (int ci = 0; ci < in_per_group; ci++)
+                    for (int ky = 0; ky < l.kernel_h; ky++)
+                        for (int kx = 0; kx < l.kernel_w; kx++) {
+                            int iy = y * l.stride_h + ky * l.dilation_h - l.padding.top;
+                            int ix = x * l.stride_w + kx * l.dilation_w - l.padding.left;
+                            sum += double(weight(co, ci, ky, kx)) * in.at_or_zero(iy, ix, group * in_per_group + ci);
+                        }
+                out.at(y, x, co) = float(activate(l.activation, sum));
+            }
+    return out;
+}
+
+Fmap conv2d(const Context &ctx, const Fmap &in) {
+    return convolve(ctx, in, ctx.layer.out.c, ctx.layer.groups);
+}
+
+// A depthwise conv is a grouped conv with one group per input channel: output channel co
+// then reads input channel co / multiplier, and the weight (c*m, 1, kh, kw) is already
+// in grouped layout.
+Fmap depthwise_conv2d(const Context &ctx, const Fmap &in) {
+    if (ctx.layer.multiplier < 1) ctx.fail_op("multiplier must be at least 1");
+    return convolve(ctx, in, in.shape.c * ctx.layer.multiplier, in.shape.c);
+}
+
+Fmap batchnorm(const Context &ctx, const Fmap &in) {
+    const int c = in.shape.c;
+    const Tensor &gamma = param(ctx, "gamma", {c});
+    const Tensor &beta = param(ctx, "beta", {c});
+    const Tensor &mean = param(ctx, "mean", {c});
+    const Tensor &var = param(ctx, "var", {c});
+    check_out_shape(ctx, in.shape);
+    Fmap out(in.shape);
+    for (int y = 0; y < in.shape.h; y++)
+        for (int x = 0; x < in.shape.w; x++)
+            for (int ch = 0; ch < c; ch++) {
+                double normalised = (double(in.at(y, x, ch)) - mean.data[size_t(ch)]) /
+                                    std::sqrt(double(var.data[size_t(ch)]) + double(ctx.layer.epsilon));
+                out.at(y, x, ch) = float(gamma.data[size_t(ch)] * normalised + beta.data[size_t(ch)]);
+            }
+    return out;
+}
+
+Fmap elementwise_activation(const Context &ctx, const Fmap &in, Activation a) {
+    check_out_shape(ctx, in.shape);
+    Fmap out(in.shape);
+    for (size_t i = 0; i < in.data.size(); i++) out.data[i] = float(activate(a, in.data[i]));
+    return out;
+}
+
+Fmap global_avgpool(const Context &ctx, const Fmap &in) {
+    check_out_shape(ctx, Shape{1, 1, in.shape.c});
+    Fmap out(ctx.layer.out);
+    const double count = double(in.shape.h) * in.shape.w;
+    for (int ch = 0; ch < in.shape.c; ch++) {
+        double sum = 0;
+        for (int y = 0; y < in.shape.h; y++)
+            for (int x = 0; x < in.shape.w; x++) sum += in.at(y, x, ch);
+        out.at(0, 0, ch) = float(sum / count);
+    }
+    return out;
+}
+
+// TensorFlow's rule: padding positions are not counted, so an edge window averages
+// only the input pixels it covers.
+Fmap avgpool(const Context &ctx, const Fmap &in) {
+    const Layer &l = ctx.layer;
+    Fmap out(windowed_shape(ctx, in.shape, in.shape.c, 1, 1));
+    check_out_shape(ctx, out.shape);
+    for (int y = 0; y < out.shape.h; y++)
+        for (int x = 0; x < out.shape.w; x++)
+            for (int ch = 0; ch < in.shape.c; ch++) {
+                double sum = 0;
+                int count = 0;
+                for (int ky = 0; ky < l.kernel_h; ky++)
+                    for (int kx = 0; kx < l.kernel_w; kx++) {
+                        int iy = y * l.stride_h + ky - l.padding.top;
+                        int ix = x * l.stride_w + kx - l.padding.left;
+                        if (!in.inside(iy, ix)) continue;
+                        sum += in.at(iy, ix, ch);
+                        count++;
+                    }
+                if (count == 0) ctx.fail_op("a pooling window lies entirely in the padding");
+                out.at(y, x, ch) = float(sum / count);
+            }
+    return out;
+}
+
+// The input is flattened in its storage order, HWC, which is what Keras' Flatten does
+// on a channels-last tensor (PyTorch flattens CHW; weights from there need permuting).
+Fmap dense(const Context &ctx, const Fmap &in) {
+    const int units = ctx.layer.out.c;
+    const int64_t n = in.shape.elements();
+    check_out_shape(ctx, Shape{1, 1, units});
+    const Tensor &w = param(ctx, "weight", {units, n});
+    const std::vector<float> bias = bias_or_zero(ctx, units);
+    Fmap out(ctx.layer.out);
+    for (int u = 0; u < units; u++) {
+        double sum = bias[size_t(u)];
+        for (int64_t i = 0; i < n; i++) sum += double(w.data[size_t(u * n + i)]) * in.data[size_t(i)];
+        out.at(0, 0, u) = float(activate(ctx.layer.activation, sum));
+    }
+    return out;
+}
+
+// Subtracting the per-pixel maximum keeps exp() from overflowing on large logits.
+Fmap softmax(const Context &ctx, const Fmap &in) {
+    check_out_shape(ctx, in.shape);
+    const int c = in.shape.c;
+    if (c < 1) ctx.fail_op("softmax needs at least one channel");
+    Fmap out(in.shape);
+    for (int y = 0; y < in.shape.h; y++)
+        for (int x = 0; x < in.shape.w; x++) {
+            double max = in.at(y, x, 0);
+            for (int ch = 1; ch < c; ch++) max = std::max(max, double(in.at(y, x, ch)));
+            std::vector<double> e(static_cast<size_t>(c));
+            double total = 0;
+            for (int ch = 0; ch < c; ch++) {
+                e[size_t(ch)] = std::exp(in.at(y, x, ch) - max);
+                total += e[size_t(ch)];
+            }
+            for (int ch = 0; ch < c; ch++) out.at(y, x, ch) = float(e[size_t(ch)] / total);
+        }
+    return out;
+}
+
+Fmap run_layer(const Context &ctx, const Fmap &in) {
+    switch (ctx.layer.op) {
+    case OpKind::Conv2D: return conv2d(ctx, in);
+    case OpKind::DepthwiseConv2D: return depthwise_conv2d(ctx, in);
+    case OpKind::BatchNorm: return batchnorm(ctx, in);
+    case OpKind::Relu: return elementwise_activation(ctx, in, Activation::Relu);
+    case OpKind::Relu6: return elementwise_activation(ctx, in, Activation::Relu6);
+    case OpKind::GlobalAvgPool: return global_avgpool(ctx, in);
+    case OpKind::AvgPool: return avgpool(ctx, in);
+    case OpKind::Dense: return dense(ctx, in);
+    case OpKind::Softmax: return softmax(ctx, in);
+    case OpKind::SeparableConv:
+        ctx.fail_op("separable_conv is a composite; run expand_composites before the reference interpreter");
+    case OpKind::Input: ctx.fail_op("only layer 0 may be the input");
+    }
+    ctx.fail_op("unknown op");
+}
+
+// The single earlier layer an op reads; every op but the input has exactly one.
+int single_input(const Context &ctx, size_t self) {
+    const std::vector<int> &ins = ctx.layer.inputs;
+    if (ins.size() != 1) ctx.fail_op("expected exactly one input, got " + std::to_string(ins.size()));
+    if (ins[0] < 0 || size_t(ins[0]) >= self) ctx.fail_op("input index " + std::to_string(ins[0]) + " is not an earlier layer");
+    return ins[0];
+}
+
+Fmap input_fmap(const Graph &g, const std::vector<float> &input) {
+    if (g.layers.empty() || g.layers[0].op != OpKind::Input)
+        fail(g.spec_file, "", "layers", "reference interpreter: layer 0 must be the input");
+    const Shape &s = g.input.shape;
+    // Later ops divide by H*W and index channel 0, so an empty input must stop here.
+    if (s.h < 1 || s.w < 1 || s.c < 1)
+        fail(g.spec_file, g.input.name, "input.shape", "reference interpreter: empty input shape " + to_string(s));
+    if (int64_t(input.size()) != s.elements())
+        fail(g.spec_file, g.input.name, "input.shape",
+             "reference interpreter: input has " + std::to_string(input.size()) + " values, shape " + to_string(s) +
+                 " needs " + std::to_string(s.elements()));
+    Fmap f(s);
+    f.data = input;
+    return f;
+}
+
+}  // namespace
+
+std::vector<std::vector<float>> run_reference(const Graph &g, const std::vector<float> &input) {
+    // Every intermediate is kept: the graphs we check are small and this keeps the loop trivial.
+    std::vector<Fmap> values;
+    values.reserve(g.layers.size());
+    values.push_back(input_fmap(g, input));
+    for (size_t i = 1; i < g.layers.size(); i++) {
+        Context ctx{g, g.layers[i]};
+        values.push_back(run_layer(ctx, values[size_t(single_input(ctx, i))]));
+    }
+
+    std::vector<std::vector<float>> outputs;
+    for (int o : g.outputs) {
+        if (o < 0 || size_t(o) >= values.size())
+            fail(g.spec_file, "", "outputs", "reference interpreter: output index " + std::to_string(o) + " is out of range");
+        outputs.push_back(values[size_t(o)].data);
+    }
+    return outputs;
+}
+
+}  // namespace netc

@@ -1,0 +1,105 @@
+#include "schedule/default_schedule.h"
+
+#include <algorithm>
+
+namespace netc {
+
+using namespace Halide;
+
+namespace {
+
+// The widest vector (natural width, or a power-of-two fraction of it) that fits `extent`;
+// 1 means scalar code.
+int vector_for(int extent, int natural) {
+    for (int w = natural; w >= 4; w /= 2)
+        if (extent >= w) return w;
+    return 1;
+}
+
+void vectorize_channels(Func f, const StageVars &v, int channels, const TargetInfo &t) {
+    int w = vector_for(channels, t.vector_floats);
+    if (w > 1) f.vectorize(v.c, w);
+}
+
+// Register-tiled convolution: a block of output channels × a run of pixels accumulates
+// in registers over the whole reduction, then the activation is applied on the way out.
+void schedule_reduction(StageFuncs &s, const StageVars &v, const TargetInfo &t) {
+    const int vec = vector_for(s.out.c, t.vector_floats);
+    const int vectors = (vec == t.vector_floats && s.out.c >= 2 * vec) ? 2 : 1;
+    const int cb = vec * vectors;
+    // Accumulators: vectors × pixels, leaving registers for the weights and the broadcast input.
+    const int pixels = std::max(1, std::min(s.out.w, (t.vector_registers - 4) / vectors / (t.vector_registers > 16 ? 2 : 1)));
+    Var co("co"), ci("ci"), xo("xo"), xi("xi");
+    Func out = s.output, acc = s.accumulator;
+    out.split(v.c, co, ci, cb).split(v.x, xo, xi, pixels).reorder(ci, xi, co, xo, v.y);
+    if (vec > 1) out.vectorize(ci, vec);
+    out.unroll(xi).parallel(v.y);
+    acc.compute_at(out, co);
+    if (vec > 1) acc.vectorize(v.c, vec);
+    acc.unroll(v.x);
+    Var cv("cv"), cu("cu");
+    Stage upd = acc.update();
+    if (vec > 1) upd.split(v.c, cu, cv, vec).vectorize(cv).unroll(cu);
+    upd.unroll(v.x);
+    std::vector<VarOrRVar> order;
+    if (vec > 1) order = {cv, cu, v.x};
+    else order = {v.c, v.x};
+    for (int i = 0; i < s.r.dimensions(); i++) order.push_back(s.r[i]);
+    order.push_back(v.y);
+    upd.reorder(order);
+}
+
+void schedule_vector_reduction(StageFuncs &s, const StageVars &v, const TargetInfo &t) {
+    // global pool and dense: output is one pixel; vectorize and split channels across cores.
+    const int vec = vector_for(s.out.c, t.vector_floats);
+    Var co("co"), ci("ci");
+    Func out = s.output, acc = s.accumulator;
+    if (vec > 1) {
+        out.split(v.c, co, ci, vec).vectorize(ci);
+        if (s.out.c >= 4 * vec) out.parallel(co);
+        acc.compute_at(out, co).vectorize(v.c, vec);
+        acc.update().vectorize(v.c, vec);
+    } else {
+        acc.compute_at(out, v.c);
+    }
+}
+
+}  // namespace
+
+void apply_default_schedule(StageFuncs &s, const StageVars &v, const TargetInfo &t) {
+    switch (s.kind) {
+    case StageKind::Conv:
+        schedule_reduction(s, v, t);
+        break;
+    case StageKind::Depthwise:
+        if (s.accumulator.defined()) {
+            schedule_reduction(s, v, t);
+        } else {
+            vectorize_channels(s.output, v, s.out.c, t);
+            s.output.parallel(v.y);
+        }
+        break;
+    case StageKind::Pool:
+        vectorize_channels(s.output, v, s.out.c, t);
+        s.output.parallel(v.y);
+        s.accumulator.compute_at(s.output, v.x);
+        vectorize_channels(s.accumulator, v, s.out.c, t);
+        if (vector_for(s.out.c, t.vector_floats) > 1) s.accumulator.update().vectorize(v.c, vector_for(s.out.c, t.vector_floats));
+        break;
+    case StageKind::Elementwise:
+        vectorize_channels(s.output, v, s.out.c, t);
+        s.output.parallel(v.y);
+        break;
+    case StageKind::GlobalPool:
+    case StageKind::Dense:
+        schedule_vector_reduction(s, v, t);
+        break;
+    case StageKind::Softmax:
+        // Small (one vector of class scores per pixel): computed per row, whole.
+        for (Func h : s.helpers) h.compute_at(s.output, v.y);
+        s.output.parallel(v.y);
+        break;
+    }
+}
+
+}  // namespace netc

@@ -1,0 +1,18 @@
+// The front end in one call: spec file → parsed, composites expanded, shapes inferred,
+// weights bound. The result is the unfused graph the reference interpreter runs and
+// `netc summary` counts; `optimize` turns it into what gets lowered.
+#pragma once
+
+#include <string>
+
+#include "ir/graph.h"
+
+namespace netc {
+
+Graph load_model(const std::string &spec_path);
+Graph load_model_structure(const std::string &spec_path);  // everything but the weights
+
+// fold_batchnorm → fuse_activations → remove_dead_layers.
+Graph optimize(const Graph &unfused);
+
+}  // namespace netc

@@ -1,0 +1,406 @@
+#include "spec/parse_spec.h"
+
+#include <algorithm>
+#include <cctype>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include <nlohmann/json.hpp>
+
+#include "spec/diagnostic.h"
+
+namespace netc {
+
+using json = nlohmann::json;
+
+namespace {
+
+// The fields each op accepts besides name/op/input. Anything else is a typo to report.
+const std::set<std::string> &allowed_fields(OpKind k) {
+    static const std::set<std::string> conv = {"filters", "kernel", "stride", "padding", "dilation",
+                                               "groups", "bias", "activation"};
+    static const std::set<std::string> dw = {"kernel", "stride", "padding", "dilation", "multiplier",
+                                             "bias", "activation"};
+    static const std::set<std::string> bn = {"epsilon"};
+    static const std::set<std::string> none = {};
+    static const std::set<std::string> pool = {"kernel", "stride", "padding"};
+    static const std::set<std::string> dense = {"units", "bias", "activation"};
+    static const std::set<std::string> sep = {"filters", "kernel", "stride", "padding", "multiplier",
+                                              "activation", "batchnorm", "epsilon", "bias"};
+    switch (k) {
+    case OpKind::Conv2D: return conv;
+    case OpKind::DepthwiseConv2D: return dw;
+    case OpKind::BatchNorm: return bn;
+    case OpKind::AvgPool: return pool;
+    case OpKind::Dense: return dense;
+    case OpKind::SeparableConv: return sep;
+    default: return none;
+    }
+}
+
+size_t edit_distance(const std::string &a, const std::string &b) {
+    std::vector<size_t> prev(b.size() + 1), cur(b.size() + 1);
+    for (size_t j = 0; j <= b.size(); j++) prev[j] = j;
+    for (size_t i = 1; i <= a.size(); i++) {
+        cur[0] = i;
+        for (size_t j = 1; j <= b.size(); j++)
+            cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)});
+        std::swap(prev, cur);
+    }
+    return prev[b.size()];
+}
+
+// " (did you mean 'stride'?)" when a known name is close to the unknown one.
+std::string suggestion(const std::string &unknown, const std::vector<std::string> &known) {
+    std::string best;
+    size_t best_d = 3;
+    for (const auto &k : known) {
+        size_t d = edit_distance(unknown, k);
+        if (d < best_d) best_d = d, best = k;
+    }
+    return best.empty() ? "" : " (did you mean '" + best + "'?)";
+}
+
+std::string type_name(const json &v) {
+    if (v.is_number_integer()) return "an integer";
+    if (v.is_number()) return "a number";
+    return std::string("a ") + v.type_name();
+}
+
+// Reads the fields of one JSON object, reporting each error at its place.
+class FieldReader {
+public:
+    FieldReader(const json &obj, std::string file, std::string layer, std::string path)
+        : obj_(obj), file_(std::move(file)), layer_(std::move(layer)), path_(std::move(path)) {}
+
+    [[noreturn]] void error(const std::string &field, const std::string &msg) const {
+        fail(file_, layer_, field.empty() ? path_ : path_ + "." + field, msg);
+    }
+    bool has(const std::string &f) const { return obj_.contains(f); }
+    const json &at(const std::string &f) const { return obj_.at(f); }
+
+    const json &require(const std::string &f) const {
+        if (!obj_.contains(f)) error(f, "missing required field");
+        return obj_.at(f);
+    }
+
+    int positive_int(const std::string &f, int dflt, bool required = false) const {
+        if (!obj_.contains(f)) {
+            if (required) error(f, "missing required field");
+            return dflt;
+        }
+        return positive_int_value(obj_.at(f), f);
+    }
+
+    int positive_int_value(const json &v, const std::string &f) const {
+        if (!v.is_number_integer()) error(f, "expected a positive integer, got " + type_name(v));
+        long long x = v.get<long long>();
+        if (x < 1 || x > (1 << 24)) error(f, "expected a positive integer, got " + std::to_string(x));
+        return int(x);
+    }
+
+    // An int, or a pair [h, w].
+    void pair(const std::string &f, int *h, int *w, int dflt, bool required = false) const {
+        if (!obj_.contains(f)) {
+            if (required) error(f, "missing required field");
+            *h = *w = dflt;
+            return;
+        }
+        const json &v = obj_.at(f);
+        if (v.is_array()) {
+            if (v.size() != 2) error(f, "expected an integer or [height, width], got an array of " + std::to_string(v.size()));
+            *h = positive_int_value(v[0], f + "[0]");
+            *w = positive_int_value(v[1], f + "[1]");
+        } else if (v.is_number_integer()) {
+            *h = *w = positive_int_value(v, f);
+        } else {
+            error(f, "expected an integer or [height, width], got " + type_name(v));
+        }
+    }
+
+    bool boolean(const std::string &f, bool dflt) const {
+        if (!obj_.contains(f)) return dflt;
+        if (!obj_.at(f).is_boolean()) error(f, "expected true or false, got " + type_name(obj_.at(f)));
+        return obj_.at(f).get<bool>();
+    }
+
+    float positive_number(const std::string &f, float dflt) const {
+        if (!obj_.contains(f)) return dflt;
+        const json &v = obj_.at(f);
+        if (!v.is_number() || v.get<double>() <= 0) error(f, "expected a positive number, got " + v.dump());
+        return v.get<float>();
+    }
+
+    std::string string(const std::string &f, const std::string &dflt, bool required = false) const {
+        if (!obj_.contains(f)) {
+            if (required) error(f, "missing required field");
+            return dflt;
+        }
+        if (!obj_.at(f).is_string()) error(f, "expected a string, got " + type_name(obj_.at(f)));
+        return obj_.at(f).get<std::string>();
+    }
+
+    void reject_unknown(const std::set<std::string> &allowed) const {
+        for (auto it = obj_.begin(); it != obj_.end(); ++it) {
+            if (!allowed.count(it.key())) {
+                std::vector<std::string> known(allowed.begin(), allowed.end());
+                error(it.key(), "unknown field" + suggestion(it.key(), known));
+            }
+        }
+    }
+
+private:
+    const json &obj_;
+    std::string file_, layer_, path_;
+};
+
+Padding parse_padding(const FieldReader &r, Padding::Mode dflt) {
+    Padding p;
+    p.mode = dflt;
+    if (!r.has("padding")) return p;
+    const json &v = r.at("padding");
+    if (v.is_string()) {
+        std::string s = v.get<std::string>();
+        if (s == "same") p.mode = Padding::Same;
+        else if (s == "valid") p.mode = Padding::Valid;
+        else r.error("padding", "expected \"same\", \"valid\" or [top, left, bottom, right], got \"" + s + "\"");
+        return p;
+    }
+    if (v.is_array() && v.size() == 4) {
+        int vals[4];
+        for (int i = 0; i < 4; i++) {
+            if (!v[i].is_number_integer() || v[i].get<long long>() < 0 || v[i].get<long long>() > 4096)
+                r.error("padding", "expected non-negative integers [top, left, bottom, right], got " + v.dump());
+            vals[i] = v[i].get<int>();
+        }
+        p.mode = Padding::Explicit;
+        p.top = vals[0], p.left = vals[1], p.bottom = vals[2], p.right = vals[3];
+        return p;
+    }
+    r.error("padding", "expected \"same\", \"valid\" or [top, left, bottom, right], got " + v.dump());
+}
+
+Activation parse_activation(const FieldReader &r, Activation dflt) {
+    std::string s = r.string("activation", activation_name(dflt));
+    if (s == "none" || s == "linear") return Activation::None;
+    if (s == "relu") return Activation::Relu;
+    if (s == "relu6") return Activation::Relu6;
+    r.error("activation", "expected \"relu\", \"relu6\" or \"none\", got \"" + s + "\"");
+}
+
+void parse_layer_attributes(const FieldReader &r, Layer &l) {
+    switch (l.op) {
+    case OpKind::Conv2D:
+        l.filters = r.positive_int("filters", 0, true);
+        r.pair("kernel", &l.kernel_h, &l.kernel_w, 1, true);
+        r.pair("stride", &l.stride_h, &l.stride_w, 1);
+        r.pair("dilation", &l.dilation_h, &l.dilation_w, 1);
+        l.groups = r.positive_int("groups", 1);
+        l.padding = parse_padding(r, Padding::Valid);
+        l.bias = r.boolean("bias", true);
+        l.activation = parse_activation(r, Activation::None);
+        break;
+    case OpKind::DepthwiseConv2D:
+        r.pair("kernel", &l.kernel_h, &l.kernel_w, 1, true);
+        r.pair("stride", &l.stride_h, &l.stride_w, 1);
+        r.pair("dilation", &l.dilation_h, &l.dilation_w, 1);
+        l.multiplier = r.positive_int("multiplier", 1);
+        l.padding = parse_padding(r, Padding::Valid);
+        l.bias = r.boolean("bias", true);
+        l.activation = parse_activation(r, Activation::None);
+        break;
+    case OpKind::BatchNorm:
+        l.epsilon = r.positive_number("epsilon", 1e-5f);
+        break;
+    case OpKind::AvgPool:
+        r.pair("kernel", &l.kernel_h, &l.kernel_w, 1, true);
+        l.stride_h = l.kernel_h, l.stride_w = l.kernel_w;
+        if (r.has("stride")) r.pair("stride", &l.stride_h, &l.stride_w, 1);
+        l.padding = parse_padding(r, Padding::Valid);
+        break;
+    case OpKind::Dense:
+        l.filters = r.positive_int("units", 0, true);
+        l.bias = r.boolean("bias", true);
+        l.activation = parse_activation(r, Activation::None);
+        break;
+    case OpKind::SeparableConv:
+        l.filters = r.positive_int("filters", 0, true);
+        r.pair("kernel", &l.kernel_h, &l.kernel_w, 3);
+        r.pair("stride", &l.stride_h, &l.stride_w, 1);
+        l.multiplier = r.positive_int("multiplier", 1);
+        l.padding = parse_padding(r, Padding::Same);
+        l.activation = parse_activation(r, Activation::Relu6);
+        l.batchnorm = r.boolean("batchnorm", true);
+        l.epsilon = r.positive_number("epsilon", 1e-3f);
+        // Convolutions followed by BatchNorm carry no bias of their own (the BN shift is it).
+        l.bias = r.boolean("bias", !l.batchnorm);
+        break;
+    default: break;
+    }
+}
+
+std::vector<float> per_channel(const FieldReader &r, const std::string &f, int channels, float dflt) {
+    if (!r.has(f)) return std::vector<float>(size_t(channels), dflt);
+    const json &v = r.at(f);
+    if (v.is_number()) return std::vector<float>(size_t(channels), v.get<float>());
+    if (!v.is_array() || int(v.size()) != channels)
+        r.error(f, "expected a number or an array of " + std::to_string(channels) + " numbers (one per channel), got " + v.dump());
+    std::vector<float> out;
+    for (const auto &x : v) {
+        if (!x.is_number()) r.error(f, "expected numbers, got " + x.dump());
+        out.push_back(x.get<float>());
+    }
+    return out;
+}
+
+InputInfo parse_input(const json &root, const std::string &file) {
+    if (!root.contains("input")) fail(file, "", "input", "missing required field");
+    const json &in = root["input"];
+    if (!in.is_object()) fail(file, "", "input", "expected an object with name, shape, layout, dtype");
+    FieldReader r(in, file, "", "input");
+    r.reject_unknown({"name", "shape", "layout", "dtype", "mean", "scale"});
+    InputInfo info;
+    info.name = r.string("name", "input");
+    const json &shape = r.require("shape");
+    if (!shape.is_array() || shape.size() != 3)
+        r.error("shape", "expected [height, width, channels], got " + shape.dump());
+    info.shape.h = r.positive_int_value(shape[0], "shape[0]");
+    info.shape.w = r.positive_int_value(shape[1], "shape[1]");
+    info.shape.c = r.positive_int_value(shape[2], "shape[2]");
+    std::string layout = r.string("layout", "HWC");
+    if (layout != "HWC") r.error("layout", "only \"HWC\" is supported, got \"" + layout + "\"");
+    std::string dtype = r.string("dtype", "float32");
+    if (dtype != "float32") r.error("dtype", "only \"float32\" is supported, got \"" + dtype + "\"");
+    info.mean = per_channel(r, "mean", info.shape.c, 0.0f);
+    info.scale = per_channel(r, "scale", info.shape.c, 1.0f);
+    return info;
+}
+
+WeightsSource parse_weights(const json &root, const std::string &file) {
+    WeightsSource w;
+    if (!root.contains("weights")) fail(file, "", "weights", "missing required field: {\"file\": \"x.safetensors\"} or {\"init\": \"random\", \"seed\": N}");
+    const json &v = root["weights"];
+    if (!v.is_object()) fail(file, "", "weights", "expected an object, got " + v.dump());
+    FieldReader r(v, file, "", "weights");
+    r.reject_unknown({"file", "init", "seed"});
+    if (r.has("file") == r.has("init"))
+        r.error("", "give exactly one of \"file\" (a safetensors path) or \"init\": \"random\"");
+    if (r.has("file")) {
+        w.file = r.string("file", "");
+        if (w.file.empty()) r.error("file", "empty path");
+        if (w.file[0] != '/') {
+            size_t slash = file.find_last_of('/');
+            if (slash != std::string::npos) w.file = file.substr(0, slash + 1) + w.file;
+        }
+        if (r.has("seed")) r.error("seed", "only meaningful with \"init\": \"random\"");
+    } else {
+        std::string init = r.string("init", "");
+        if (init != "random") r.error("init", "expected \"random\", got \"" + init + "\"");
+        w.random = true;
+        const json &s = r.require("seed");
+        if (!s.is_number_unsigned()) r.error("seed", "expected a non-negative integer, got " + s.dump());
+        w.seed = s.get<uint64_t>();
+    }
+    return w;
+}
+
+}  // namespace
+
+Graph parse_spec_text(const std::string &text, const std::string &file) {
+    json root;
+    try {
+        root = json::parse(text);
+    } catch (const json::parse_error &e) {
+        // nlohmann's message starts with "[json.exception.parse_error.101] "; the rest says where.
+        std::string msg = e.what();
+        size_t p = msg.find("] ");
+        fail(file, "", "", "malformed JSON: " + (p == std::string::npos ? msg : msg.substr(p + 2)));
+    }
+    if (!root.is_object()) fail(file, "", "", "expected a JSON object at the top level");
+    FieldReader top(root, file, "", "");
+    for (auto it = root.begin(); it != root.end(); ++it) {
+        static const std::vector<std::string> known = {"netc", "name", "input", "weights", "layers", "outputs", "description"};
+        if (std::find(known.begin(), known.end(), it.key()) == known.end())
+            fail(file, "", it.key(), "unknown top-level field" + suggestion(it.key(), known));
+    }
+    if (!root.contains("netc") || !root["netc"].is_number_integer() || root["netc"].get<int>() != 1)
+        fail(file, "", "netc", "expected \"netc\": 1 (the spec format version)");
+
+    Graph g;
+    g.spec_file = file;
+    if (!root.contains("name") || !root["name"].is_string()) fail(file, "", "name", "missing or not a string");
+    g.name = root["name"].get<std::string>();
+    if (g.name.empty() || !std::all_of(g.name.begin(), g.name.end(), [](char c) { return std::isalnum((unsigned char)c) || c == '_'; }) ||
+        std::isdigit((unsigned char)g.name[0]))
+        fail(file, "", "name", "must be a C identifier (letters, digits, '_'), since it names the generated functions; got \"" + g.name + "\"");
+    g.input = parse_input(root, file);
+    g.weights = parse_weights(root, file);
+
+    Layer input;
+    input.name = g.input.name;
+    input.op = OpKind::Input;
+    input.origin = "input";
+    g.layers.push_back(input);
+
+    if (!root.contains("layers") || !root["layers"].is_array() || root["layers"].empty())
+        fail(file, "", "layers", "expected a non-empty array of layers");
+    const json &layers = root["layers"];
+    for (size_t i = 0; i < layers.size(); i++) {
+        std::string path = "layers[" + std::to_string(i) + "]";
+        const json &lj = layers[i];
+        if (!lj.is_object()) fail(file, "", path, "expected an object, got " + lj.dump());
+        Layer l;
+        l.origin = path;
+        FieldReader pre(lj, file, "", path);
+        l.name = pre.string("name", "", true);
+        if (l.name.empty()) pre.error("name", "must not be empty");
+        FieldReader r(lj, file, l.name, path);
+        if (g.find(l.name) >= 0) r.error("name", "a layer (or the input) is already named '" + l.name + "'");
+        std::string op = r.string("op", "", true);
+        if (!op_from_name(op, &l.op)) {
+            std::vector<std::string> known = {"conv2d", "depthwise_conv2d", "batchnorm", "relu", "relu6", "global_avgpool",
+                                              "avgpool", "dense", "softmax", "separable_conv"};
+            std::string list;
+            for (auto &k : known) list += (list.empty() ? "" : ", ") + k;
+            r.error("op", "unknown op \"" + op + "\"" + suggestion(op, known) + "; known ops: " + list);
+        }
+        std::set<std::string> allowed = allowed_fields(l.op);
+        allowed.insert({"name", "op", "input"});
+        r.reject_unknown(allowed);
+        if (r.has("input")) {
+            std::string src = r.string("input", "");
+            int idx = g.find(src);
+            if (idx < 0) r.error("input", "no earlier layer or input is named '" + src + "'");
+            l.inputs.push_back(idx);
+        } else {
+            l.inputs.push_back(int(g.layers.size()) - 1);
+        }
+        parse_layer_attributes(r, l);
+        g.layers.push_back(std::move(l));
+    }
+
+    if (!root.contains("outputs") || !root["outputs"].is_array() || root["outputs"].empty())
+        fail(file, "", "outputs", "expected a non-empty array of layer names");
+    for (size_t i = 0; i < root["outputs"].size(); i++) {
+        const json &o = root["outputs"][i];
+        std::string path = "outputs[" + std::to_string(i) + "]";
+        if (!o.is_string()) fail(file, "", path, "expected a layer name, got " + o.dump());
+        int idx = g.find(o.get<std::string>());
+        if (idx <= 0) fail(file, "", path, "no layer is named '" + o.get<std::string>() + "'");
+        if (std::find(g.outputs.begin(), g.outputs.end(), idx) != g.outputs.end())
+            fail(file, "", path, "layer '" + o.get<std::string>() + "' is listed twice");
+        g.outputs.push_back(idx);
+    }
+    return g;
+}
+
+Graph parse_spec_file(const std::string &path) {
+    std::ifstream f(path, std::ios::binary);
+    if (!f) fail(path, "", "", "cannot open the spec file");
+    std::stringstream ss;
+    ss << f.rdbuf();
+    return parse_spec_text(ss.str(), path);
+}
+
+}  // namespace netc

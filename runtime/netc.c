@@ -1,0 +1,345 @@
+/* netc runtime: runs a model compiled by `netc compile` (see netc.h, netc_model.h).
+ *
+ * A session owns one zeroed arena holding every tensor, plus two halide_buffer_t views of
+ * each tensor: "full" (including its zero halo, used when a stage reads it) and "interior"
+ * (used when a stage writes it, so halos are never written and stay zero). The argument
+ * array of every stage is built once, so netc_run only copies inputs in, calls the stages
+ * and copies outputs out: it allocates nothing.
+ */
+#define _POSIX_C_SOURCE 200809L
+
+#include "netc_model.h"
+
+#include "HalideRuntime.h"
+
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define ERROR_LEN 512
+
+struct netc_session {
+    const netc_model *m;
+    unsigned char *arena;
+    halide_buffer_t *full, *interior; /* one of each per tensor */
+    halide_dimension_t *dims;         /* 3 per view */
+    void **args;                      /* every stage's arguments, back to back */
+    void ***stage_args;               /* where each stage's arguments start in args */
+    char error[ERROR_LEN];
+};
+
+/* ---- Halide error capture -------------------------------------------------------------
+ * Halide reports errors through one process-wide handler. The text goes to a buffer of
+ * the reporting thread, which is the thread calling the stage for almost every error; an
+ * error raised inside a parallel loop is reported on a worker thread, so the last message
+ * of the process is kept as well as a fallback. */
+static _Thread_local char tl_halide_error[ERROR_LEN];
+static char last_halide_error[ERROR_LEN];
+static pthread_mutex_t last_halide_error_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static void copy_message(char *dst, const char *msg) {
+    size_t n = strlen(msg);
+    while (n > 0 && (msg[n - 1] == '\n' || msg[n - 1] == ' ')) n--; /* Halide ends with \n */
+    if (n >= ERROR_LEN) n = ERROR_LEN - 1;
+    memcpy(dst, msg, n);
+    dst[n] = '\0';
+}
+
+static void capture_halide_error(void *user_context, const char *msg) {
+    (void)user_context;
+    copy_message(tl_halide_error, msg);
+    pthread_mutex_lock(&last_halide_error_lock);
+    copy_message(last_halide_error, msg);
+    pthread_mutex_unlock(&last_halide_error_lock);
+}
+
+/* ---- model queries ------------------------------------------------------------------- */
+
+const char *netc_model_name(const netc_model *m) { return m ? m->name : NULL; }
+const char *netc_model_target(const netc_model *m) { return m ? m->target : NULL; }
+int32_t netc_model_num_inputs(const netc_model *m) { return m ? m->num_inputs : 0; }
+int32_t netc_model_num_outputs(const netc_model *m) { return m ? m->num_outputs : 0; }
+int64_t netc_model_workspace_bytes(const netc_model *m) { return m ? m->arena_bytes : 0; }
+
+const netc_tensor_info *netc_model_input(const netc_model *m, int32_t i) {
+    return m && i >= 0 && i < m->num_inputs ? &m->inputs[i].info : NULL;
+}
+
+const netc_tensor_info *netc_model_output(const netc_model *m, int32_t i) {
+    return m && i >= 0 && i < m->num_outputs ? &m->outputs[i].info : NULL;
+}
+
+/* ---- sessions ------------------------------------------------------------------------ */
+
+static int64_t full_width(const netc_tensor_desc *t) {
+    return (int64_t)t->width + t->pad_left + t->pad_right;
+}
+
+static int64_t full_height(const netc_tensor_desc *t) {
+    return (int64_t)t->height + t->pad_top + t->pad_bottom;
+}
+
+/* Element (c, x, y) = (0, 0, 0) of the tensor's interior. */
+static float *interior_host(const netc_session *s, const netc_tensor_desc *t) {
+    int64_t skip = ((int64_t)t->pad_top * full_width(t) + t->pad_left) * t->channels;
+    return (float *)(s->arena + t->offset) + skip;
+}
+
+/* An io tensor's shape is {H, W, C}, or {C} for a 1x1 tensor. */
+static int io_matches_tensor(const netc_io_desc *io, const netc_model *m) {
+    if (io->tensor < 0 || io->tensor >= m->num_tensors) return 0;
+    const netc_tensor_desc *t = &m->tensors[io->tensor];
+    const int64_t *sh = io->info.shape;
+    if (io->info.rank == 3) return sh[0] == t->height && sh[1] == t->width && sh[2] == t->channels;
+    if (io->info.rank == 1) return t->width == 1 && t->height == 1 && sh[0] == t->channels;
+    return 0;
+}
+
+/* Rejects a descriptor that would make the runtime read or write outside the arena. */
+static int model_is_consistent(const netc_model *m) {
+    if (m->num_tensors < 0 || m->num_stages < 0 || m->num_inputs < 0 || m->num_outputs < 0 ||
+        m->arena_bytes < 0)
+        return 0;
+    for (int32_t i = 0; i < m->num_tensors; i++) {
+        const netc_tensor_desc *t = &m->tensors[i];
+        if (t->channels < 1 || t->width < 1 || t->height < 1 || t->pad_top < 0 ||
+            t->pad_left < 0 || t->pad_bottom < 0 || t->pad_right < 0 || t->offset < 0 ||
+            t->offset % 64 != 0)
+            return 0;
+        int64_t elements = t->channels * full_width(t) * full_height(t);
+        if (elements > INT32_MAX || t->offset + elements * 4 > m->arena_bytes) return 0;
+    }
+    for (int32_t i = 0; i < m->num_stages; i++) {
+        const netc_stage_desc *st = &m->stages[i];
+        if (!st->fn || st->num_inputs < 0 || st->output < 0 || st->output >= m->num_tensors)
+            return 0;
+        for (int32_t j = 0; j < st->num_inputs; j++)
+            if (st->inputs[j] < 0 || st->inputs[j] >= m->num_tensors) return 0;
+    }
+    for (int32_t i = 0; i < m->num_inputs; i++)
+        if (!io_matches_tensor(&m->inputs[i], m)) return 0;
+    for (int32_t i = 0; i < m->num_outputs; i++)
+        if (!io_matches_tensor(&m->outputs[i], m)) return 0;
+    return 1;
+}
+
+static void init_view(halide_buffer_t *b, halide_dimension_t *d, const netc_tensor_desc *t,
+                      unsigned char *host, int with_halo) {
+    int32_t fw = (int32_t)full_width(t);
+    memset(b, 0, sizeof *b); /* device, device_interface, flags: none */
+    b->host = host;
+    b->type.code = halide_type_float;
+    b->type.bits = 32;
+    b->type.lanes = 1;
+    b->dimensions = 3;
+    b->dim = d;
+    memset(d, 0, 3 * sizeof *d);
+    d[0].min = 0;
+    d[0].extent = t->channels;
+    d[0].stride = 1;
+    d[1].min = with_halo ? -t->pad_left : 0;
+    d[1].extent = with_halo ? fw : t->width;
+    d[1].stride = t->channels;
+    d[2].min = with_halo ? -t->pad_top : 0;
+    d[2].extent = with_halo ? (int32_t)full_height(t) : t->height;
+    d[2].stride = t->channels * fw;
+}
+
+netc_status netc_session_create(const netc_model *m, netc_session **out) {
+    if (!out) return NETC_ERROR_INVALID_ARGUMENT;
+    *out = NULL;
+    if (!m) return NETC_ERROR_INVALID_ARGUMENT;
+    if (m->abi_version != NETC_ABI_VERSION) return NETC_ERROR_ABI;
+    if (!model_is_consistent(m)) return NETC_ERROR_INVALID_ARGUMENT;
+
+    size_t num_args = 0;
+    for (int32_t i = 0; i < m->num_stages; i++) num_args += (size_t)m->stages[i].num_inputs + 1;
+
+    netc_session *s = calloc(1, sizeof *s);
+    if (!s) return NETC_ERROR_OUT_OF_MEMORY;
+    s->m = m;
+    size_t nt = (size_t)m->num_tensors;
+    size_t arena_bytes = ((size_t)m->arena_bytes + 63) / 64 * 64;
+    s->arena = aligned_alloc(64, arena_bytes ? arena_bytes : 64);
+    s->full = calloc(nt + 1, sizeof *s->full);
+    s->interior = calloc(nt + 1, sizeof *s->interior);
+    s->dims = calloc(6 * nt + 1, sizeof *s->dims);
+    s->args = calloc(num_args + 1, sizeof *s->args);
+    s->stage_args = calloc((size_t)m->num_stages + 1, sizeof *s->stage_args);
+    if (!s->arena || !s->full || !s->interior || !s->dims || !s->args || !s->stage_args) {
+        netc_session_destroy(s);
+        return NETC_ERROR_OUT_OF_MEMORY;
+    }
+    memset(s->arena, 0, arena_bytes); /* the halos must be zero */
+
+    for (size_t i = 0; i < nt; i++) {
+        const netc_tensor_desc *t = &m->tensors[i];
+        init_view(&s->full[i], &s->dims[6 * i], t, s->arena + t->offset, 1);
+        init_view(&s->interior[i], &s->dims[6 * i + 3], t,
+                  (unsigned char *)interior_host(s, t), 0);
+    }
+    void **a = s->args;
+    for (int32_t i = 0; i < m->num_stages; i++) {
+        const netc_stage_desc *st = &m->stages[i];
+        s->stage_args[i] = a;
+        for (int32_t j = 0; j < st->num_inputs; j++) *a++ = &s->full[st->inputs[j]];
+        *a++ = &s->interior[st->output];
+    }
+
+    halide_set_error_handler(capture_halide_error);
+    *out = s;
+    return NETC_OK;
+}
+
+void netc_session_destroy(netc_session *s) {
+    if (!s) return;
+    free(s->arena);
+    free(s->full);
+    free(s->interior);
+    free(s->dims);
+    free(s->args);
+    free(s->stage_args);
+    free(s);
+}
+
+const char *netc_session_error(const netc_session *s) { return s ? s->error : ""; }
+
+/* ---- running ------------------------------------------------------------------------- */
+
+static netc_status fail(netc_session *s, netc_status st, const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(s->error, sizeof s->error, fmt, ap);
+    va_end(ap);
+    return st;
+}
+
+/* "224, 224, 3" */
+static const char *shape_text(const netc_tensor_info *info, char *buf, size_t size) {
+    size_t len = 0;
+    buf[0] = '\0';
+    for (int32_t d = 0; d < info->rank && len < size; d++)
+        len += (size_t)snprintf(buf + len, size - len, "%s%lld", d ? ", " : "",
+                                (long long)info->shape[d]);
+    return buf;
+}
+
+/* Checks a caller's tensor against what the model expects. */
+static netc_status check_tensor(netc_session *s, int input, const netc_tensor_info *info,
+                                const netc_tensor *t) {
+    const char *kind = input ? "input" : "output";
+    char shape[128];
+    if (!t->data)
+        return fail(s, NETC_ERROR_INVALID_ARGUMENT, "%s '%s': data is NULL", kind, info->name);
+    if (t->dtype != NETC_FLOAT32 && !(input && t->dtype == NETC_UINT8))
+        return fail(s, NETC_ERROR_SHAPE, "%s '%s': dtype %d is not supported (%s)", kind,
+                    info->name, (int)t->dtype,
+                    input ? "use NETC_FLOAT32 or NETC_UINT8" : "outputs are NETC_FLOAT32");
+    if (t->rank != info->rank)
+        return fail(s, NETC_ERROR_SHAPE, "%s '%s': rank is %d, the model expects %d (shape [%s])",
+                    kind, info->name, (int)t->rank, (int)info->rank,
+                    shape_text(info, shape, sizeof shape));
+    for (int32_t d = 0; d < info->rank; d++)
+        if (t->shape[d] != info->shape[d])
+            return fail(s, NETC_ERROR_SHAPE,
+                        "%s '%s': dimension %d is %lld, the model expects %lld (shape [%s])", kind,
+                        info->name, (int)d, (long long)t->shape[d], (long long)info->shape[d],
+                        shape_text(info, shape, sizeof shape));
+    return NETC_OK;
+}
+
+static void copy_input(netc_session *s, const netc_io_desc *io, const netc_tensor *t) {
+    const netc_tensor_desc *td = &s->m->tensors[io->tensor];
+    int64_t c_n = td->channels, row = td->width * c_n, stride = full_width(td) * c_n;
+    float *dst = interior_host(s, td);
+    if (t->dtype == NETC_FLOAT32) {
+        const float *src = t->data;
+        for (int64_t y = 0; y < td->height; y++)
+            memcpy(dst + y * stride, src + y * row, (size_t)row * sizeof(float));
+        return;
+    }
+    const uint8_t *src = t->data; /* NETC_UINT8: normalise per channel */
+    const float *mean = io->info.mean, *scale = io->info.scale;
+    for (int64_t y = 0; y < td->height; y++)
+        for (int64_t i = 0; i < row; i++) {
+            int64_t c = i % c_n;
+            float v = (float)src[y * row + i] - (mean ? mean[c] : 0.0f);
+            dst[y * stride + i] = v * (scale ? scale[c] : 1.0f);
+        }
+}
+
+static void copy_output(netc_session *s, const netc_io_desc *io, netc_tensor *t) {
+    const netc_tensor_desc *td = &s->m->tensors[io->tensor];
+    int64_t row = (int64_t)td->width * td->channels, stride = full_width(td) * td->channels;
+    const float *src = interior_host(s, td);
+    float *dst = t->data;
+    for (int64_t y = 0; y < td->height; y++)
+        memcpy(dst + y * row, src + y * stride, (size_t)row * sizeof(float));
+}
+
+netc_status netc_run(netc_session *s, const netc_tensor *inputs, int32_t num_inputs,
+                     netc_tensor *outputs, int32_t num_outputs) {
+    if (!s) return NETC_ERROR_INVALID_ARGUMENT;
+    const netc_model *m = s->m;
+    s->error[0] = '\0';
+    if (num_inputs != m->num_inputs || num_outputs != m->num_outputs)
+        return fail(s, NETC_ERROR_INVALID_ARGUMENT,
+                    "got %d input(s) and %d output(s), the model '%s' has %d and %d",
+                    (int)num_inputs, (int)num_outputs, m->name, (int)m->num_inputs,
+                    (int)m->num_outputs);
+    if ((num_inputs > 0 && !inputs) || (num_outputs > 0 && !outputs))
+        return fail(s, NETC_ERROR_INVALID_ARGUMENT, "the %s array is NULL",
+                    num_inputs > 0 && !inputs ? "inputs" : "outputs");
+
+    netc_status st;
+    for (int32_t i = 0; i < num_inputs; i++)
+        if ((st = check_tensor(s, 1, &m->inputs[i].info, &inputs[i])) != NETC_OK) return st;
+    for (int32_t i = 0; i < num_outputs; i++)
+        if ((st = check_tensor(s, 0, &m->outputs[i].info, &outputs[i])) != NETC_OK)
+            return st;
+
+    for (int32_t i = 0; i < num_inputs; i++) copy_input(s, &m->inputs[i], &inputs[i]);
+
+    for (int32_t i = 0; i < m->num_stages; i++) {
+        tl_halide_error[0] = '\0';
+        int r = m->stages[i].fn(s->stage_args[i]);
+        if (r != 0) {
+            char msg[ERROR_LEN];
+            if (tl_halide_error[0]) {
+                memcpy(msg, tl_halide_error, sizeof msg);
+            } else { /* reported on a worker thread, or not at all */
+                pthread_mutex_lock(&last_halide_error_lock);
+                memcpy(msg, last_halide_error, sizeof msg);
+                pthread_mutex_unlock(&last_halide_error_lock);
+            }
+            return fail(s, NETC_ERROR_EXECUTION, "stage '%s' failed (Halide error %d): %s",
+                        m->stages[i].name, r, msg[0] ? msg : "no message");
+        }
+    }
+
+    for (int32_t i = 0; i < num_outputs; i++) copy_output(s, &m->outputs[i], &outputs[i]);
+    return NETC_OK;
+}
+
+const char *netc_status_string(netc_status st) {
+    switch (st) {
+    case NETC_OK: return "ok";
+    case NETC_ERROR_INVALID_ARGUMENT: return "invalid argument";
+    case NETC_ERROR_SHAPE: return "tensor shape, rank or dtype does not match the model";
+    case NETC_ERROR_OUT_OF_MEMORY: return "out of memory";
+    case NETC_ERROR_EXECUTION: return "execution failed";
+    case NETC_ERROR_ABI: return "model compiled for another runtime version";
+    }
+    return "unknown status";
+}
+
+int netc_set_num_threads(int n) {
+    if (n <= 0) {
+        long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+        n = cpus > 0 ? (int)cpus : 1;
+    }
+    return halide_set_num_threads(n);
+}

@@ -1,0 +1,90 @@
+/* netc runtime: the C API an application uses to run a model compiled by `netc compile`.
+ *
+ *   #include "netc.h"
+ *   #include "mobilenet_v1.h"          // generated: declares netc_mobilenet_v1_model()
+ *
+ *   netc_session *s;
+ *   if (netc_session_create(netc_mobilenet_v1_model(), &s) != NETC_OK) { ... }
+ *   netc_tensor in  = {NETC_FLOAT32, 3, {224, 224, 3}, pixels};   // HWC
+ *   netc_tensor out = {NETC_FLOAT32, 1, {1000}, probabilities};
+ *   if (netc_run(s, &in, 1, &out, 1) != NETC_OK) puts(netc_session_error(s));
+ *   netc_session_destroy(s);
+ *
+ * Buffers are owned by the caller. A session owns every intermediate buffer, allocated
+ * once by netc_session_create: netc_run allocates nothing. One session runs one inference
+ * at a time; use one session per application thread.
+ */
+#ifndef NETC_H
+#define NETC_H
+
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define NETC_MAX_RANK 4
+
+typedef enum {
+    NETC_OK = 0,
+    NETC_ERROR_INVALID_ARGUMENT = 1, /* null pointer, wrong number of tensors */
+    NETC_ERROR_SHAPE = 2,            /* a tensor's rank, shape or dtype does not match the model */
+    NETC_ERROR_OUT_OF_MEMORY = 3,
+    NETC_ERROR_EXECUTION = 4,        /* the generated code reported an error */
+    NETC_ERROR_ABI = 5               /* model compiled for another runtime version */
+} netc_status;
+
+typedef enum {
+    NETC_FLOAT32 = 0, /* values as the network sees them (already normalised) */
+    NETC_UINT8 = 1    /* inputs only: raw pixels, normalised by the model's mean/scale */
+} netc_dtype;
+
+/* A tensor in the caller's memory, dense, row-major (images are HWC). */
+typedef struct {
+    netc_dtype dtype;
+    int32_t rank;
+    int64_t shape[NETC_MAX_RANK];
+    void *data;
+} netc_tensor;
+
+/* What a model expects or produces. */
+typedef struct {
+    const char *name;
+    int32_t rank;
+    int64_t shape[NETC_MAX_RANK]; /* images: {H, W, C}; vectors: {N} */
+    const float *mean;            /* per channel, for NETC_UINT8 inputs; NULL for outputs */
+    const float *scale;
+} netc_tensor_info;
+
+typedef struct netc_model netc_model;     /* generated; see the model's header */
+typedef struct netc_session netc_session; /* created by netc_session_create */
+
+const char *netc_model_name(const netc_model *m);
+const char *netc_model_target(const netc_model *m); /* the Halide target it was compiled for */
+int32_t netc_model_num_inputs(const netc_model *m);
+int32_t netc_model_num_outputs(const netc_model *m);
+const netc_tensor_info *netc_model_input(const netc_model *m, int32_t i);  /* NULL if out of range */
+const netc_tensor_info *netc_model_output(const netc_model *m, int32_t i); /* NULL if out of range */
+int64_t netc_model_workspace_bytes(const netc_model *m); /* what a session allocates */
+
+netc_status netc_session_create(const netc_model *m, netc_session **out);
+void netc_session_destroy(netc_session *s);
+
+/* Runs one inference. inputs[i] and outputs[i] follow the model's order
+ * (netc_model_input/netc_model_output). Shapes must match exactly. */
+netc_status netc_run(netc_session *s, const netc_tensor *inputs, int32_t num_inputs,
+                     netc_tensor *outputs, int32_t num_outputs);
+
+/* The message of the session's last failed call ("" if none). */
+const char *netc_session_error(const netc_session *s);
+const char *netc_status_string(netc_status st);
+
+/* Worker threads for all sessions of the process (Halide's thread pool is process-wide).
+ * 0 means one per core. Returns the previous setting. */
+int netc_set_num_threads(int n);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* NETC_H */

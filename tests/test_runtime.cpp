@@ -1,0 +1,575 @@
+// Tests of the netc runtime (runtime/netc.c) without any Halide-generated code: the models
+// below are descriptors written by hand, with stage functions that have the signature of
+// Halide's `_argv` entry points and read and write through halide_buffer_t.
+//
+// No Halide runtime is linked into this test, so the two Halide functions the runtime calls
+// (halide_set_num_threads, halide_set_error_handler) are defined here.
+
+#include "netc.h"
+#include "netc_model.h"
+
+#include "HalideRuntime.h"
+
+#include <gtest/gtest.h>
+
+#include <unistd.h>
+
+#include <atomic>
+#include <cstdint>
+#include <cstdlib>
+#include <cstring>
+#include <string>
+#include <vector>
+
+// ---- stand-ins for the Halide runtime --------------------------------------------------
+
+static halide_error_handler_t g_error_handler = nullptr;
+static int g_num_threads = 0;
+
+extern "C" halide_error_handler_t halide_set_error_handler(halide_error_handler_t handler) {
+    halide_error_handler_t previous = g_error_handler;
+    g_error_handler = handler;
+    return previous;
+}
+
+extern "C" int halide_set_num_threads(int n) {
+    int previous = g_num_threads;
+    g_num_threads = n;
+    return previous;
+}
+
+// Reports an error the way Halide-generated code does: through the registered handler.
+static void report_error(const char *msg) {
+    if (g_error_handler) g_error_handler(nullptr, msg);
+}
+
+// ---- counting heap allocations ---------------------------------------------------------
+// The test executable replaces glibc's allocation functions with ones that count calls and
+// forward to glibc's own allocator (__libc_*), so every block still comes from, and goes
+// back to, the same heap. This sees an allocation even if it is freed within the same run,
+// which a before/after comparison of mallinfo2() would miss. The test checks that the
+// counter does see the runtime's allocations before trusting it.
+// Sanitizers bring their own allocator, so the counting is left out under them.
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+#define NETC_SANITIZED 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer) || \
+    __has_feature(memory_sanitizer)
+#define NETC_SANITIZED 1
+#endif
+#endif
+#if defined(__GLIBC__) && !defined(NETC_SANITIZED)
+#define NETC_COUNT_ALLOCATIONS 1
+static std::atomic<long> g_allocations{0};
+extern "C" {
+void *__libc_malloc(size_t);
+void *__libc_calloc(size_t, size_t);
+void *__libc_realloc(void *, size_t);
+void *__libc_memalign(size_t, size_t);
+void __libc_free(void *);
+
+void *malloc(size_t n) noexcept {
+    g_allocations.fetch_add(1, std::memory_order_relaxed);
+    return __libc_malloc(n);
+}
+void *calloc(size_t n, size_t size) noexcept {
+    g_allocations.fetch_add(1, std::memory_order_relaxed);
+    return __libc_calloc(n, size);
+}
+void *realloc(void *p, size_t n) noexcept {
+    g_allocations.fetch_add(1, std::memory_order_relaxed);
+    return __libc_realloc(p, n);
+}
+void *aligned_alloc(size_t alignment, size_t n) noexcept {
+    g_allocations.fetch_add(1, std::memory_order_relaxed);
+    return __libc_memalign(alignment, n);
+}
+void *memalign(size_t alignment, size_t n) noexcept {
+    g_allocations.fetch_add(1, std::memory_order_relaxed);
+    return __libc_memalign(alignment, n);
+}
+int posix_memalign(void **out, size_t alignment, size_t n) noexcept {
+    g_allocations.fetch_add(1, std::memory_order_relaxed);
+    void *p = __libc_memalign(alignment, n);
+    if (!p) return ENOMEM;
+    *out = p;
+    return 0;
+}
+void free(void *p) noexcept { __libc_free(p); }
+}
+#endif
+
+// ---- helpers to read and write through halide_buffer_t ---------------------------------
+
+static float &at(const halide_buffer_t *b, int c, int x, int y) {
+    const halide_dimension_t *d = b->dim;
+    int64_t i = (int64_t)(c - d[0].min) * d[0].stride + (int64_t)(x - d[1].min) * d[1].stride +
+                (int64_t)(y - d[2].min) * d[2].stride;
+    return reinterpret_cast<float *>(b->host)[i];
+}
+
+static bool is_plain_float_buffer(const halide_buffer_t *b) {
+    return b->host && b->device == 0 && b->device_interface == nullptr && b->flags == 0 &&
+           b->type.code == halide_type_float && b->type.bits == 32 && b->type.lanes == 1 &&
+           b->dimensions == 3;
+}
+
+// Does b cover [x0, x1] x [y0, y1] (all channels of c_extent)?
+static bool covers(const halide_buffer_t *b, int c_extent, int x0, int x1, int y0, int y1) {
+    const halide_dimension_t *d = b->dim;
+    return d[0].min == 0 && d[0].extent == c_extent && d[1].min <= x0 &&
+           d[1].min + d[1].extent > x1 && d[2].min <= y0 && d[2].min + d[2].extent > y1;
+}
+
+// ---- the fake model "boxnet" -----------------------------------------------------------
+// image [H=4, W=3, C=2], stored with a halo of 1 top, 1 left, 2 bottom, 3 right (the extra
+//   rows and columns check that strides use the full width);
+// box   = 3x3 box sum of image, reading the zero halo at the borders (an output);
+// total = per channel, sum of box over x, y + 100 * image(c, 0, 0) (an output of shape {2};
+//   it takes (box, image) in that order, so swapped arguments would show).
+
+constexpr int C = 2, W = 3, H = 4;
+
+static const halide_buffer_t *g_seen_image = nullptr; // views the stages were given
+static const halide_buffer_t *g_seen_box_out = nullptr;
+static int g_stage_calls = 0;
+
+static int box_stage(void **args) {
+    const halide_buffer_t *in = static_cast<const halide_buffer_t *>(args[0]);
+    const halide_buffer_t *out = static_cast<const halide_buffer_t *>(args[1]);
+    g_seen_image = in;
+    g_seen_box_out = out;
+    g_stage_calls++;
+    if (!is_plain_float_buffer(in) || !is_plain_float_buffer(out)) {
+        report_error("box3x3: unexpected buffer type or flags\n");
+        return -1;
+    }
+    const halide_dimension_t *o = out->dim;
+    int x0 = o[1].min, x1 = o[1].min + o[1].extent - 1;
+    int y0 = o[2].min, y1 = o[2].min + o[2].extent - 1;
+    // Like a Halide pipeline without a boundary condition: the input must cover the
+    // output's footprint, halo included.
+    if (!covers(in, o[0].extent, x0 - 1, x1 + 1, y0 - 1, y1 + 1)) {
+        report_error("box3x3: input does not cover the footprint\n");
+        return -2;
+    }
+    for (int y = y0; y <= y1; y++)
+        for (int x = x0; x <= x1; x++)
+            for (int c = 0; c < o[0].extent; c++) {
+                float sum = 0;
+                for (int dy = -1; dy <= 1; dy++)
+                    for (int dx = -1; dx <= 1; dx++) sum += at(in, c, x + dx, y + dy);
+                at(out, c, x, y) = sum;
+            }
+    return 0;
+}
+
+static int total_stage(void **args) {
+    const halide_buffer_t *box = static_cast<const halide_buffer_t *>(args[0]);
+    const halide_buffer_t *image = static_cast<const halide_buffer_t *>(args[1]);
+    const halide_buffer_t *out = static_cast<const halide_buffer_t *>(args[2]);
+    g_stage_calls++;
+    if (!is_plain_float_buffer(box) || !is_plain_float_buffer(image) ||
+        !is_plain_float_buffer(out) || !covers(box, C, 0, W - 1, 0, H - 1) ||
+        !covers(image, C, 0, 0, 0, 0) || !covers(out, C, 0, 0, 0, 0)) {
+        report_error("total: unexpected buffers\n");
+        return -1;
+    }
+    for (int c = 0; c < C; c++) {
+        float sum = 0;
+        for (int y = 0; y < H; y++)
+            for (int x = 0; x < W; x++) sum += at(box, c, x, y);
+        at(out, c, 0, 0) = sum + 100 * at(image, c, 0, 0);
+    }
+    return 0;
+}
+
+static const float kMean[C] = {10.0f, 20.0f};
+static const float kScale[C] = {0.5f, 0.25f};
+
+static const netc_tensor_desc kBoxTensors[] = {
+    // name, channels, width, height, pad top/left/bottom/right, offset
+    {"image", C, W, H, 1, 1, 2, 3, 0},     // 2 * 7 * 7 floats = 392 bytes
+    {"box", C, W, H, 0, 0, 0, 0, 448},     // 96 bytes
+    {"total", C, 1, 1, 0, 0, 0, 0, 576},   // 8 bytes
+};
+static const int32_t kBoxInputs[] = {0};
+static const int32_t kTotalInputs[] = {1, 0};
+static const netc_stage_desc kBoxStages[] = {
+    {"box3x3", box_stage, 1, kBoxInputs, 1},
+    {"total", total_stage, 2, kTotalInputs, 2},
+};
+static const netc_io_desc kBoxModelInputs[] = {
+    {{"image", 3, {H, W, C}, kMean, kScale}, 0},
+};
+static const netc_io_desc kBoxModelOutputs[] = {
+    {{"box", 3, {H, W, C}, nullptr, nullptr}, 1},
+    {{"total", 1, {C}, nullptr, nullptr}, 2},
+};
+
+static netc_model box_model() {
+    netc_model m;
+    m.abi_version = NETC_ABI_VERSION;
+    m.name = "boxnet";
+    m.target = "host";
+    m.arena_bytes = 640;
+    m.num_tensors = 3;
+    m.tensors = kBoxTensors;
+    m.num_stages = 2;
+    m.stages = kBoxStages;
+    m.num_inputs = 1;
+    m.inputs = kBoxModelInputs;
+    m.num_outputs = 2;
+    m.outputs = kBoxModelOutputs;
+    return m;
+}
+
+// What boxnet computes, straight from the caller's HWC data.
+struct Expected {
+    std::vector<float> box = std::vector<float>(H * W * C);
+    std::vector<float> total = std::vector<float>(C);
+};
+
+static Expected reference(const std::vector<float> &image) {
+    Expected e;
+    for (int y = 0; y < H; y++)
+        for (int x = 0; x < W; x++)
+            for (int c = 0; c < C; c++) {
+                float sum = 0;
+                for (int yy = y - 1; yy <= y + 1; yy++)
+                    for (int xx = x - 1; xx <= x + 1; xx++)
+                        if (yy >= 0 && yy < H && xx >= 0 && xx < W)
+                            sum += image[(yy * W + xx) * C + c];
+                e.box[(y * W + x) * C + c] = sum;
+                e.total[c] += sum;
+            }
+    for (int c = 0; c < C; c++) e.total[c] += 100 * image[c];
+    return e;
+}
+
+static std::vector<float> test_image(float seed) {
+    std::vector<float> v(H * W * C);
+    for (size_t i = 0; i < v.size(); i++) v[i] = seed + (float)((i * 7) % 11) - 3.0f;
+    return v;
+}
+
+// A session on boxnet plus caller-side tensors of the right shape.
+class BoxNet : public ::testing::Test {
+protected:
+    void SetUp() override {
+        model = box_model();
+        g_stage_calls = 0;
+        ASSERT_EQ(netc_session_create(&model, &session), NETC_OK);
+        ASSERT_NE(session, nullptr);
+        image = test_image(1.0f);
+        input = {NETC_FLOAT32, 3, {H, W, C}, image.data()};
+        outputs[0] = {NETC_FLOAT32, 3, {H, W, C}, box.data()};
+        outputs[1] = {NETC_FLOAT32, 1, {C}, total.data()};
+    }
+    void TearDown() override { netc_session_destroy(session); }
+
+    netc_status run() { return netc_run(session, &input, 1, outputs, 2); }
+
+    void expect_outputs(const Expected &e) {
+        for (size_t i = 0; i < box.size(); i++) EXPECT_FLOAT_EQ(box[i], e.box[i]) << "box " << i;
+        for (int c = 0; c < C; c++) EXPECT_FLOAT_EQ(total[c], e.total[c]) << "total " << c;
+    }
+
+    // Expects run() to fail with `status` and a message containing each of `parts`.
+    void expect_failure(netc_status status, std::initializer_list<const char *> parts) {
+        EXPECT_EQ(run(), status);
+        std::string msg = netc_session_error(session);
+        for (const char *p : parts) EXPECT_NE(msg.find(p), std::string::npos) << msg;
+    }
+
+    netc_model model;
+    netc_session *session = nullptr;
+    std::vector<float> image, box = std::vector<float>(H * W * C), total = std::vector<float>(C);
+    netc_tensor input;
+    netc_tensor outputs[2];
+};
+
+// ---- tests -----------------------------------------------------------------------------
+
+TEST(Model, Queries) {
+    netc_model m = box_model();
+    EXPECT_STREQ(netc_model_name(&m), "boxnet");
+    EXPECT_STREQ(netc_model_target(&m), "host");
+    EXPECT_EQ(netc_model_num_inputs(&m), 1);
+    EXPECT_EQ(netc_model_num_outputs(&m), 2);
+    EXPECT_EQ(netc_model_workspace_bytes(&m), 640);
+    const netc_tensor_info *in = netc_model_input(&m, 0);
+    ASSERT_NE(in, nullptr);
+    EXPECT_STREQ(in->name, "image");
+    EXPECT_EQ(in->rank, 3);
+    EXPECT_EQ(in->shape[0], H);
+    EXPECT_EQ(in->mean, kMean);
+    const netc_tensor_info *out = netc_model_output(&m, 1);
+    ASSERT_NE(out, nullptr);
+    EXPECT_STREQ(out->name, "total");
+    EXPECT_EQ(out->rank, 1);
+    EXPECT_EQ(netc_model_input(&m, 1), nullptr);
+    EXPECT_EQ(netc_model_input(&m, -1), nullptr);
+    EXPECT_EQ(netc_model_output(&m, 2), nullptr);
+}
+
+TEST_F(BoxNet, ComputesBoxSumOverZeroHalo) {
+    ASSERT_EQ(run(), NETC_OK) << netc_session_error(session);
+    EXPECT_STREQ(netc_session_error(session), "");
+    expect_outputs(reference(image));
+}
+
+TEST_F(BoxNet, ViewsDescribeHaloAndInterior) {
+    ASSERT_EQ(run(), NETC_OK) << netc_session_error(session);
+    // The input's full view: (c, x, y) from (0, -1, -1), 2 x 7 x 7, c innermost.
+    const halide_dimension_t *d = g_seen_image->dim;
+    EXPECT_EQ(d[0].min, 0);
+    EXPECT_EQ(d[0].extent, C);
+    EXPECT_EQ(d[0].stride, 1);
+    EXPECT_EQ(d[1].min, -1);
+    EXPECT_EQ(d[1].extent, 1 + W + 3);
+    EXPECT_EQ(d[1].stride, C);
+    EXPECT_EQ(d[2].min, -1);
+    EXPECT_EQ(d[2].extent, 1 + H + 2);
+    EXPECT_EQ(d[2].stride, C * 7);
+    EXPECT_EQ(reinterpret_cast<uintptr_t>(g_seen_image->host) % 64, 0u); // arena start
+    // The box output's interior view: the tensor has no halo, so mins 0, dense strides.
+    d = g_seen_box_out->dim;
+    EXPECT_EQ(d[1].min, 0);
+    EXPECT_EQ(d[1].extent, W);
+    EXPECT_EQ(d[2].min, 0);
+    EXPECT_EQ(d[2].extent, H);
+    EXPECT_EQ(d[2].stride, C * W);
+    EXPECT_EQ(g_seen_box_out->host, g_seen_image->host + 448);
+    // The whole halo of the input is zero, and the interior holds the image.
+    for (int y = -1; y < H + 2; y++)
+        for (int x = -1; x < W + 3; x++)
+            for (int c = 0; c < C; c++) {
+                bool inside = x >= 0 && x < W && y >= 0 && y < H;
+                float expected = inside ? image[(y * W + x) * C + c] : 0.0f;
+                EXPECT_EQ(at(g_seen_image, c, x, y), expected) << c << "," << x << "," << y;
+            }
+}
+
+TEST_F(BoxNet, Uint8InputIsNormalised) {
+    std::vector<uint8_t> pixels(H * W * C);
+    std::vector<float> normalised(pixels.size());
+    for (size_t i = 0; i < pixels.size(); i++) {
+        pixels[i] = (uint8_t)(i * 37 % 256);
+        int c = (int)(i % C);
+        normalised[i] = ((float)pixels[i] - kMean[c]) * kScale[c];
+    }
+    input = {NETC_UINT8, 3, {H, W, C}, pixels.data()};
+    ASSERT_EQ(run(), NETC_OK) << netc_session_error(session);
+    expect_outputs(reference(normalised));
+}
+
+TEST(BoxNetNoNormalisation, Uint8WithoutMeanAndScaleIsTakenAsIs) {
+    netc_io_desc inputs[1] = {kBoxModelInputs[0]};
+    inputs[0].info.mean = nullptr;
+    inputs[0].info.scale = nullptr;
+    netc_model m = box_model();
+    m.inputs = inputs;
+    netc_session *s = nullptr;
+    ASSERT_EQ(netc_session_create(&m, &s), NETC_OK);
+    std::vector<uint8_t> pixels(H * W * C);
+    std::vector<float> as_float(pixels.size());
+    for (size_t i = 0; i < pixels.size(); i++) as_float[i] = pixels[i] = (uint8_t)(250 - i);
+    std::vector<float> box(H * W * C), total(C);
+    netc_tensor in = {NETC_UINT8, 3, {H, W, C}, pixels.data()};
+    netc_tensor out[2] = {{NETC_FLOAT32, 3, {H, W, C}, box.data()},
+                          {NETC_FLOAT32, 1, {C}, total.data()}};
+    ASSERT_EQ(netc_run(s, &in, 1, out, 2), NETC_OK) << netc_session_error(s);
+    Expected e = reference(as_float);
+    for (size_t i = 0; i < box.size(); i++) EXPECT_FLOAT_EQ(box[i], e.box[i]);
+    for (int c = 0; c < C; c++) EXPECT_FLOAT_EQ(total[c], e.total[c]);
+    netc_session_destroy(s);
+}
+
+TEST_F(BoxNet, RunningAgainGivesIdenticalResults) {
+    ASSERT_EQ(run(), NETC_OK);
+    std::vector<float> box1 = box, total1 = total;
+    std::fill(box.begin(), box.end(), -1.0f);
+    std::fill(total.begin(), total.end(), -1.0f);
+    ASSERT_EQ(run(), NETC_OK);
+    EXPECT_EQ(box, box1); // bitwise: same inputs, same outputs
+    EXPECT_EQ(total, total1);
+    // A different input afterwards leaves nothing of the first run behind.
+    image = test_image(-5.0f);
+    input.data = image.data();
+    ASSERT_EQ(run(), NETC_OK);
+    expect_outputs(reference(image));
+}
+
+TEST_F(BoxNet, WrongNumberOfTensors) {
+    EXPECT_EQ(netc_run(session, &input, 0, outputs, 2), NETC_ERROR_INVALID_ARGUMENT);
+    EXPECT_NE(std::string(netc_session_error(session)).find("input"), std::string::npos);
+    netc_tensor two_inputs[2] = {input, input};
+    EXPECT_EQ(netc_run(session, two_inputs, 2, outputs, 2), NETC_ERROR_INVALID_ARGUMENT);
+    EXPECT_EQ(netc_run(session, &input, 1, outputs, 1), NETC_ERROR_INVALID_ARGUMENT);
+    EXPECT_NE(std::string(netc_session_error(session)).find("output"), std::string::npos);
+    EXPECT_EQ(netc_run(session, &input, 1, outputs, 3), NETC_ERROR_INVALID_ARGUMENT);
+}
+
+TEST_F(BoxNet, NullArraysAndData) {
+    EXPECT_EQ(netc_run(session, nullptr, 1, outputs, 2), NETC_ERROR_INVALID_ARGUMENT);
+    EXPECT_EQ(netc_run(session, &input, 1, nullptr, 2), NETC_ERROR_INVALID_ARGUMENT);
+    input.data = nullptr;
+    expect_failure(NETC_ERROR_INVALID_ARGUMENT, {"input 'image'", "NULL"});
+    input.data = image.data();
+    outputs[1].data = nullptr;
+    expect_failure(NETC_ERROR_INVALID_ARGUMENT, {"output 'total'", "NULL"});
+}
+
+TEST_F(BoxNet, InputDimensionMismatchNamesTensorAndDimension) {
+    input.shape[1] = 2;
+    EXPECT_EQ(run(), NETC_ERROR_SHAPE);
+    EXPECT_STREQ(netc_session_error(session),
+                 "input 'image': dimension 1 is 2, the model expects 3 (shape [4, 3, 2])");
+    input.shape[1] = W;
+    for (int d = 0; d < 3; d++) {
+        input.shape[d] += 1;
+        std::string dim = "dimension " + std::to_string(d);
+        expect_failure(NETC_ERROR_SHAPE, {"input 'image'", dim.c_str()});
+        input.shape[d] -= 1;
+    }
+    EXPECT_EQ(run(), NETC_OK);
+}
+
+TEST_F(BoxNet, OutputDimensionMismatchNamesTensor) {
+    outputs[0].shape[2] = 3;
+    expect_failure(NETC_ERROR_SHAPE, {"output 'box'", "dimension 2 is 3", "expects 2"});
+    outputs[0].shape[2] = C;
+    outputs[1].shape[0] = 1000;
+    expect_failure(NETC_ERROR_SHAPE, {"output 'total'", "dimension 0 is 1000", "[2]"});
+}
+
+TEST_F(BoxNet, RankMismatch) {
+    input.rank = 2;
+    expect_failure(NETC_ERROR_SHAPE, {"input 'image'", "rank is 2", "expects 3"});
+    input.rank = 3;
+    outputs[1] = {NETC_FLOAT32, 3, {1, 1, C}, total.data()}; // {1, 1, C} is not {C}
+    expect_failure(NETC_ERROR_SHAPE, {"output 'total'", "rank is 3", "expects 1"});
+}
+
+TEST_F(BoxNet, DtypeMismatch) {
+    input.dtype = (netc_dtype)7;
+    expect_failure(NETC_ERROR_SHAPE, {"input 'image'", "dtype"});
+    input.dtype = NETC_FLOAT32;
+    outputs[0].dtype = NETC_UINT8; // outputs are always float
+    expect_failure(NETC_ERROR_SHAPE, {"output 'box'", "dtype"});
+}
+
+TEST_F(BoxNet, FailedValidationWritesNoOutputAndSuccessClearsError) {
+    std::fill(box.begin(), box.end(), 42.0f);
+    input.shape[0] = 5;
+    EXPECT_EQ(run(), NETC_ERROR_SHAPE);
+    EXPECT_EQ(g_stage_calls, 0);
+    for (float v : box) EXPECT_EQ(v, 42.0f);
+    input.shape[0] = H;
+    EXPECT_EQ(run(), NETC_OK);
+    EXPECT_STREQ(netc_session_error(session), "");
+}
+
+TEST(Session, NullPointers) {
+    netc_model m = box_model();
+    netc_session *s = reinterpret_cast<netc_session *>(&m); // must be overwritten with NULL
+    EXPECT_EQ(netc_session_create(nullptr, &s), NETC_ERROR_INVALID_ARGUMENT);
+    EXPECT_EQ(s, nullptr);
+    EXPECT_EQ(netc_session_create(&m, nullptr), NETC_ERROR_INVALID_ARGUMENT);
+    EXPECT_EQ(netc_run(nullptr, nullptr, 0, nullptr, 0), NETC_ERROR_INVALID_ARGUMENT);
+    EXPECT_STREQ(netc_session_error(nullptr), "");
+    netc_session_destroy(nullptr);
+    EXPECT_EQ(netc_model_name(nullptr), nullptr);
+    EXPECT_EQ(netc_model_num_inputs(nullptr), 0);
+    EXPECT_EQ(netc_model_input(nullptr, 0), nullptr);
+}
+
+TEST(Session, AbiMismatch) {
+    netc_model m = box_model();
+    m.abi_version = NETC_ABI_VERSION + 1;
+    netc_session *s = nullptr;
+    EXPECT_EQ(netc_session_create(&m, &s), NETC_ERROR_ABI);
+    EXPECT_EQ(s, nullptr);
+}
+
+TEST(Session, InconsistentDescriptorIsRejected) {
+    netc_model m = box_model();
+    m.arena_bytes = 584; // exactly up to the end of "total"
+    netc_session *s = nullptr;
+    EXPECT_EQ(netc_session_create(&m, &s), NETC_OK);
+    netc_session_destroy(s);
+    m.arena_bytes = 580; // "total" (576 + 8 bytes) no longer fits
+    EXPECT_EQ(netc_session_create(&m, &s), NETC_ERROR_INVALID_ARGUMENT);
+    EXPECT_EQ(s, nullptr);
+    // An output whose shape disagrees with its tensor.
+    netc_io_desc outputs[2] = {kBoxModelOutputs[0], kBoxModelOutputs[1]};
+    outputs[1].info.shape[0] = 3;
+    m = box_model();
+    m.outputs = outputs;
+    EXPECT_EQ(netc_session_create(&m, &s), NETC_ERROR_INVALID_ARGUMENT);
+}
+
+// A model whose only stage fails the way a Halide pipeline does.
+static int failing_stage(void **) {
+    report_error("Input buffer x is accessed at 9, which is beyond the max (8) in dimension 1\n");
+    return -27;
+}
+
+TEST(Session, StageErrorIsReportedWithHalideText) {
+    static const netc_tensor_desc tensors[] = {{"x", 1, 1, 1, 0, 0, 0, 0, 0},
+                                               {"y", 1, 1, 1, 0, 0, 0, 0, 64}};
+    static const int32_t stage_inputs[] = {0};
+    static const netc_stage_desc stages[] = {{"conv_explodes", failing_stage, 1, stage_inputs, 1}};
+    static const netc_io_desc inputs[] = {{{"x", 1, {1}, nullptr, nullptr}, 0}};
+    static const netc_io_desc outputs[] = {{{"y", 1, {1}, nullptr, nullptr}, 1}};
+    netc_model m = {NETC_ABI_VERSION, "failing", "host", 128, 2, tensors, 1, stages,
+                    1, inputs, 1, outputs};
+    netc_session *s = nullptr;
+    ASSERT_EQ(netc_session_create(&m, &s), NETC_OK);
+    float x = 1, y = 0;
+    netc_tensor in = {NETC_FLOAT32, 1, {1}, &x};
+    netc_tensor out = {NETC_FLOAT32, 1, {1}, &y};
+    EXPECT_EQ(netc_run(s, &in, 1, &out, 1), NETC_ERROR_EXECUTION);
+    std::string msg = netc_session_error(s);
+    EXPECT_NE(msg.find("conv_explodes"), std::string::npos) << msg;
+    EXPECT_NE(msg.find("-27"), std::string::npos) << msg;
+    EXPECT_NE(msg.find("beyond the max (8) in dimension 1"), std::string::npos) << msg;
+    EXPECT_EQ(msg.back(), '1') << "trailing newline kept: " << msg;
+    netc_session_destroy(s);
+}
+
+TEST(Runtime, SetNumThreads) {
+    netc_set_num_threads(3);
+    EXPECT_EQ(g_num_threads, 3);
+    EXPECT_EQ(netc_set_num_threads(0), 3); // returns the previous setting
+    EXPECT_EQ(g_num_threads, (int)sysconf(_SC_NPROCESSORS_ONLN));
+}
+
+TEST(Runtime, StatusStrings) {
+    std::vector<std::string> seen;
+    for (int st = NETC_OK; st <= NETC_ERROR_ABI; st++) {
+        std::string text = netc_status_string((netc_status)st);
+        EXPECT_FALSE(text.empty());
+        for (const std::string &other : seen) EXPECT_NE(text, other);
+        seen.push_back(text);
+    }
+}
+
+#ifdef NETC_COUNT_ALLOCATIONS
+TEST_F(BoxNet, RunDoesNotAllocate) {
+    // The counter must see the runtime's own allocations, or this test proves nothing.
+    long before_create = g_allocations.load();
+    netc_session *other = nullptr;
+    ASSERT_EQ(netc_session_create(&model, &other), NETC_OK);
+    EXPECT_GE(g_allocations.load() - before_create, 2) << "allocation counting does not work";
+    netc_session_destroy(other);
+
+    ASSERT_EQ(run(), NETC_OK); // the first run may set up thread-local storage
+    long before = g_allocations.load();
+    for (int i = 0; i < 100; i++)
+        if (run() != NETC_OK) FAIL() << netc_session_error(session);
+    EXPECT_EQ(g_allocations.load() - before, 0);
+    expect_outputs(reference(image));
+}
+#endif
