@@ -34,6 +34,7 @@ int cmd_run(int argc, char **argv) {
     const std::string spec = a.one_positional("spec file");
     if (!a.has("--input")) throw UsageError("--input FILE is required");
     const std::string out_dir = a.get("-o", a.get("--output-dir", "."));
+    const int threads = a.get_int("--threads", 0, 0, 1024);  // flags first: a usage error beats a slow load
     const Graph g = load_model(spec);
     const std::vector<float> input = load_input(g, a.get("--input", ""));
     std::vector<std::vector<float>> outs;
@@ -41,7 +42,7 @@ int cmd_run(int argc, char **argv) {
         outs = run_reference(g, input);
     } else {
         LoadedModel m(compiled_dir(a.get("--generated-dir", "generated"), g, a.get("--target", "host")), g.name);
-        m.set_threads(a.get_int("--threads", 0, 0, 1024));
+        m.set_threads(threads);
         outs = m.run(input);
     }
     std::filesystem::create_directories(out_dir);

@@ -51,9 +51,9 @@ std::string descriptor_source(const Graph &g, const MemoryPlan &plan, const std:
     }
     o << "};\n\n";
     o << "static const float input_mean[] = {";
-    for (size_t i = 0; i < g.input.mean.size(); i++) o << (i ? ", " : "") << g.input.mean[i] << "f";
+    for (size_t i = 0; i < g.input.mean.size(); i++) o << (i ? ", " : "") << "(float)" << g.input.mean[i];
     o << "};\nstatic const float input_scale[] = {";
-    for (size_t i = 0; i < g.input.scale.size(); i++) o << (i ? ", " : "") << g.input.scale[i] << "f";
+    for (size_t i = 0; i < g.input.scale.size(); i++) o << (i ? ", " : "") << "(float)" << g.input.scale[i];
     o << "};\n\n";
     o << "static const netc_io_desc inputs[] = {{" << io_info(g, 0, g.input.name, "input_mean", "input_scale") << ", 0}};\n";
     o << "static const netc_io_desc outputs[] = {\n";

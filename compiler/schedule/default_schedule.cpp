@@ -79,13 +79,20 @@ void apply_default_schedule(StageFuncs &s, const StageVars &v, const TargetInfo 
             s.output.parallel(v.y);
         }
         break;
-    case StageKind::Pool:
-        vectorize_channels(s.output, v, s.out.c, t);
-        s.output.parallel(v.y);
-        s.accumulator.compute_at(s.output, v.x);
-        vectorize_channels(s.accumulator, v, s.out.c, t);
-        if (vector_for(s.out.c, t.vector_floats) > 1) s.accumulator.update().vectorize(v.c, vector_for(s.out.c, t.vector_floats));
+    case StageKind::Pool: {
+        // The window sum is computed one output vector at a time, so its region is exactly
+        // the vector and never reads channels past the end.
+        const int vec = vector_for(s.out.c, t.vector_floats);
+        Var co("co"), ci("ci");
+        s.output.split(v.c, co, ci, vec).parallel(v.y);
+        s.accumulator.compute_at(s.output, co);
+        if (vec > 1) {
+            s.output.vectorize(ci);
+            s.accumulator.vectorize(v.c);
+            s.accumulator.update().vectorize(v.c);
+        }
         break;
+    }
     case StageKind::Elementwise:
         vectorize_channels(s.output, v, s.out.c, t);
         s.output.parallel(v.y);

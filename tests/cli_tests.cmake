@@ -1,0 +1,45 @@
+# CLI behaviour as a user sees it. Each bad input must fail with exit code 1 (2 for usage)
+# and a message naming the file, the layer and the field.
+set(NETC $<TARGET_FILE:netc>)
+set(SRC ${PROJECT_SOURCE_DIR})
+set(BAD ${CMAKE_CURRENT_SOURCE_DIR}/bad_specs)
+
+foreach(cmd compile summary run check weights)
+  add_test(NAME cli_help_${cmd} COMMAND ${NETC} ${cmd} --help)
+  set_tests_properties(cli_help_${cmd} PROPERTIES PASS_REGULAR_EXPRESSION "usage: netc ${cmd}")
+endforeach()
+
+# The MobileNet paper / Keras figures.
+add_test(NAME cli_summary_mobilenet_v1 COMMAND ${NETC} summary ${SRC}/models/mobilenet_v1.json)
+set_tests_properties(cli_summary_mobilenet_v1 PROPERTIES PASS_REGULAR_EXPRESSION "total: 4,231,976 parameters.*568\\.7M MACs")
+
+# netc check on the model the build compiled.
+add_test(NAME cli_check_mobilenet_v1 COMMAND ${NETC} check ${SRC}/models/mobilenet_v1.json --generated-dir ${CMAKE_BINARY_DIR}/generated)
+set_tests_properties(cli_check_mobilenet_v1 PROPERTIES PASS_REGULAR_EXPRESSION "prob .*: ok")
+
+# netc weights → a spec reading that file → the same outputs as the random-weights spec.
+add_test(NAME cli_weights_file_round_trip
+         COMMAND ${CMAKE_COMMAND} -DNETC=${NETC} -DSRC=${SRC} -DWORK=${CMAKE_CURRENT_BINARY_DIR}/weights_round_trip
+                 -P ${CMAKE_CURRENT_SOURCE_DIR}/weights_round_trip.cmake)
+
+# add_error_test(name exit_code regex args...)
+function(add_error_test name code regex)
+  add_test(NAME ${name} COMMAND ${CMAKE_COMMAND} -DEXPECT=${code} -P ${CMAKE_CURRENT_SOURCE_DIR}/expect_exit.cmake -- ${NETC} ${ARGN})
+  set_tests_properties(${name} PROPERTIES PASS_REGULAR_EXPRESSION "${regex}.*exit code ${code} as expected")
+endfunction()
+
+add_error_test(cli_error_malformed_json 1 "malformed.json: malformed JSON: .*line" summary ${BAD}/malformed.json)
+add_error_test(cli_error_unknown_op 1 "unknown_op.json: layer 'conv1': field 'layers\\[0\\].op': unknown op \"conv3d\" \\(did you mean 'conv2d'\\?\\)" summary ${BAD}/unknown_op.json)
+add_error_test(cli_error_missing_field 1 "missing_field.json: layer 'conv1': field 'layers\\[0\\].kernel': missing required field" summary ${BAD}/missing_field.json)
+add_error_test(cli_error_mistyped_field 1 "mistyped_field.json: layer 'conv1': field 'layers\\[0\\].kernel': expected an integer or \\[height, width\\]" summary ${BAD}/mistyped_field.json)
+add_error_test(cli_error_unknown_field 1 "field 'layers\\[0\\].strides': unknown field \\(did you mean 'stride'\\?\\)" summary ${BAD}/unknown_field.json)
+add_error_test(cli_error_kernel_too_big 1 "kernel_too_big.json: layer 'big': field 'layers\\[1\\].kernel': the kernel \\(9\\) is larger than the padded input height \\(5\\)" summary ${BAD}/kernel_too_big.json)
+add_error_test(cli_error_channel_mismatch 1 "channel_mismatch.json: layer 'grouped': field 'layers\\[0\\].groups': groups \\(2\\) must divide both the input channels \\(3\\)" summary ${BAD}/channel_mismatch.json)
+add_error_test(cli_error_wrong_weight_shape 1 "wrong_shape.safetensors: layer 'conv1': field 'conv1.weight': has shape \\[8, 3, 3, 3\\], expected \\[4, 3, 3, 3\\]" compile ${BAD}/wrong_weight_shape.json --generated-dir ${CMAKE_CURRENT_BINARY_DIR}/bad_out)
+add_error_test(cli_error_truncated_weights 1 "truncated.safetensors: layer 'conv1.weight': field 'data_offsets': .*truncated" compile ${BAD}/truncated_weights.json --generated-dir ${CMAKE_CURRENT_BINARY_DIR}/bad_out)
+add_error_test(cli_error_missing_spec 1 "no_such.json: cannot open the spec file" summary ${BAD}/no_such.json)
+add_error_test(cli_error_unsupported_target 1 "field '--target': unsupported target 'arm-64-linux'" compile ${SRC}/tests/models/tiny_net.json --target arm-64-linux --generated-dir ${CMAKE_CURRENT_BINARY_DIR}/bad_out)
+add_error_test(cli_error_bad_flag 2 "unknown option --frobnicate" compile ${SRC}/tests/models/tiny_net.json --frobnicate)
+add_error_test(cli_error_bad_flag_value 2 "--threads expects an integer" run ${SRC}/tests/models/tiny_net.json --input x.npy --threads many)
+add_error_test(cli_error_unknown_command 2 "unknown command 'compiel'" compiel)
+add_error_test(cli_error_not_compiled 1 "cannot load the compiled model" check ${SRC}/tests/models/tiny_net.json --generated-dir ${CMAKE_CURRENT_BINARY_DIR}/nothing_here)

@@ -1,0 +1,17 @@
+# netc weights writes the spec's seeded weights to a safetensors file; a copy of the spec
+# that reads that file must compile and match the reference interpreter (which also reads it).
+file(REMOVE_RECURSE ${WORK})
+file(MAKE_DIRECTORY ${WORK})
+execute_process(COMMAND ${NETC} weights ${SRC}/tests/models/tiny_net.json -o ${WORK}/tiny_net.safetensors RESULT_VARIABLE rc)
+if(rc)
+  message(FATAL_ERROR "netc weights failed")
+endif()
+file(READ ${SRC}/tests/models/tiny_net.json spec)
+string(REPLACE "\"init\": \"random\", \"seed\": 11" "\"file\": \"tiny_net.safetensors\"" spec "${spec}")
+file(WRITE ${WORK}/tiny_net.json "${spec}")
+foreach(step "compile;--quiet" "check")
+  execute_process(COMMAND ${NETC} ${step} ${WORK}/tiny_net.json --generated-dir ${WORK}/generated RESULT_VARIABLE rc)
+  if(rc)
+    message(FATAL_ERROR "netc ${step} on the file-weights spec failed")
+  endif()
+endforeach()
