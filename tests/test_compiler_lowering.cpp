@@ -1,0 +1,657 @@
+// Each op's Halide lowering (with the default schedule for the host) against the reference
+// interpreter, through Halide's JIT: no AOT, no runtime library.
+//
+// A case is a tiny spec (the input and one to three layers) with seeded random weights and
+// a seeded random input. The unfused graph runs in the reference interpreter; the optimised
+// graph (BatchNorm folded, activations fused) is planned and every stage is lowered and
+// JIT-compiled in order, each tensor living in its own zero-filled buffer with the halo of
+// the memory plan, exactly as the generated code sees the arena. Shapes are drawn from a
+// std::mt19937 with a fixed seed per case, so a failure reproduces.
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <cmath>
+#include <cstdint>
+#include <cstdio>
+#include <random>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "Halide.h"
+#include "ir/graph.h"
+#include "lower/lower_stage.h"
+#include "lower/memory_plan.h"
+#include "passes/passes.h"
+#include "reference/reference.h"
+#include "schedule/target.h"
+#include "spec/load_model.h"
+#include "spec/parse_spec.h"
+#include "spec/weights.h"
+
+namespace netc {
+namespace {
+
+using json = nlohmann::json;
+using Halide::Buffer;
+
+const TargetInfo &host() {
+    static const TargetInfo t = resolve_target("host");
+    return t;
+}
+
+// Shapes from a fixed seed. Plain modulo rather than std::uniform_int_distribution, whose
+// output is implementation-defined: the same seed gives the same shapes with any library.
+struct Shapes {
+    explicit Shapes(uint32_t seed) : rng(seed) {}
+    std::mt19937 rng;
+    int between(int lo, int hi) { return lo + int(rng() % uint32_t(hi - lo + 1)); }
+    int odd(int lo, int hi) { return between(lo, hi) | 1; }      // lo, hi odd
+    int even(int lo, int hi) { return between(lo, hi) & ~1; }    // lo, hi even
+};
+
+std::string spec_text(const Shape &in, const json &layers, const std::string &output, uint64_t seed) {
+    json s;
+    s["netc"] = 1;
+    s["name"] = "lowering_case";
+    s["input"] = {{"shape", {in.h, in.w, in.c}}};
+    s["weights"] = {{"init", "random"}, {"seed", seed}};
+    s["layers"] = layers;
+    s["outputs"] = {output};
+    return s.dump();
+}
+
+std::string padding_string(const Padding &p) {
+    const char *mode = p.mode == Padding::Same ? "same" : p.mode == Padding::Valid ? "valid" : "explicit";
+    return std::string(mode) + " [" + std::to_string(p.top) + "," + std::to_string(p.left) + "," + std::to_string(p.bottom) +
+           "," + std::to_string(p.right) + "]";
+}
+
+// What the optimised graph and its plan look like, for failure messages.
+std::string describe(const Graph &opt, const MemoryPlan &plan) {
+    std::ostringstream os;
+    for (size_t i = 0; i < opt.layers.size(); i++) {
+        const Layer &l = opt.layers[i];
+        const TensorPlan &t = plan.tensors[i];
+        os << "  [" << i << "] " << l.name << " " << op_name(l.op) << " out " << to_string(l.out);
+        if (l.op == OpKind::Conv2D || l.op == OpKind::DepthwiseConv2D || l.op == OpKind::AvgPool)
+            os << " k " << l.kernel_h << "x" << l.kernel_w << " s " << l.stride_h << "x" << l.stride_w << " d " << l.dilation_h
+               << "x" << l.dilation_w << " pad " << padding_string(l.padding);
+        if (l.op == OpKind::Conv2D) os << " groups " << l.groups;
+        if (l.op == OpKind::DepthwiseConv2D) os << " mult " << l.multiplier;
+        if (l.op != OpKind::Input) os << " act " << activation_name(l.activation) << " bias " << l.bias;
+        os << " | halo t" << t.pad_top << " l" << t.pad_left << " b" << t.pad_bottom << " r" << t.pad_right << "\n";
+    }
+    return os.str();
+}
+
+// A tensor as the generated code sees it: full extents, the interior starting at (0, 0),
+// the halo at negative coordinates and past the end, all zero to begin with.
+Buffer<float> tensor_buffer(const TensorPlan &t) {
+    Buffer<float> b(t.shape.c, t.full_width(), t.full_height());
+    b.set_min(0, -t.pad_left, -t.pad_top);
+    b.fill(0.0f);
+    return b;
+}
+
+// Runs every stage of `opt` with the JIT; returns the first output's interior in HWC order.
+std::vector<float> run_lowered(const Graph &opt, const MemoryPlan &plan, const std::vector<float> &input) {
+    std::vector<Buffer<float>> tensors;
+    for (const TensorPlan &t : plan.tensors) tensors.push_back(tensor_buffer(t));
+    const Shape in = opt.layers[0].out;
+    for (int y = 0; y < in.h; y++)
+        for (int x = 0; x < in.w; x++)
+            for (int c = 0; c < in.c; c++) tensors[0](c, x, y) = input[(size_t(y) * in.w + x) * in.c + c];
+
+    const Halide::Target jit = host().halide.without_feature(Halide::Target::NoRuntime);
+    for (int i = 1; i < int(opt.layers.size()); i++) {
+        const Layer &l = opt.layers[size_t(i)];
+        LoweredStage st = lower_stage(opt, plan, i, host(), "s" + std::to_string(i));
+        EXPECT_EQ(st.inputs.size(), l.inputs.size()) << "stage " << i << " (" << l.name << ")";
+        for (size_t k = 0; k < st.inputs.size() && k < l.inputs.size(); k++) st.inputs[k].set(tensors[size_t(l.inputs[k])]);
+        const TensorPlan &t = plan.tensors[size_t(i)];
+        // A view of the interior (sharing the storage); Halide::Buffer's crop would change the
+        // shared handle, so the view is made on the underlying Runtime::Buffer.
+        Buffer<float> interior(tensors[size_t(i)].get()->cropped(1, 0, t.shape.w).cropped(2, 0, t.shape.h));
+        st.pipeline.realize(interior, jit);
+    }
+
+    // Stages write only their interior; the halo other stages read as padding must stay zero.
+    for (size_t i = 0; i < tensors.size(); i++) {
+        const TensorPlan &t = plan.tensors[i];
+        int nonzero = 0;
+        tensors[i].for_each_element([&](int c, int x, int y) {
+            bool halo = x < 0 || y < 0 || x >= t.shape.w || y >= t.shape.h;
+            if (halo && tensors[i](c, x, y) != 0.0f) nonzero++;
+            (void)c;
+        });
+        EXPECT_EQ(nonzero, 0) << "tensor " << t.name << ": the halo was written";
+    }
+
+    const int o = opt.outputs.at(0);
+    const Shape s = opt.layers[size_t(o)].out;
+    std::vector<float> out(size_t(s.elements()));
+    for (int y = 0; y < s.h; y++)
+        for (int x = 0; x < s.w; x++)
+            for (int c = 0; c < s.c; c++) out[(size_t(y) * s.w + x) * s.c + c] = tensors[size_t(o)](c, x, y);
+    return out;
+}
+
+// The longest reduction any stage performs (terms summed per output value).
+int64_t longest_reduction(const Graph &opt) {
+    int64_t n = 1;
+    for (size_t i = 1; i < opt.layers.size(); i++) {
+        const Layer &l = opt.layers[i];
+        const Shape in = opt.layers[size_t(l.inputs[0])].out;
+        int64_t r = 1;
+        switch (l.op) {
+        case OpKind::Conv2D: r = int64_t(in.c / l.groups) * l.kernel_h * l.kernel_w; break;
+        case OpKind::DepthwiseConv2D:
+        case OpKind::AvgPool: r = int64_t(l.kernel_h) * l.kernel_w; break;
+        case OpKind::GlobalAvgPool: r = int64_t(in.h) * in.w; break;
+        case OpKind::Dense: r = in.elements(); break;
+        case OpKind::Softmax: r = in.c; break;
+        default: break;
+        }
+        n = std::max(n, r);
+    }
+    return n;
+}
+
+struct Options {
+    float input_range = 1.0f;  // the input is uniform in [-range, range]
+    double tolerance = 0;      // 0: 1e-5, or 1e-4 when some stage sums more than 64 terms
+};
+
+// The whole check for one case. `layers` is the spec's layer array; the last layer named
+// `output` is compared.
+void check_case(const Shape &in, const json &layers, const std::string &output, uint64_t seed, Options opts = {}) {
+    const std::string text = spec_text(in, layers, output, seed);
+    SCOPED_TRACE("spec: " + text);
+    const auto t0 = std::chrono::steady_clock::now();
+    try {
+        const Graph g = bind_weights(infer_shapes(expand_composites(parse_spec_text(text, "case.json"))));
+
+        std::mt19937 rng(uint32_t(seed * 7919 + 17));
+        std::vector<float> input(size_t(in.elements()));
+        for (float &v : input) v = opts.input_range * (float(rng() >> 8) * (2.0f / 16777216.0f) - 1.0f);
+
+        const std::vector<float> want = run_reference(g, input).at(0);
+        const Graph opt = optimize(g);
+        const MemoryPlan plan = plan_memory(opt);
+        const std::string where = describe(opt, plan);
+        SCOPED_TRACE("optimised graph:\n" + where);
+        const std::vector<float> got = run_lowered(opt, plan, input);
+        ASSERT_EQ(got.size(), want.size());
+
+        const Shape s = opt.layers[size_t(opt.outputs.at(0))].out;
+        double max_ref = 0, max_diff = 0;
+        size_t worst = 0;
+        bool nan = false;
+        for (size_t i = 0; i < want.size(); i++) {
+            max_ref = std::max(max_ref, std::fabs(double(want[i])));
+            double d = std::fabs(double(got[i]) - double(want[i]));
+            if (std::isnan(d)) nan = true;
+            if (d > max_diff || std::isnan(d)) max_diff = d, worst = i;
+        }
+        const double tol = opts.tolerance > 0 ? opts.tolerance : longest_reduction(opt) > 64 ? 1e-4 : 1e-5;
+        const double rel = max_ref > 0 ? max_diff / max_ref : max_diff;
+        const int wc = int(worst % size_t(s.c)), wx = int(worst / size_t(s.c) % size_t(s.w)), wy = int(worst / size_t(s.c) / size_t(s.w));
+        EXPECT_FALSE(nan) << "NaN in the output at (y " << wy << ", x " << wx << ", c " << wc << ")";
+        EXPECT_LE(rel, tol) << "output " << to_string(s) << ": max |got - ref| = " << max_diff << " (relative " << rel
+                            << ", max |ref| " << max_ref << "), worst at (y " << wy << ", x " << wx << ", c " << wc
+                            << "): got " << got[worst] << ", ref " << want[worst];
+        // A lowering that writes nothing (or zeros) would pass against an all-zero reference.
+        EXPECT_GT(max_ref, 0.0) << "degenerate case: the reference output is all zeros";
+    } catch (const std::exception &e) {
+        ADD_FAILURE() << "exception: " << e.what();
+    }
+    const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    if (secs > 10) std::printf("  (case took %.1fs)\n", secs);
+}
+
+json conv(const std::string &name, int filters, json kernel, json stride, json padding, json extra = json::object()) {
+    json l = {{"name", name}, {"op", "conv2d"}, {"filters", filters}, {"kernel", kernel}, {"stride", stride}, {"padding", padding}};
+    for (auto it = extra.begin(); it != extra.end(); ++it) l[it.key()] = it.value();
+    return l;
+}
+
+json depthwise(const std::string &name, json kernel, json stride, json padding, json extra = json::object()) {
+    json l = {{"name", name}, {"op", "depthwise_conv2d"}, {"kernel", kernel}, {"stride", stride}, {"padding", padding}};
+    for (auto it = extra.begin(); it != extra.end(); ++it) l[it.key()] = it.value();
+    return l;
+}
+
+json simple(const std::string &name, const std::string &op) { return {{"name", name}, {"op", op}}; }
+
+// ---------------------------------------------------------------------------------------
+// conv2d 1x1
+
+TEST(LoweringConv, Pointwise3To8) {
+    Shapes r(101);
+    Shape in{r.between(5, 12), r.between(5, 12), 3};
+    check_case(in, json::array({conv("conv", 8, 1, 1, "valid")}), "conv", 1);
+}
+
+TEST(LoweringConv, Pointwise17To33) {
+    Shapes r(102);
+    Shape in{r.between(3, 9), r.between(3, 9), 17};
+    check_case(in, json::array({conv("conv", 33, 1, 1, "valid")}), "conv", 2);
+}
+
+TEST(LoweringConv, Pointwise64To40WithRelu6) {
+    Shapes r(103);
+    Shape in{r.between(3, 8), r.between(3, 8), 64};
+    check_case(in, json::array({conv("conv", 40, 1, 1, "valid"), simple("act", "relu6")}), "act", 3, {4.0f});
+}
+
+TEST(LoweringConv, PointwiseNoBiasTo5Channels) {
+    Shapes r(104);
+    Shape in{r.between(2, 7), r.between(2, 7), r.between(2, 9)};
+    check_case(in, json::array({conv("conv", 5, 1, 1, "valid", {{"bias", false}})}), "conv", 4);
+}
+
+// ---------------------------------------------------------------------------------------
+// conv2d 3x3 and friends
+
+TEST(LoweringConv, K3Stride1SameOdd) {
+    Shapes r(111);
+    Shape in{r.odd(5, 15), r.odd(5, 15), r.between(2, 8)};
+    check_case(in, json::array({conv("conv", r.between(4, 20), 3, 1, "same"), simple("act", "relu6")}), "act", 11, {3.0f});
+}
+
+TEST(LoweringConv, K3Stride1SameEven) {
+    Shapes r(112);
+    Shape in{r.even(4, 14), r.even(4, 14), r.between(2, 8)};
+    check_case(in, json::array({conv("conv", r.between(4, 20), 3, 1, "same"), simple("act", "relu")}), "act", 12);
+}
+
+TEST(LoweringConv, K3Stride2SameOdd) {
+    Shapes r(113);
+    Shape in{r.odd(5, 17), r.odd(5, 17), 3};
+    check_case(in, json::array({conv("conv", 16, 3, 2, "same", {{"bias", false}}), simple("act", "relu6")}), "act", 13,
+               {3.0f});
+}
+
+TEST(LoweringConv, K3Stride2SameEven) {
+    Shapes r(114);
+    Shape in{r.even(4, 16), r.even(4, 16), r.between(3, 12)};
+    check_case(in, json::array({conv("conv", r.between(8, 24), 3, 2, "same")}), "conv", 14);
+}
+
+TEST(LoweringConv, K3Stride1Valid) {
+    Shapes r(115);
+    Shape in{r.between(3, 12), r.between(3, 12), r.between(1, 10)};
+    check_case(in, json::array({conv("conv", r.between(1, 18), 3, 1, "valid")}), "conv", 15);
+}
+
+TEST(LoweringConv, K3Stride2ValidEven) {
+    Shapes r(116);
+    Shape in{r.even(4, 14), r.even(4, 14), r.between(2, 9)};
+    check_case(in, json::array({conv("conv", r.between(6, 18), 3, 2, "valid")}), "conv", 16);
+}
+
+TEST(LoweringConv, K3ExplicitAsymmetricPads) {
+    Shapes r(117);
+    Shape in{r.between(4, 11), r.between(4, 11), r.between(2, 8)};
+    check_case(in, json::array({conv("conv", r.between(5, 17), 3, 1, json::array({1, 0, 2, 1}))}), "conv", 17);
+}
+
+TEST(LoweringConv, K3ExplicitAsymmetricPadsStride2) {
+    Shapes r(118);
+    Shape in{r.odd(5, 13), r.even(4, 12), r.between(2, 8)};
+    check_case(in, json::array({conv("conv", r.between(8, 16), 3, 2, json::array({1, 0, 2, 1}))}), "conv", 18);
+}
+
+TEST(LoweringConv, K3Dilation2Same) {
+    Shapes r(119);
+    Shape in{r.between(6, 13), r.between(6, 13), r.between(2, 8)};
+    check_case(in, json::array({conv("conv", r.between(4, 16), 3, 1, "same", {{"dilation", 2}})}), "conv", 19);
+}
+
+TEST(LoweringConv, K3Dilation2Valid) {
+    Shapes r(120);
+    Shape in{r.between(6, 13), r.between(6, 13), r.between(2, 8)};
+    check_case(in, json::array({conv("conv", r.between(4, 16), 3, 1, "valid", {{"dilation", json::array({2, 1})}})}), "conv",
+               20);
+}
+
+TEST(LoweringConv, K3Groups2) {
+    Shapes r(121);
+    Shape in{r.between(4, 10), r.between(4, 10), 2 * r.between(1, 6)};
+    check_case(in, json::array({conv("conv", 2 * r.between(2, 10), 3, 1, "same", {{"groups", 2}})}), "conv", 21);
+}
+
+TEST(LoweringConv, K3Groups4Stride2) {
+    Shapes r(122);
+    Shape in{r.between(5, 12), r.between(5, 12), 4 * r.between(1, 4)};
+    check_case(in, json::array({conv("conv", 4 * r.between(1, 6), 3, 2, "same", {{"groups", 4}}), simple("act", "relu")}),
+               "act", 22);
+}
+
+TEST(LoweringConv, Pointwise1x1Groups4) {
+    Shapes r(123);
+    Shape in{r.between(3, 8), r.between(3, 8), 16};
+    check_case(in, json::array({conv("conv", 32, 1, 1, "valid", {{"groups", 4}})}), "conv", 23);
+}
+
+TEST(LoweringConv, Kernel5x3Same) {
+    Shapes r(124);
+    Shape in{r.between(5, 12), r.between(4, 12), r.between(2, 6)};
+    check_case(in, json::array({conv("conv", r.between(3, 12), json::array({5, 3}), 1, "same")}), "conv", 24);
+}
+
+TEST(LoweringConv, Kernel5x3Stride2x1Valid) {
+    Shapes r(125);
+    Shape in{r.between(6, 12), r.between(4, 12), r.between(2, 6)};
+    check_case(in, json::array({conv("conv", r.between(3, 12), json::array({5, 3}), json::array({2, 1}), "valid")}), "conv",
+               25);
+}
+
+TEST(LoweringConv, TinyOutput1x1x1) {
+    // 3x3 valid on a 3x3 input: one output pixel, one output channel.
+    check_case(Shape{3, 3, 5}, json::array({conv("conv", 1, 3, 1, "valid")}), "conv", 26);
+}
+
+TEST(LoweringConv, TinyInput1x1Same) {
+    // A 1x1 input padded to 3x3 by 'same'; 2 output channels (scalar code).
+    check_case(Shape{1, 1, 7}, json::array({conv("conv", 2, 3, 1, "same")}), "conv", 27);
+}
+
+TEST(LoweringConv, TinyStride2SameOn2x2) {
+    check_case(Shape{2, 2, 3}, json::array({conv("conv", 1, 3, 2, "same"), simple("act", "relu6")}), "act", 28, {4.0f});
+}
+
+TEST(LoweringConv, WideRowScalarChannels) {
+    // More pixels per row than one register tile; 3 output channels (no vectors).
+    Shapes r(129);
+    Shape in{r.between(2, 4), r.between(20, 40), 4};
+    check_case(in, json::array({conv("conv", 3, 3, 1, "same")}), "conv", 29);
+}
+
+TEST(LoweringConv, BatchnormRelu6FoldedAndFused) {
+    Shapes r(130);
+    Shape in{r.between(5, 12), r.between(5, 12), r.between(3, 8)};
+    json layers = json::array({conv("conv", r.between(8, 24), 3, 1, "same", {{"bias", false}}),
+                               {{"name", "bn"}, {"op", "batchnorm"}, {"epsilon", 0.001}}, simple("act", "relu6")});
+    check_case(in, layers, "act", 30, {3.0f});
+}
+
+TEST(LoweringConv, BiasBatchnormStride2Folded) {
+    Shapes r(131);
+    Shape in{r.odd(5, 13), r.even(4, 12), r.between(3, 8)};
+    json layers = json::array({conv("conv", r.between(8, 24), 3, 2, "same"), simple("bn", "batchnorm")});
+    check_case(in, layers, "bn", 31);
+}
+
+TEST(LoweringConv, ConvIntoPaddedDepthwise) {
+    // The conv's output tensor carries a halo for the depthwise that reads it, so the
+    // conv writes into a buffer whose row stride is wider than its own output.
+    Shapes r(132);
+    Shape in{r.between(5, 11), r.between(5, 11), 3};
+    json layers = json::array({conv("conv", r.between(8, 20), 3, 2, "same", {{"activation", "relu6"}}),
+                               depthwise("dw", 3, 1, "same", {{"activation", "relu"}})});
+    check_case(in, layers, "dw", 32, {3.0f});
+}
+
+// ---------------------------------------------------------------------------------------
+// depthwise_conv2d
+
+TEST(LoweringDepthwise, K3Stride1SameOdd3Channels) {
+    Shapes r(201);
+    Shape in{r.odd(5, 15), r.odd(5, 15), 3};
+    check_case(in, json::array({depthwise("dw", 3, 1, "same")}), "dw", 101);
+}
+
+TEST(LoweringDepthwise, K3Stride1SameEven13Channels) {
+    Shapes r(202);
+    Shape in{r.even(4, 14), r.even(4, 14), 13};
+    check_case(in, json::array({depthwise("dw", 3, 1, "same"), simple("act", "relu6")}), "act", 102, {4.0f});
+}
+
+TEST(LoweringDepthwise, K3Stride2SameOdd40Channels) {
+    Shapes r(203);
+    Shape in{r.odd(5, 15), r.odd(5, 15), 40};
+    check_case(in, json::array({depthwise("dw", 3, 2, "same")}), "dw", 103);
+}
+
+TEST(LoweringDepthwise, K3Stride2SameEven13Channels) {
+    Shapes r(204);
+    Shape in{r.even(4, 16), r.even(4, 16), 13};
+    check_case(in, json::array({depthwise("dw", 3, 2, "same", {{"bias", false}}), simple("act", "relu")}), "act", 104);
+}
+
+TEST(LoweringDepthwise, K3Stride1ValidOdd) {
+    Shapes r(205);
+    Shape in{r.odd(3, 13), r.odd(3, 13), r.between(3, 20)};
+    check_case(in, json::array({depthwise("dw", 3, 1, "valid")}), "dw", 105);
+}
+
+TEST(LoweringDepthwise, K3Stride2ValidEven) {
+    Shapes r(206);
+    Shape in{r.even(4, 14), r.even(4, 14), r.between(3, 20)};
+    check_case(in, json::array({depthwise("dw", 3, 2, "valid")}), "dw", 106);
+}
+
+TEST(LoweringDepthwise, K3ExplicitAsymmetricPads) {
+    Shapes r(207);
+    Shape in{r.between(4, 11), r.between(4, 11), 13};
+    check_case(in, json::array({depthwise("dw", 3, 1, json::array({1, 0, 2, 1}))}), "dw", 107);
+}
+
+TEST(LoweringDepthwise, K3ExplicitAsymmetricPadsStride2) {
+    Shapes r(208);
+    Shape in{r.odd(5, 13), r.even(4, 12), 40};
+    check_case(in, json::array({depthwise("dw", 3, 2, json::array({0, 2, 1, 0}))}), "dw", 108);
+}
+
+TEST(LoweringDepthwise, K5Same) {
+    Shapes r(209);
+    Shape in{r.between(5, 13), r.between(5, 13), r.between(8, 24)};
+    check_case(in, json::array({depthwise("dw", 5, 1, "same")}), "dw", 109);
+}
+
+TEST(LoweringDepthwise, K5Stride2SameOdd) {
+    Shapes r(210);
+    Shape in{r.odd(5, 13), r.odd(5, 13), 13};
+    check_case(in, json::array({depthwise("dw", 5, 2, "same")}), "dw", 110);
+}
+
+TEST(LoweringDepthwise, Multiplier2) {
+    Shapes r(211);
+    Shape in{r.between(4, 11), r.between(4, 11), r.between(3, 13)};
+    check_case(in, json::array({depthwise("dw", 3, 1, "same", {{"multiplier", 2}})}), "dw", 111);
+}
+
+TEST(LoweringDepthwise, Multiplier3Stride2Valid) {
+    Shapes r(212);
+    Shape in{r.between(5, 11), r.between(5, 11), 3};
+    check_case(in, json::array({depthwise("dw", 3, 2, "valid", {{"multiplier", 3}})}), "dw", 112);
+}
+
+TEST(LoweringDepthwise, Dilation2Same) {
+    Shapes r(213);
+    Shape in{r.between(6, 12), r.between(6, 12), r.between(4, 20)};
+    check_case(in, json::array({depthwise("dw", 3, 1, "same", {{"dilation", 2}})}), "dw", 113);
+}
+
+TEST(LoweringDepthwise, BigKernel9x9RDomPath) {
+    // 81 taps > 49: the reduction (RDom) lowering and its register-tiled schedule.
+    Shapes r(214);
+    Shape in{r.between(9, 16), r.between(9, 16), 13};
+    check_case(in, json::array({depthwise("dw", 9, 1, "same"), simple("act", "relu6")}), "act", 114, {4.0f});
+}
+
+TEST(LoweringDepthwise, BigKernel9x9Stride2Valid40Channels) {
+    Shapes r(215);
+    Shape in{r.between(10, 18), r.between(10, 18), 40};
+    check_case(in, json::array({depthwise("dw", 9, 2, "valid")}), "dw", 115);
+}
+
+TEST(LoweringDepthwise, BatchnormReluFoldedAndFused) {
+    Shapes r(216);
+    Shape in{r.between(5, 12), r.between(5, 12), r.between(3, 20)};
+    json layers = json::array({depthwise("dw", 3, 2, "same", {{"bias", false}}), simple("bn", "batchnorm"), simple("act", "relu")});
+    check_case(in, layers, "act", 116);
+}
+
+// ---------------------------------------------------------------------------------------
+// elementwise (not folded, not fused)
+
+TEST(LoweringElementwise, BatchnormStandalone) {
+    Shapes r(301);
+    Shape in{r.between(3, 10), r.between(3, 10), r.between(3, 20)};
+    check_case(in, json::array({{{"name", "bn"}, {"op", "batchnorm"}, {"epsilon", 0.001}}}), "bn", 201);
+}
+
+TEST(LoweringElementwise, BatchnormStandaloneScalarChannels) {
+    Shapes r(302);
+    Shape in{r.between(3, 10), r.between(3, 10), 3};
+    check_case(in, json::array({simple("bn", "batchnorm")}), "bn", 202);
+}
+
+TEST(LoweringElementwise, ReluStandalone) {
+    Shapes r(303);
+    Shape in{r.between(3, 10), r.between(3, 10), r.between(3, 20)};
+    check_case(in, json::array({simple("act", "relu")}), "act", 203);
+}
+
+TEST(LoweringElementwise, Relu6Standalone) {
+    Shapes r(304);
+    Shape in{r.between(3, 10), r.between(3, 10), r.between(3, 20)};
+    check_case(in, json::array({simple("act", "relu6")}), "act", 204, {9.0f});
+}
+
+TEST(LoweringElementwise, Relu6AfterAvgPool) {
+    // An activation after an op that cannot absorb it stays a stage of its own.
+    Shapes r(305);
+    Shape in{r.between(4, 10), r.between(4, 10), r.between(3, 20)};
+    json layers = json::array({{{"name", "pool"}, {"op", "avgpool"}, {"kernel", 2}}, simple("act", "relu6")});
+    check_case(in, layers, "act", 205, {9.0f});
+}
+
+// ---------------------------------------------------------------------------------------
+// pooling
+
+TEST(LoweringPool, GlobalAvgPool) {
+    Shapes r(401);
+    Shape in{r.between(3, 12), r.between(3, 12), r.between(8, 48)};
+    check_case(in, json::array({simple("gap", "global_avgpool")}), "gap", 301);
+}
+
+TEST(LoweringPool, GlobalAvgPoolScalarChannels) {
+    Shapes r(402);
+    Shape in{r.between(2, 9), r.between(2, 9), 3};
+    check_case(in, json::array({simple("gap", "global_avgpool")}), "gap", 302);
+}
+
+TEST(LoweringPool, AvgPool3x3Stride2SameOdd) {
+    Shapes r(403);
+    Shape in{r.odd(5, 13), r.odd(5, 13), r.between(3, 20)};
+    json pool = {{"name", "pool"}, {"op", "avgpool"}, {"kernel", 3}, {"stride", 2}, {"padding", "same"}};
+    check_case(in, json::array({pool}), "pool", 303);
+}
+
+TEST(LoweringPool, AvgPool3x3Stride2SameEven) {
+    Shapes r(404);
+    Shape in{r.even(4, 14), r.even(4, 14), r.between(3, 20)};
+    json pool = {{"name", "pool"}, {"op", "avgpool"}, {"kernel", 3}, {"stride", 2}, {"padding", "same"}};
+    check_case(in, json::array({pool}), "pool", 304);
+}
+
+TEST(LoweringPool, AvgPool3x3Stride1Same) {
+    // Every border pixel averages over fewer than 9 taps.
+    Shapes r(405);
+    Shape in{r.between(3, 10), r.between(3, 10), r.between(3, 20)};
+    json pool = {{"name", "pool"}, {"op", "avgpool"}, {"kernel", 3}, {"stride", 1}, {"padding", "same"}};
+    check_case(in, json::array({pool}), "pool", 305);
+}
+
+TEST(LoweringPool, AvgPool2x2Valid) {
+    Shapes r(406);
+    Shape in{r.between(4, 14), r.between(4, 14), r.between(3, 20)};
+    check_case(in, json::array({{{"name", "pool"}, {"op", "avgpool"}, {"kernel", 2}, {"padding", "valid"}}}), "pool", 306);
+}
+
+TEST(LoweringPool, AvgPoolExplicitAsymmetricPads) {
+    Shapes r(407);
+    Shape in{r.between(4, 11), r.between(4, 11), r.between(3, 20)};
+    json pool = {{"name", "pool"}, {"op", "avgpool"}, {"kernel", 3}, {"stride", 2}, {"padding", {1, 0, 2, 1}}};
+    check_case(in, json::array({pool}), "pool", 307);
+}
+
+// ---------------------------------------------------------------------------------------
+// dense and softmax
+
+TEST(LoweringDense, FlattenHWC3x3x5) {
+    check_case(Shape{3, 3, 5}, json::array({{{"name", "fc"}, {"op", "dense"}, {"units", 10}}}), "fc", 401);
+}
+
+TEST(LoweringDense, FlattenHWC3x3x5WithRelu) {
+    json layers = json::array({{{"name", "fc"}, {"op", "dense"}, {"units", 19}}, simple("act", "relu")});
+    check_case(Shape{3, 3, 5}, layers, "act", 402);
+}
+
+TEST(LoweringDense, FlattenScalarUnits) {
+    check_case(Shape{3, 3, 5}, json::array({{{"name", "fc"}, {"op", "dense"}, {"units", 3}, {"bias", false}}}), "fc", 403);
+}
+
+TEST(LoweringDense, AfterGlobalPool) {
+    Shapes r(504);
+    Shape in{r.between(3, 8), r.between(3, 8), r.between(16, 64)};
+    json layers = json::array({simple("gap", "global_avgpool"), {{"name", "fc"}, {"op", "dense"}, {"units", r.between(10, 70)}}});
+    check_case(in, layers, "fc", 404);
+}
+
+TEST(LoweringDense, AfterGlobalPoolWithRelu) {
+    Shapes r(505);
+    Shape in{r.between(3, 8), r.between(3, 8), r.between(16, 64)};
+    json layers = json::array({simple("gap", "global_avgpool"), {{"name", "fc"}, {"op", "dense"}, {"units", r.between(10, 70)}},
+                               simple("act", "relu")});
+    check_case(in, layers, "act", 405);
+}
+
+TEST(LoweringSoftmax, Vector1x1x10) {
+    check_case(Shape{1, 1, 10}, json::array({simple("prob", "softmax")}), "prob", 501, {4.0f});
+}
+
+TEST(LoweringSoftmax, Map4x5x7) {
+    check_case(Shape{4, 5, 7}, json::array({simple("prob", "softmax")}), "prob", 502, {4.0f});
+}
+
+TEST(LoweringSoftmax, ClassifierHead) {
+    json layers = json::array({simple("gap", "global_avgpool"), {{"name", "fc"}, {"op", "dense"}, {"units", 37}},
+                               simple("prob", "softmax")});
+    check_case(Shape{5, 4, 24}, layers, "prob", 503);
+}
+
+// ---------------------------------------------------------------------------------------
+// separable_conv (expanded to depthwise [+BN] [+act] + pointwise [+BN] [+act])
+
+TEST(LoweringSeparable, Stride1) {
+    Shapes r(601);
+    Shape in{r.between(5, 12), r.between(5, 12), r.between(3, 16)};
+    json sep = {{"name", "block"}, {"op", "separable_conv"}, {"filters", r.between(8, 32)}, {"epsilon", 0.001}};
+    check_case(in, json::array({sep}), "block", 601, {3.0f});
+}
+
+TEST(LoweringSeparable, Stride2Multiplier2Relu) {
+    Shapes r(602);
+    Shape in{r.odd(5, 13), r.even(4, 12), r.between(3, 12)};
+    json sep = {{"name", "block"}, {"op",       "separable_conv"}, {"filters", r.between(8, 32)}, {"stride", 2},
+                {"multiplier", 2}, {"activation", "relu"}};
+    check_case(in, json::array({sep}), "block", 602);
+}
+
+TEST(LoweringSeparable, NoBatchnormValid) {
+    Shapes r(603);
+    Shape in{r.between(5, 12), r.between(5, 12), r.between(3, 16)};
+    json sep = {{"name", "block"}, {"op", "separable_conv"}, {"filters", r.between(4, 20)}, {"batchnorm", false},
+                {"padding", "valid"}, {"activation", "none"}};
+    check_case(in, json::array({sep}), "block", 603);
+}
+
+}  // namespace
+}  // namespace netc

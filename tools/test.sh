@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+# The whole test suite: install, build (which compiles the bundled models once), run ctest.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+tools/install_deps.sh
+tools/build.sh
+cd build
+ctest -j"$(nproc)" --output-on-failure --timeout 1200
