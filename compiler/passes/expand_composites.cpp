@@ -1,5 +1,7 @@
 #include "passes/passes.h"
 
+#include "spec/diagnostic.h"
+
 namespace netc {
 
 namespace {
@@ -63,7 +65,14 @@ Graph expand_composites(const Graph &g) {
         Layer l = g.layers[i];
         for (int &in : l.inputs) in = remap[size_t(in)];
         if (l.op == OpKind::SeparableConv) {
+            const size_t first = out.layers.size();
             remap[i] = expand_separable(l, l.inputs[0], out.layers);
+            // Sub-layer names ("<name>_dw", ...) name weights too: they must not collide.
+            for (size_t k = first; k < out.layers.size(); k++)
+                for (const Layer &other : g.layers)
+                    if (other.name == out.layers[k].name)
+                        fail(g.spec_file, l.name, l.origin + ".name",
+                             "expands to a layer named '" + other.name + "', which the spec also uses; rename one of them");
         } else {
             out.layers.push_back(std::move(l));
             remap[i] = int(out.layers.size()) - 1;

@@ -324,7 +324,7 @@ Graph parse_spec_text(const std::string &text, const std::string &file) {
         if (std::find(known.begin(), known.end(), it.key()) == known.end())
             fail(file, "", it.key(), "unknown top-level field" + suggestion(it.key(), known));
     }
-    if (!root.contains("netc") || !root["netc"].is_number_integer() || root["netc"].get<int>() != 1)
+    if (!root.contains("netc") || !root["netc"].is_number_integer() || root["netc"].get<long long>() != 1)
         fail(file, "", "netc", "expected \"netc\": 1 (the spec format version)");
 
     Graph g;

@@ -49,7 +49,8 @@ std::map<std::string, SafetensorsEntry> read_safetensors(const std::string &path
         for (const auto &d : e["shape"]) {
             if (!d.is_number_unsigned() || d.get<uint64_t>() > (uint64_t(1) << 32)) bad("shape", "expected non-negative integers, got " + e["shape"].dump());
             t.shape.push_back(d.get<int64_t>());
-            count *= d.get<uint64_t>();
+            if (__builtin_mul_overflow(count, d.get<uint64_t>(), &count) || count > (uint64_t(1) << 40))
+                bad("shape", "describes more elements than any file could hold: " + e["shape"].dump());
         }
         if (!e.contains("data_offsets") || !e["data_offsets"].is_array() || e["data_offsets"].size() != 2 ||
             !e["data_offsets"][0].is_number_unsigned() || !e["data_offsets"][1].is_number_unsigned())
