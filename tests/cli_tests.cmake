@@ -43,3 +43,12 @@ add_error_test(cli_error_bad_flag 2 "unknown option --frobnicate" compile ${SRC}
 add_error_test(cli_error_bad_flag_value 2 "--threads expects an integer" run ${SRC}/tests/models/tiny_net.json --input x.npy --threads many)
 add_error_test(cli_error_unknown_command 2 "unknown command 'compiel'" compiel)
 add_error_test(cli_error_not_compiled 1 "cannot load the compiled model" check ${SRC}/tests/models/tiny_net.json --generated-dir ${CMAKE_CURRENT_BINARY_DIR}/nothing_here)
+
+# netc run: an image input, the compiled code and the reference, each writing prob.npy.
+add_test(NAME cli_run_image COMMAND ${NETC} run ${SRC}/models/mobilenet_v1.json --input ${SRC}/models/images/ball_224.ppm
+                                    --generated-dir ${CMAKE_BINARY_DIR}/generated -o ${CMAKE_CURRENT_BINARY_DIR}/run_out --threads 2)
+set_tests_properties(cli_run_image PROPERTIES PASS_REGULAR_EXPRESSION "prob: 1x1x1000, .* -> .*run_out/prob.npy")
+add_test(NAME cli_run_reference COMMAND ${NETC} run ${SRC}/models/mobilenet_v1.json --reference --input ${SRC}/models/images/ball_224.ppm
+                                        -o ${CMAKE_CURRENT_BINARY_DIR}/run_ref_out)
+set_tests_properties(cli_run_reference PROPERTIES PASS_REGULAR_EXPRESSION "prob: 1x1x1000, .* -> .*run_ref_out/prob.npy")
+add_error_test(cli_error_image_wrong_size 1 "shape': the image is 224x224x3, the model's input is \\[17, 15, 3\\]" run ${SRC}/tests/models/tiny_net.json --input ${SRC}/models/images/ball_224.ppm --reference)
