@@ -533,6 +533,44 @@ TEST(LoweringElementwise, Relu6AfterAvgPool) {
 // ---------------------------------------------------------------------------------------
 // pooling
 
+TEST(LoweringElementwise, HardActivationsAndSigmoidStandalone) {
+    Shapes r(306);
+    Shape in{r.between(3, 9), r.between(3, 9), r.between(3, 20)};
+    Options wide;
+    wide.input_range = 5.0f;  // both knees of hsigmoid (-3, 3) are inside the range
+    for (const char *op : {"hswish", "hsigmoid", "sigmoid"}) {
+        SCOPED_TRACE(op);
+        check_case(in, json::array({simple("act", op)}), "act", 206, wide);
+    }
+}
+
+TEST(LoweringElementwise, HSwishFusedIntoConvAndDepthwise) {
+    Shapes r(307);
+    Shape in{r.between(5, 11), r.between(5, 11), r.between(3, 12)};
+    json layers = json::array({{{"name", "pw"}, {"op", "conv2d"}, {"filters", 24}, {"kernel", 1}},
+                               simple("pw_act", "hswish"),
+                               {{"name", "dw"}, {"op", "depthwise_conv2d"}, {"kernel", 5}, {"stride", 2}, {"padding", "same"}, {"activation", "hswish"}},
+                               {{"name", "gate"}, {"op", "conv2d"}, {"filters", 10}, {"kernel", 1}, {"activation", "hsigmoid"}}});
+    check_case(in, layers, "gate", 207);
+}
+
+TEST(LoweringPool, MaxPool3x3Stride2SameOddAndEven) {
+    // After a conv (mixed-sign data): a zero halo read by mistake would win in windows at
+    // the border whose in-bounds values are all negative.
+    for (int size : {9, 10}) {
+        Shape in{size, size + 1, 13};
+        json layers = json::array({{{"name", "conv"}, {"op", "conv2d"}, {"filters", 13}, {"kernel", 3}, {"padding", "same"}},
+                                   {{"name", "pool"}, {"op", "maxpool"}, {"kernel", 3}, {"stride", 2}, {"padding", "same"}}});
+        check_case(in, layers, "pool", 208 + uint64_t(size));
+    }
+}
+
+TEST(LoweringPool, MaxPoolValidAndExplicit) {
+    Shape in{8, 7, 20};
+    check_case(in, json::array({{{"name", "pool"}, {"op", "maxpool"}, {"kernel", 2}}}), "pool", 210);
+    check_case(in, json::array({{{"name", "pool"}, {"op", "maxpool"}, {"kernel", 3}, {"stride", {2, 1}}, {"padding", {0, 2, 1, 0}}}}), "pool", 211);
+}
+
 TEST(LoweringPool, GlobalAvgPool) {
     Shapes r(401);
     Shape in{r.between(3, 12), r.between(3, 12), r.between(8, 48)};

@@ -199,6 +199,29 @@ TEST(Reference, AvgPoolExcludesPadding) {
     expect_near(run_single(g, {1, 2, 3, 4, 5, 6, 7, 8, 9}), {3, 3.5f, 4, 4.5f, 5, 5.5f, 6, 6.5f, 7});
 }
 
+TEST(Reference, HardActivationsAndSigmoid) {
+    // hsigmoid(x) = clamp(x + 3, 0, 6) / 6; hswish(x) = x * hsigmoid(x)
+    //   x = -4 -> 0, 0      x = -1.5 -> 0.25, -0.375      x = 0 -> 0.5, 0      x = 3 -> 1, 3
+    std::vector<float> x = {-4, -1.5f, 0, 3};
+    expect_near(run_single(single_op_graph(Shape{1, 1, 4}, make_layer(OpKind::HSigmoid, Shape{1, 1, 4})), x), {0, 0.25f, 0.5f, 1});
+    expect_near(run_single(single_op_graph(Shape{1, 1, 4}, make_layer(OpKind::HSwish, Shape{1, 1, 4})), x), {0, -0.375f, 0, 3});
+    // sigmoid(0) = 0.5, sigmoid(ln 3) = 3/4, sigmoid(-ln 3) = 1/4
+    expect_near(run_single(single_op_graph(Shape{1, 1, 3}, make_layer(OpKind::Sigmoid, Shape{1, 1, 3})), {0, std::log(3.0f), -std::log(3.0f)}),
+                {0.5f, 0.75f, 0.25f});
+}
+
+TEST(Reference, MaxPoolIgnoresPaddingEvenWhenAllNegative) {
+    Layer pool = make_layer(OpKind::MaxPool, Shape{2, 2, 1});
+    pool.kernel_h = pool.kernel_w = 3;
+    pool.stride_h = pool.stride_w = 2;
+    pool.padding.mode = Padding::Same;  // 3x3 input, stride 2: out 2x2, pads 1 on every side
+    pool.padding.top = pool.padding.left = pool.padding.bottom = pool.padding.right = 1;
+    Graph g = single_op_graph(Shape{3, 3, 1}, pool);
+    // Input -1..-9 row-major. (0,0) covers -1,-2,-4,-5 -> -1 (zero padding would give 0).
+    // (0,1) covers -2,-3,-5,-6 -> -2; (1,0) -4,-5,-7,-8 -> -4; (1,1) -5,-6,-8,-9 -> -5.
+    expect_near(run_single(g, {-1, -2, -3, -4, -5, -6, -7, -8, -9}), {-1, -2, -4, -5});
+}
+
 TEST(Reference, DenseFlattensHwc) {
     // 2x2 image, 2 channels; HWC storage is the flatten order:
     //   (0,0) = (1, 2), (0,1) = (3, 4), (1,0) = (5, 6), (1,1) = (7, 8)

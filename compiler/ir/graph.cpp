@@ -14,8 +14,12 @@ const OpNameEntry kOpNames[] = {
     {OpKind::BatchNorm, "batchnorm"},
     {OpKind::Relu, "relu"},
     {OpKind::Relu6, "relu6"},
+    {OpKind::HSwish, "hswish"},
+    {OpKind::HSigmoid, "hsigmoid"},
+    {OpKind::Sigmoid, "sigmoid"},
     {OpKind::GlobalAvgPool, "global_avgpool"},
     {OpKind::AvgPool, "avgpool"},
+    {OpKind::MaxPool, "maxpool"},
     {OpKind::Dense, "dense"},
     {OpKind::Softmax, "softmax"},
     {OpKind::SeparableConv, "separable_conv"},
@@ -42,13 +46,33 @@ bool op_from_name(const std::string &s, OpKind *k) {
     return false;
 }
 
-const char *activation_name(Activation a) {
-    switch (a) {
-    case Activation::None: return "none";
-    case Activation::Relu: return "relu";
-    case Activation::Relu6: return "relu6";
-    }
-    return "?";
+namespace {
+struct ActivationEntry {
+    Activation activation;
+    OpKind op;
+};
+const ActivationEntry kActivations[] = {{Activation::Relu, OpKind::Relu},
+                                        {Activation::Relu6, OpKind::Relu6},
+                                        {Activation::HSwish, OpKind::HSwish},
+                                        {Activation::HSigmoid, OpKind::HSigmoid},
+                                        {Activation::Sigmoid, OpKind::Sigmoid}};
+}  // namespace
+
+const char *activation_name(Activation a) { return a == Activation::None ? "none" : op_name(op_of_activation(a)); }
+
+bool activation_of_op(OpKind k, Activation *a) {
+    for (const auto &e : kActivations)
+        if (e.op == k) {
+            *a = e.activation;
+            return true;
+        }
+    return false;
+}
+
+OpKind op_of_activation(Activation a) {
+    for (const auto &e : kActivations)
+        if (e.activation == a) return e.op;
+    return OpKind::Input;
 }
 
 int Graph::find(const std::string &layer_name) const {

@@ -28,8 +28,12 @@ enum class OpKind {
     BatchNorm,        // gamma, beta, mean, var (c)
     Relu,
     Relu6,
+    HSwish,           // x·relu6(x+3)/6 (MobileNetV3)
+    HSigmoid,         // relu6(x+3)/6
+    Sigmoid,
     GlobalAvgPool,
     AvgPool,          // padding positions are excluded from the average (TensorFlow's rule)
+    MaxPool,          // padding positions never win (as if padded with -infinity)
     Dense,            // input flattened in HWC order; weight (out, in)
     Softmax,          // over channels
     SeparableConv,    // composite: expanded by expand_composites before anything else
@@ -38,8 +42,11 @@ enum class OpKind {
 const char *op_name(OpKind k);                     // the spec's spelling, e.g. "depthwise_conv2d"
 bool op_from_name(const std::string &s, OpKind *k);
 
-enum class Activation { None, Relu, Relu6 };
+enum class Activation { None, Relu, Relu6, HSwish, HSigmoid, Sigmoid };
 const char *activation_name(Activation a);
+// The elementwise op that is the activation a (Relu6 ↔ Activation::Relu6, ...), and back.
+bool activation_of_op(OpKind k, Activation *a);
+OpKind op_of_activation(Activation a);
 
 struct Padding {
     enum Mode { Same, Valid, Explicit } mode = Valid;

@@ -50,7 +50,11 @@ StageFuncs lower_op(const Layer &l, const Shape &in_shape, Func in, const StageV
     case OpKind::DepthwiseConv2D: return lower_depthwise_conv2d(l, in_shape, in, v);
     case OpKind::BatchNorm:
     case OpKind::Relu:
-    case OpKind::Relu6: return lower_elementwise(l, in_shape, in, v);
+    case OpKind::Relu6:
+    case OpKind::HSwish:
+    case OpKind::HSigmoid:
+    case OpKind::Sigmoid: return lower_elementwise(l, in_shape, in, v);
+    case OpKind::MaxPool: return lower_maxpool(l, in_shape, in, v);
     case OpKind::GlobalAvgPool: return lower_global_avgpool(l, in_shape, in, v);
     case OpKind::AvgPool: return lower_avgpool(l, in_shape, in, v);
     case OpKind::Dense: return lower_dense(l, in_shape, in, v);

@@ -32,8 +32,7 @@ int expand_separable(const Layer &s, int input, std::vector<Layer> &out) {
         bn.epsilon = s.epsilon;
         at = push(bn);
         if (s.activation != Activation::None) {
-            OpKind k = s.activation == Activation::Relu ? OpKind::Relu : OpKind::Relu6;
-            at = push(sublayer(s, prefix + "_" + activation_name(s.activation), k, at));
+            at = push(sublayer(s, prefix + "_" + activation_name(s.activation), op_of_activation(s.activation), at));
         }
         return at;
     };

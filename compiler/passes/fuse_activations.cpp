@@ -6,13 +6,14 @@ Graph fuse_activations(const Graph &g) {
     Graph cur = g;
     for (size_t j = 0; j < cur.layers.size(); j++) {
         const Layer &act = cur.layers[j];
-        if (act.op != OpKind::Relu && act.op != OpKind::Relu6) continue;
+        Activation a;
+        if (!activation_of_op(act.op, &a)) continue;
         const int p = act.inputs[0];
         Layer &prod = cur.layers[size_t(p)];
         bool fusable = prod.op == OpKind::Conv2D || prod.op == OpKind::DepthwiseConv2D || prod.op == OpKind::Dense;
         if (!fusable || prod.activation != Activation::None || cur.consumers(p).size() != 1) continue;
         if (cur.is_output(p)) continue;
-        prod.activation = act.op == OpKind::Relu ? Activation::Relu : Activation::Relu6;
+        prod.activation = a;
         cur = bypass_layer(cur, int(j));
         j--;
     }

@@ -74,11 +74,15 @@ Graph infer_shapes(const Graph &g) {
             l.out = windowed(ck, l, in, in.c * l.multiplier);
             break;
         case OpKind::AvgPool:
+        case OpKind::MaxPool:
             l.out = windowed(ck, l, in, in.c);
             break;
         case OpKind::BatchNorm:
         case OpKind::Relu:
         case OpKind::Relu6:
+        case OpKind::HSwish:
+        case OpKind::HSigmoid:
+        case OpKind::Sigmoid:
         case OpKind::Softmax:
             l.out = in;
             break;

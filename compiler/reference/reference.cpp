@@ -73,6 +73,9 @@ double activate(Activation a, double v) {
     case Activation::None: return v;
     case Activation::Relu: return std::max(v, 0.0);
     case Activation::Relu6: return std::min(std::max(v, 0.0), 6.0);
+    case Activation::HSigmoid: return std::min(std::max(v + 3.0, 0.0), 6.0) / 6.0;
+    case Activation::HSwish: return v * std::min(std::max(v + 3.0, 0.0), 6.0) / 6.0;
+    case Activation::Sigmoid: return 1.0 / (1.0 + std::exp(-v));
     }
     return v;
 }
@@ -178,29 +181,42 @@ Fmap global_avgpool(const Context &ctx, const Fmap &in) {
     return out;
 }
 
-// TensorFlow's rule: padding positions are not counted, so an edge window averages
-// only the input pixels it covers.
-Fmap avgpool(const Context &ctx, const Fmap &in) {
+// Pooling: `reduce` sees the input values of one window that lie inside the input
+// (padding positions are never part of a pooling window) and returns the output value.
+template <typename Reduce>
+Fmap pool(const Context &ctx, const Fmap &in, Reduce reduce) {
     const Layer &l = ctx.layer;
     Fmap out(windowed_shape(ctx, in.shape, in.shape.c, 1, 1));
     check_out_shape(ctx, out.shape);
+    std::vector<float> taps;
     for (int y = 0; y < out.shape.h; y++)
         for (int x = 0; x < out.shape.w; x++)
             for (int ch = 0; ch < in.shape.c; ch++) {
-                double sum = 0;
-                int count = 0;
+                taps.clear();
                 for (int ky = 0; ky < l.kernel_h; ky++)
                     for (int kx = 0; kx < l.kernel_w; kx++) {
                         int iy = y * l.stride_h + ky - l.padding.top;
                         int ix = x * l.stride_w + kx - l.padding.left;
-                        if (!in.inside(iy, ix)) continue;
-                        sum += in.at(iy, ix, ch);
-                        count++;
+                        if (in.inside(iy, ix)) taps.push_back(in.at(iy, ix, ch));
                     }
-                if (count == 0) ctx.fail_op("a pooling window lies entirely in the padding");
-                out.at(y, x, ch) = float(sum / count);
+                if (taps.empty()) ctx.fail_op("a pooling window lies entirely in the padding");
+                out.at(y, x, ch) = reduce(taps);
             }
     return out;
+}
+
+// TensorFlow's rule: an edge window averages only the input pixels it covers.
+Fmap avgpool(const Context &ctx, const Fmap &in) {
+    return pool(ctx, in, [](const std::vector<float> &t) {
+        double sum = 0;
+        for (float v : t) sum += v;
+        return float(sum / double(t.size()));
+    });
+}
+
+// As if padded with -infinity: padding never wins, whatever the sign of the data.
+Fmap maxpool(const Context &ctx, const Fmap &in) {
+    return pool(ctx, in, [](const std::vector<float> &t) { return *std::max_element(t.begin(), t.end()); });
 }
 
 // The input is flattened in its storage order, HWC, which is what Keras' Flatten does
@@ -248,6 +264,10 @@ Fmap run_layer(const Context &ctx, const Fmap &in) {
     case OpKind::BatchNorm: return batchnorm(ctx, in);
     case OpKind::Relu: return elementwise_activation(ctx, in, Activation::Relu);
     case OpKind::Relu6: return elementwise_activation(ctx, in, Activation::Relu6);
+    case OpKind::HSwish: return elementwise_activation(ctx, in, Activation::HSwish);
+    case OpKind::HSigmoid: return elementwise_activation(ctx, in, Activation::HSigmoid);
+    case OpKind::Sigmoid: return elementwise_activation(ctx, in, Activation::Sigmoid);
+    case OpKind::MaxPool: return maxpool(ctx, in);
     case OpKind::GlobalAvgPool: return global_avgpool(ctx, in);
     case OpKind::AvgPool: return avgpool(ctx, in);
     case OpKind::Dense: return dense(ctx, in);

@@ -32,7 +32,8 @@ const std::set<std::string> &allowed_fields(OpKind k) {
     case OpKind::Conv2D: return conv;
     case OpKind::DepthwiseConv2D: return dw;
     case OpKind::BatchNorm: return bn;
-    case OpKind::AvgPool: return pool;
+    case OpKind::AvgPool:
+    case OpKind::MaxPool: return pool;
     case OpKind::Dense: return dense;
     case OpKind::SeparableConv: return sep;
     default: return none;
@@ -184,9 +185,10 @@ Padding parse_padding(const FieldReader &r, Padding::Mode dflt) {
 Activation parse_activation(const FieldReader &r, Activation dflt) {
     std::string s = r.string("activation", activation_name(dflt));
     if (s == "none" || s == "linear") return Activation::None;
-    if (s == "relu") return Activation::Relu;
-    if (s == "relu6") return Activation::Relu6;
-    r.error("activation", "expected \"relu\", \"relu6\" or \"none\", got \"" + s + "\"");
+    OpKind k;
+    Activation a;
+    if (op_from_name(s, &k) && activation_of_op(k, &a)) return a;
+    r.error("activation", "expected \"relu\", \"relu6\", \"hswish\", \"hsigmoid\", \"sigmoid\" or \"none\", got \"" + s + "\"");
 }
 
 void parse_layer_attributes(const FieldReader &r, Layer &l) {
@@ -214,6 +216,7 @@ void parse_layer_attributes(const FieldReader &r, Layer &l) {
         l.epsilon = r.positive_number("epsilon", 1e-5f);
         break;
     case OpKind::AvgPool:
+    case OpKind::MaxPool:
         r.pair("kernel", &l.kernel_h, &l.kernel_w, 1, true);
         l.stride_h = l.kernel_h, l.stride_w = l.kernel_w;
         if (r.has("stride")) r.pair("stride", &l.stride_h, &l.stride_w, 1);
@@ -360,7 +363,7 @@ Graph parse_spec_text(const std::string &text, const std::string &file) {
         std::string op = r.string("op", "", true);
         if (!op_from_name(op, &l.op)) {
             std::vector<std::string> known = {"conv2d", "depthwise_conv2d", "batchnorm", "relu", "relu6", "global_avgpool",
-                                              "avgpool", "dense", "softmax", "separable_conv"};
+                                              "avgpool", "maxpool", "dense", "softmax", "separable_conv", "hswish", "hsigmoid", "sigmoid"};
             std::string list;
             for (auto &k : known) list += (list.empty() ? "" : ", ") + k;
             r.error("op", "unknown op \"" + op + "\"" + suggestion(op, known) + "; known ops: " + list);

@@ -4,15 +4,6 @@ namespace netc {
 
 using namespace Halide;
 
-Expr apply_activation(Expr v, Activation a) {
-    switch (a) {
-    case Activation::None: return v;
-    case Activation::Relu: return max(v, 0.0f);
-    case Activation::Relu6: return clamp(v, 0.0f, 6.0f);
-    }
-    return v;
-}
-
 StageFuncs lower_conv2d(const Layer &l, const Shape &in_shape, Func in, const StageVars &v) {
     const int cout = l.out.c, cin_g = in_shape.c / l.groups, cout_g = cout / l.groups;
     // Repacked from PyTorch's (out, in, kh, kw) to (co, ci, kx, ky): the output channel is

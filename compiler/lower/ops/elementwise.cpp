@@ -6,7 +6,8 @@ namespace netc {
 
 using namespace Halide;
 
-// A batchnorm that could not be folded (no conv before it), or a standalone relu / relu6.
+// A batchnorm that could not be folded (no conv before it), or an activation that could
+// not be fused (relu, relu6, hswish, hsigmoid, sigmoid).
 StageFuncs lower_elementwise(const Layer &l, const Shape &in_shape, Func in, const StageVars &v) {
     StageFuncs s;
     s.kind = StageKind::Elementwise;
@@ -22,7 +23,9 @@ StageFuncs lower_elementwise(const Layer &l, const Shape &in_shape, Func in, con
         }
         s.output(v.c, v.x, v.y) = x * scale(v.c) + shift(v.c);
     } else {
-        s.output(v.c, v.x, v.y) = apply_activation(x, l.op == OpKind::Relu ? Activation::Relu : Activation::Relu6);
+        Activation a = Activation::None;
+        activation_of_op(l.op, &a);
+        s.output(v.c, v.x, v.y) = apply_activation(x, a);
     }
     return s;
 }

@@ -10,8 +10,9 @@ Halide::Expr apply_activation(Halide::Expr v, Activation a);
 
 StageFuncs lower_conv2d(const Layer &l, const Shape &in_shape, Halide::Func in, const StageVars &v);
 StageFuncs lower_depthwise_conv2d(const Layer &l, const Shape &in_shape, Halide::Func in, const StageVars &v);
-StageFuncs lower_elementwise(const Layer &l, const Shape &in_shape, Halide::Func in, const StageVars &v);  // batchnorm, relu, relu6
+StageFuncs lower_elementwise(const Layer &l, const Shape &in_shape, Halide::Func in, const StageVars &v);  // batchnorm, activations
 StageFuncs lower_global_avgpool(const Layer &l, const Shape &in_shape, Halide::Func in, const StageVars &v);
+StageFuncs lower_maxpool(const Layer &l, const Shape &in_shape, Halide::Func in, const StageVars &v);
 StageFuncs lower_avgpool(const Layer &l, const Shape &in_shape, Halide::Func in, const StageVars &v);
 StageFuncs lower_dense(const Layer &l, const Shape &in_shape, Halide::Func in, const StageVars &v);
 StageFuncs lower_softmax(const Layer &l, const Shape &in_shape, Halide::Func in, const StageVars &v);

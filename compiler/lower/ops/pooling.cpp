@@ -33,4 +33,22 @@ StageFuncs lower_avgpool(const Layer &l, const Shape &in_shape, Func in, const S
     return s;
 }
 
+StageFuncs lower_maxpool(const Layer &l, const Shape &in_shape, Func in, const StageVars &v) {
+    StageFuncs s;
+    s.kind = StageKind::Pool;
+    s.out = l.out;
+    s.r = RDom(0, l.kernel_w, 0, l.kernel_h, l.name + "_r");
+    // Reads are clamped to the input instead of seeing the zero halo: a clamped tap lands on
+    // the window's first or last in-bounds pixel (pads are smaller than the kernel), which the
+    // window holds anyway, so the max is that of the in-bounds taps, as with -inf padding.
+    Expr ix = clamp(v.x * l.stride_w - l.padding.left + s.r.x, 0, in_shape.w - 1);
+    Expr iy = clamp(v.y * l.stride_h - l.padding.top + s.r.y, 0, in_shape.h - 1);
+    s.accumulator = Func(l.name + "_max");
+    s.accumulator(v.c, v.x, v.y) = Float(32).min();
+    s.accumulator(v.c, v.x, v.y) = max(s.accumulator(v.c, v.x, v.y), in(v.c, ix, iy));
+    s.output = Func(l.name);
+    s.output(v.c, v.x, v.y) = s.accumulator(v.c, v.x, v.y);
+    return s;
+}
+
 }  // namespace netc
