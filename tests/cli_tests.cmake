@@ -52,3 +52,5 @@ add_test(NAME cli_run_reference COMMAND ${NETC} run ${SRC}/models/mobilenet_v1.j
                                         -o ${CMAKE_CURRENT_BINARY_DIR}/run_ref_out)
 set_tests_properties(cli_run_reference PROPERTIES PASS_REGULAR_EXPRESSION "prob: 1x1x1000, .* -> .*run_ref_out/prob.npy")
 add_error_test(cli_error_image_wrong_size 1 "shape': the image is 224x224x3, the model's input is \\[17, 15, 3\\]" run ${SRC}/tests/models/tiny_net.json --input ${SRC}/models/images/ball_224.ppm --reference)
+add_error_test(cli_error_add_shape_mismatch 1 "add_shape_mismatch.json: layer 'sum': field 'layers\\[1\\].inputs': add needs two tensors of the same shape, got 5x5x3 \\('input'\\) and 5x5x4 \\('wide'\\)" summary ${BAD}/add_shape_mismatch.json)
+add_error_test(cli_error_add_needs_inputs 1 "add_single_input.json: layer 'sum': field 'layers\\[0\\].input': unknown field \\(did you mean 'inputs'\\?\\)" summary ${BAD}/add_single_input.json)

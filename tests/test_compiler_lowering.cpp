@@ -571,6 +571,44 @@ TEST(LoweringPool, MaxPoolValidAndExplicit) {
     check_case(in, json::array({{{"name", "pool"}, {"op", "maxpool"}, {"kernel", 3}, {"stride", {2, 1}}, {"padding", {0, 2, 1, 0}}}}), "pool", 211);
 }
 
+json conv1x1(const std::string &name, const std::string &input, int filters, const std::string &act = "none") {
+    return {{"name", name}, {"op", "conv2d"}, {"input", input}, {"filters", filters}, {"kernel", 1}, {"activation", act}};
+}
+
+TEST(LoweringCombine, ResidualAdd) {
+    // input → expand → depthwise → project, added back to the input (an inverted residual).
+    Shape in{9, 8, 16};
+    json layers = json::array({conv1x1("expand", "input", 48, "relu6"),
+                               {{"name", "dw"}, {"op", "depthwise_conv2d"}, {"kernel", 3}, {"padding", "same"}, {"activation", "relu6"}},
+                               conv1x1("project", "dw", 16),
+                               {{"name", "sum"}, {"op", "add"}, {"inputs", {"input", "project"}}}});
+    check_case(in, layers, "sum", 220);
+}
+
+TEST(LoweringCombine, SqueezeExciteGate) {
+    Shape in{7, 6, 40};
+    json layers = json::array({simple("squeeze", "global_avgpool"), conv1x1("reduce", "squeeze", 10, "relu"),
+                               conv1x1("expand", "reduce", 40, "hsigmoid"),
+                               {{"name", "scaled"}, {"op", "mul"}, {"inputs", {"input", "expand"}}}});
+    check_case(in, layers, "scaled", 221);
+}
+
+TEST(LoweringCombine, MulSameShape) {
+    Shape in{5, 6, 12};
+    json layers = json::array({conv1x1("gate", "input", 12, "sigmoid"), {{"name", "prod"}, {"op", "mul"}, {"inputs", {"input", "gate"}}}});
+    check_case(in, layers, "prod", 222);
+}
+
+TEST(LoweringCombine, ConcatOddChannelCounts) {
+    // 3 + 13 + 8 channels: vectors straddle the inputs' boundaries.
+    Shape in{6, 7, 3};
+    json layers = json::array({conv1x1("a", "input", 13), conv1x1("b", "input", 8, "relu"),
+                               {{"name", "cat"}, {"op", "concat"}, {"inputs", {"input", "a", "b"}}},
+                               conv1x1("mix", "cat", 17)});
+    check_case(in, layers, "mix", 223);
+    check_case(in, json::array({conv1x1("a", "input", 13), {{"name", "cat"}, {"op", "concat"}, {"inputs", {"a", "input"}}}}), "cat", 224);
+}
+
 TEST(LoweringPool, GlobalAvgPool) {
     Shapes r(401);
     Shape in{r.between(3, 12), r.between(3, 12), r.between(8, 48)};

@@ -222,6 +222,36 @@ TEST(Reference, MaxPoolIgnoresPaddingEvenWhenAllNegative) {
     expect_near(run_single(g, {-1, -2, -3, -4, -5, -6, -7, -8, -9}), {-1, -2, -4, -5});
 }
 
+// Builds input → (a: relu) and applies `op` to (input, a); a is relu(input).
+Graph two_input_graph(Shape in, OpKind op, Shape out) {
+    Graph g = single_op_graph(in, make_layer(OpKind::Relu, in));
+    Layer l = make_layer(op, out);
+    l.name = "combined";
+    l.inputs = {0, 1};
+    g.layers.push_back(l);
+    g.outputs = {2};
+    return g;
+}
+
+TEST(Reference, AddMulConcat) {
+    const std::vector<float> x = {-1, 2, -3, 4};  // 1x2x2: pixel 0 = (-1, 2), pixel 1 = (-3, 4); relu: (0, 2), (0, 4)
+    expect_near(run_single(two_input_graph(Shape{1, 2, 2}, OpKind::Add, Shape{1, 2, 2}), x), {-1, 4, -3, 8});
+    expect_near(run_single(two_input_graph(Shape{1, 2, 2}, OpKind::Mul, Shape{1, 2, 2}), x), {0, 4, 0, 16});
+    // Concat along channels: pixel 0 = (-1, 2, 0, 2), pixel 1 = (-3, 4, 0, 4).
+    expect_near(run_single(two_input_graph(Shape{1, 2, 2}, OpKind::Concat, Shape{1, 2, 4}), x), {-1, 2, 0, 2, -3, 4, 0, 4});
+}
+
+TEST(Reference, MulBroadcastsAChannelGate) {
+    // x is 1x2x2, the gate its global average pool 1x1x2: c0 = (-1 - 3)/2 = -2, c1 = (2 + 4)/2 = 3.
+    Graph g = single_op_graph(Shape{1, 2, 2}, make_layer(OpKind::GlobalAvgPool, Shape{1, 1, 2}));
+    Layer l = make_layer(OpKind::Mul, Shape{1, 2, 2});
+    l.name = "scaled";
+    l.inputs = {0, 1};
+    g.layers.push_back(l);
+    g.outputs = {2};
+    expect_near(run_single(g, {-1, 2, -3, 4}), {2, 6, 6, 12});
+}
+
 TEST(Reference, DenseFlattensHwc) {
     // 2x2 image, 2 channels; HWC storage is the flatten order:
     //   (0,0) = (1, 2), (0,1) = (3, 4), (1,0) = (5, 6), (1,1) = (7, 8)

@@ -22,6 +22,9 @@ const OpNameEntry kOpNames[] = {
     {OpKind::MaxPool, "maxpool"},
     {OpKind::Dense, "dense"},
     {OpKind::Softmax, "softmax"},
+    {OpKind::Add, "add"},
+    {OpKind::Mul, "mul"},
+    {OpKind::Concat, "concat"},
     {OpKind::SeparableConv, "separable_conv"},
 };
 }  // namespace

@@ -36,6 +36,9 @@ enum class OpKind {
     MaxPool,          // padding positions never win (as if padded with -infinity)
     Dense,            // input flattened in HWC order; weight (out, in)
     Softmax,          // over channels
+    Add,              // inputs: two tensors of the same shape (residual connections)
+    Mul,              // inputs: x and a gate of x's shape or 1x1xC (squeeze-excite's channel scale)
+    Concat,           // inputs: two or more tensors of the same height and width, along channels
     SeparableConv,    // composite: expanded by expand_composites before anything else
 };
 
@@ -67,7 +70,7 @@ struct Tensor {
 struct Layer {
     std::string name;
     OpKind op = OpKind::Input;
-    std::vector<int> inputs;  // indices of earlier layers
+    std::vector<int> inputs;  // indices of earlier layers (several only for add, mul, concat)
 
     // Attributes (which ones apply depends on op; the parser fills the rest with defaults).
     int filters = 0;          // conv2d, separable_conv: output channels; dense: units

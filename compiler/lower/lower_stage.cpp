@@ -78,8 +78,17 @@ LoweredStage lower_stage(const Graph &g, const MemoryPlan &plan, int layer, cons
         constrain_input(p, plan.tensors[size_t(l.inputs[k])]);
         st.inputs.push_back(p);
     }
-    const int src = l.inputs[0];
-    st.funcs = lower_op(l, g.layers[size_t(src)].out, st.inputs[0], v);
+    if (l.op == OpKind::Add || l.op == OpKind::Mul || l.op == OpKind::Concat) {
+        std::vector<Shape> shapes;
+        std::vector<Func> ins;
+        for (size_t k = 0; k < l.inputs.size(); k++) {
+            shapes.push_back(g.layers[size_t(l.inputs[k])].out);
+            ins.push_back(st.inputs[k]);
+        }
+        st.funcs = lower_combine(l, shapes, ins, v);
+    } else {
+        st.funcs = lower_op(l, g.layers[size_t(l.inputs[0])].out, st.inputs[0], v);
+    }
     constrain_output(st.funcs.output, plan.tensors[size_t(layer)]);
     apply_default_schedule(st.funcs, v, target);
     st.pipeline = Pipeline(st.funcs.output);

@@ -61,8 +61,8 @@ Graph infer_shapes(const Graph &g) {
             l.out = out.input.shape;
             continue;
         }
-        if (l.inputs.size() != 1) ck.error("input", "expected exactly one input");
         const Shape in = out.layers[size_t(l.inputs[0])].out;
+        auto input_shape = [&](size_t k) { return out.layers[size_t(l.inputs[k])].out; };
         switch (l.op) {
         case OpKind::Conv2D:
             if (in.c % l.groups != 0 || l.filters % l.groups != 0)
@@ -91,6 +91,29 @@ Graph infer_shapes(const Graph &g) {
             break;
         case OpKind::Dense:
             l.out = Shape{1, 1, l.filters};
+            break;
+        case OpKind::Add:
+            if (input_shape(1) != in)
+                ck.error("inputs", "add needs two tensors of the same shape, got " + to_string(in) + " ('" +
+                                       out.layers[size_t(l.inputs[0])].name + "') and " + to_string(input_shape(1)) + " ('" +
+                                       out.layers[size_t(l.inputs[1])].name + "')");
+            l.out = in;
+            break;
+        case OpKind::Mul:
+            if (input_shape(1) != in && input_shape(1) != Shape{1, 1, in.c})
+                ck.error("inputs", "mul needs a gate of the same shape as " + to_string(in) + " or 1x1x" + std::to_string(in.c) +
+                                       ", got " + to_string(input_shape(1)));
+            l.out = in;
+            break;
+        case OpKind::Concat:
+            l.out = in;
+            for (size_t k = 1; k < l.inputs.size(); k++) {
+                const Shape s = input_shape(k);
+                if (s.h != in.h || s.w != in.w)
+                    ck.error("inputs[" + std::to_string(k) + "]", "concat needs the same height and width, got " + to_string(in) +
+                                                                    " and " + to_string(s));
+                l.out.c += s.c;
+            }
             break;
         case OpKind::SeparableConv:
         case OpKind::Input:

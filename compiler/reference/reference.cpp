@@ -257,8 +257,46 @@ Fmap softmax(const Context &ctx, const Fmap &in) {
     return out;
 }
 
-Fmap run_layer(const Context &ctx, const Fmap &in) {
+Fmap add(const Context &ctx, const Fmap &a, const Fmap &b) {
+    if (a.shape != b.shape) ctx.fail_op("add of " + to_string(a.shape) + " and " + to_string(b.shape));
+    Fmap out(a.shape);
+    for (size_t i = 0; i < a.data.size(); i++) out.data[i] = a.data[i] + b.data[i];
+    return out;
+}
+
+// The gate is either x's shape or 1x1xC, one factor per channel.
+Fmap mul(const Context &ctx, const Fmap &x, const Fmap &gate) {
+    const bool per_channel = gate.shape == Shape{1, 1, x.shape.c};
+    if (!per_channel && gate.shape != x.shape) ctx.fail_op("mul of " + to_string(x.shape) + " by " + to_string(gate.shape));
+    Fmap out(x.shape);
+    for (int y = 0; y < x.shape.h; y++)
+        for (int xx = 0; xx < x.shape.w; xx++)
+            for (int c = 0; c < x.shape.c; c++)
+                out.at(y, xx, c) = x.at(y, xx, c) * (per_channel ? gate.at(0, 0, c) : gate.at(y, xx, c));
+    return out;
+}
+
+Fmap concat(const Context &ctx, const std::vector<const Fmap *> &ins) {
+    Fmap out(ctx.layer.out);
+    int base = 0;
+    for (const Fmap *in : ins) {
+        if (in->shape.h != out.shape.h || in->shape.w != out.shape.w || base + in->shape.c > out.shape.c)
+            ctx.fail_op("concat input " + to_string(in->shape) + " does not fit " + to_string(out.shape));
+        for (int y = 0; y < out.shape.h; y++)
+            for (int x = 0; x < out.shape.w; x++)
+                for (int c = 0; c < in->shape.c; c++) out.at(y, x, base + c) = in->at(y, x, c);
+        base += in->shape.c;
+    }
+    if (base != out.shape.c) ctx.fail_op("concat inputs have " + std::to_string(base) + " channels, the layer " + std::to_string(out.shape.c));
+    return out;
+}
+
+Fmap run_layer(const Context &ctx, const std::vector<const Fmap *> &ins) {
+    const Fmap &in = *ins[0];
     switch (ctx.layer.op) {
+    case OpKind::Add: return add(ctx, *ins[0], *ins[1]);
+    case OpKind::Mul: return mul(ctx, *ins[0], *ins[1]);
+    case OpKind::Concat: return concat(ctx, ins);
     case OpKind::Conv2D: return conv2d(ctx, in);
     case OpKind::DepthwiseConv2D: return depthwise_conv2d(ctx, in);
     case OpKind::BatchNorm: return batchnorm(ctx, in);
@@ -279,12 +317,16 @@ Fmap run_layer(const Context &ctx, const Fmap &in) {
     ctx.fail_op("unknown op");
 }
 
-// The single earlier layer an op reads; every op but the input has exactly one.
-int single_input(const Context &ctx, size_t self) {
+// The earlier layers an op reads: two for add and mul, two or more for concat, else one.
+std::vector<int> checked_inputs(const Context &ctx, size_t self) {
     const std::vector<int> &ins = ctx.layer.inputs;
-    if (ins.size() != 1) ctx.fail_op("expected exactly one input, got " + std::to_string(ins.size()));
-    if (ins[0] < 0 || size_t(ins[0]) >= self) ctx.fail_op("input index " + std::to_string(ins[0]) + " is not an earlier layer");
-    return ins[0];
+    const OpKind op = ctx.layer.op;
+    const size_t min = (op == OpKind::Add || op == OpKind::Mul || op == OpKind::Concat) ? 2 : 1;
+    const size_t max = op == OpKind::Concat ? ins.size() : min;
+    if (ins.size() < min || ins.size() > max) ctx.fail_op("wrong number of inputs: " + std::to_string(ins.size()));
+    for (int in : ins)
+        if (in < 0 || size_t(in) >= self) ctx.fail_op("input index " + std::to_string(in) + " is not an earlier layer");
+    return ins;
 }
 
 Fmap input_fmap(const Graph &g, const std::vector<float> &input) {
@@ -312,7 +354,9 @@ std::vector<std::vector<float>> run_reference(const Graph &g, const std::vector<
     values.push_back(input_fmap(g, input));
     for (size_t i = 1; i < g.layers.size(); i++) {
         Context ctx{g, g.layers[i]};
-        values.push_back(run_layer(ctx, values[size_t(single_input(ctx, i))]));
+        std::vector<const Fmap *> ins;
+        for (int in : checked_inputs(ctx, i)) ins.push_back(&values[size_t(in)]);
+        values.push_back(run_layer(ctx, ins));
     }
 
     std::vector<std::vector<float>> outputs;

@@ -363,15 +363,29 @@ Graph parse_spec_text(const std::string &text, const std::string &file) {
         std::string op = r.string("op", "", true);
         if (!op_from_name(op, &l.op)) {
             std::vector<std::string> known = {"conv2d", "depthwise_conv2d", "batchnorm", "relu", "relu6", "global_avgpool",
-                                              "avgpool", "maxpool", "dense", "softmax", "separable_conv", "hswish", "hsigmoid", "sigmoid"};
+                                              "avgpool", "maxpool", "dense", "softmax", "separable_conv", "hswish", "hsigmoid", "sigmoid", "add", "mul", "concat"};
             std::string list;
             for (auto &k : known) list += (list.empty() ? "" : ", ") + k;
             r.error("op", "unknown op \"" + op + "\"" + suggestion(op, known) + "; known ops: " + list);
         }
+        const bool multi = l.op == OpKind::Add || l.op == OpKind::Mul || l.op == OpKind::Concat;
         std::set<std::string> allowed = allowed_fields(l.op);
-        allowed.insert({"name", "op", "input"});
+        allowed.insert({"name", "op", multi ? "inputs" : "input"});
         r.reject_unknown(allowed);
-        if (r.has("input")) {
+        if (multi) {
+            const json &ins = r.require("inputs");
+            const size_t min = 2, max = l.op == OpKind::Concat ? 64 : 2;
+            if (!ins.is_array() || ins.size() < min || ins.size() > max)
+                r.error("inputs", std::string("expected an array of ") + (l.op == OpKind::Concat ? "at least 2" : "exactly 2") +
+                                      " layer names, got " + ins.dump());
+            for (size_t k = 0; k < ins.size(); k++) {
+                const std::string field = "inputs[" + std::to_string(k) + "]";
+                if (!ins[k].is_string()) r.error(field, "expected a layer name, got " + ins[k].dump());
+                int idx = g.find(ins[k].get<std::string>());
+                if (idx < 0) r.error(field, "no earlier layer or input is named '" + ins[k].get<std::string>() + "'");
+                l.inputs.push_back(idx);
+            }
+        } else if (r.has("input")) {
             std::string src = r.string("input", "");
             int idx = g.find(src);
             if (idx < 0) r.error("input", "no earlier layer or input is named '" + src + "'");

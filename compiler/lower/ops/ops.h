@@ -15,6 +15,8 @@ StageFuncs lower_global_avgpool(const Layer &l, const Shape &in_shape, Halide::F
 StageFuncs lower_maxpool(const Layer &l, const Shape &in_shape, Halide::Func in, const StageVars &v);
 StageFuncs lower_avgpool(const Layer &l, const Shape &in_shape, Halide::Func in, const StageVars &v);
 StageFuncs lower_dense(const Layer &l, const Shape &in_shape, Halide::Func in, const StageVars &v);
+StageFuncs lower_combine(const Layer &l, const std::vector<Shape> &shapes, const std::vector<Halide::Func> &ins,
+                         const StageVars &v);  // add, mul, concat
 StageFuncs lower_softmax(const Layer &l, const Shape &in_shape, Halide::Func in, const StageVars &v);
 
 }  // namespace netc
