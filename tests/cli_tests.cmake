@@ -13,6 +13,9 @@ endforeach()
 add_test(NAME cli_summary_mobilenet_v1 COMMAND ${NETC} summary ${SRC}/models/mobilenet_v1.json)
 set_tests_properties(cli_summary_mobilenet_v1 PROPERTIES PASS_REGULAR_EXPRESSION "total: 4,231,976 parameters.*568\\.7M MACs")
 
+add_test(NAME cli_summary_mobilenet_v2 COMMAND ${NETC} summary ${SRC}/models/mobilenet_v2.json)
+set_tests_properties(cli_summary_mobilenet_v2 PROPERTIES PASS_REGULAR_EXPRESSION "total: 3,504,872 parameters.*300\\.8M MACs")
+
 # netc check on the model the build compiled.
 add_test(NAME cli_check_mobilenet_v1 COMMAND ${NETC} check ${SRC}/models/mobilenet_v1.json --generated-dir ${CMAKE_BINARY_DIR}/generated)
 set_tests_properties(cli_check_mobilenet_v1 PROPERTIES PASS_REGULAR_EXPRESSION "prob .*: ok")

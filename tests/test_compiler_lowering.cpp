@@ -609,6 +609,20 @@ TEST(LoweringCombine, ConcatOddChannelCounts) {
     check_case(in, json::array({conv1x1("a", "input", 13), {{"name", "cat"}, {"op", "concat"}, {"inputs", {"a", "input"}}}}), "cat", 224);
 }
 
+TEST(LoweringComposite, InvertedResidualWithResidual) {
+    Shape in{10, 9, 16};
+    json layers = json::array({{{"name", "ir"}, {"op", "inverted_residual"}, {"expansion", 4}, {"filters", 16}}});
+    check_case(in, layers, "ir", 230);
+}
+
+TEST(LoweringComposite, InvertedResidualV3StyleSqueezeExcite) {
+    // A user's variant: 5x5 stride 2, h-swish, squeeze-excite with a sigmoid gate, no residual.
+    Shape in{11, 12, 24};
+    json layers = json::array({{{"name", "ir"}, {"op", "inverted_residual"}, {"expand_channels", 72}, {"filters", 40}, {"kernel", 5},
+                                {"stride", 2}, {"activation", "hswish"}, {"se_channels", 18}, {"se_gate", "sigmoid"}}});
+    check_case(in, layers, "ir", 231);
+}
+
 TEST(LoweringPool, GlobalAvgPool) {
     Shapes r(401);
     Shape in{r.between(3, 12), r.between(3, 12), r.between(8, 48)};

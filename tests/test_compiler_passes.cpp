@@ -87,9 +87,11 @@ void expect_well_formed(const Graph &g) {
     ASSERT_FALSE(g.layers.empty());
     EXPECT_EQ(g.layers[0].op, OpKind::Input);
     for (size_t i = 1; i < g.layers.size(); i++) {
-        ASSERT_EQ(g.layers[i].inputs.size(), 1u) << g.layers[i].name;
-        EXPECT_GE(g.layers[i].inputs[0], 0) << g.layers[i].name;
-        EXPECT_LT(g.layers[i].inputs[0], int(i)) << g.layers[i].name;
+        ASSERT_FALSE(g.layers[i].inputs.empty()) << g.layers[i].name;
+        for (int in : g.layers[i].inputs) {
+            EXPECT_GE(in, 0) << g.layers[i].name;
+            EXPECT_LT(in, int(i)) << g.layers[i].name;
+        }
     }
     for (int o : g.outputs) {
         EXPECT_GT(o, 0);
@@ -99,6 +101,35 @@ void expect_well_formed(const Graph &g) {
 
 // ---------------------------------------------------------------------------------------
 // expand_composites
+
+TEST(ExpandComposites, InvertedResidualWithSqueezeExciteAndResidual) {
+    Graph g = expand_composites(parse_spec_text(
+        spec("[8, 8, 16]", R"({"name": "b", "op": "inverted_residual", "expansion": 4, "filters": 16, "kernel": 5,
+                              "activation": "hswish", "se_channels": 8})",
+             R"("b")"),
+        "test.json"));
+    expect_well_formed(g);
+    EXPECT_EQ(names(g), (std::vector<std::string>{"input", "b_expand", "b_expand_bn", "b_expand_hswish", "b_dw", "b_dw_bn",
+                                                  "b_dw_hswish", "b_se_pool", "b_se_reduce", "b_se_expand", "b_se_scale",
+                                                  "b_project", "b_project_bn", "b_add"}));
+    EXPECT_EQ(layer(g, "b_expand").filters, 64);  // 16 input channels × 4
+    EXPECT_EQ(layer(g, "b_dw").kernel_h, 5);
+    EXPECT_EQ(layer(g, "b_se_reduce").activation, Activation::Relu);
+    EXPECT_EQ(layer(g, "b_se_expand").filters, 64);
+    EXPECT_EQ(layer(g, "b_se_expand").activation, Activation::HSigmoid);
+    EXPECT_EQ(layer(g, "b_se_scale").inputs, (std::vector<int>{6, 9}));  // the depthwise branch × the gate
+    EXPECT_EQ(layer(g, "b_project").activation, Activation::None);      // the linear bottleneck
+    EXPECT_EQ(layer(g, "b_add").inputs, (std::vector<int>{0, 12}));     // the block's input + the projection
+    EXPECT_EQ(output_names(g), (std::vector<std::string>{"b_add"}));
+}
+
+TEST(ExpandComposites, InvertedResidualWithoutResidualOrExpansion) {
+    // Stride 2: no residual. Expansion 1 (MobileNetV2's first block): no expand conv.
+    Graph g = expand_composites(parse_spec_text(
+        spec("[8, 8, 16]", R"({"name": "b", "op": "inverted_residual", "expansion": 1, "filters": 16, "stride": 2})", R"("b")"),
+        "test.json"));
+    EXPECT_EQ(names(g), (std::vector<std::string>{"input", "b_dw", "b_dw_bn", "b_dw_relu6", "b_project", "b_project_bn"}));
+}
 
 TEST(ExpandComposites, SeparableConvWithBatchNormAndRelu6) {
     Graph parsed = parse_spec_text(

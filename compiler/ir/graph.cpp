@@ -26,6 +26,7 @@ const OpNameEntry kOpNames[] = {
     {OpKind::Mul, "mul"},
     {OpKind::Concat, "concat"},
     {OpKind::SeparableConv, "separable_conv"},
+    {OpKind::InvertedResidual, "inverted_residual"},
 };
 }  // namespace
 

@@ -40,6 +40,7 @@ enum class OpKind {
     Mul,              // inputs: x and a gate of x's shape or 1x1xC (squeeze-excite's channel scale)
     Concat,           // inputs: two or more tensors of the same height and width, along channels
     SeparableConv,    // composite: expanded by expand_composites before anything else
+    InvertedResidual, // composite (MobileNetV2/V3 block): expand 1x1, depthwise, [squeeze-excite], project 1x1, [add]
 };
 
 const char *op_name(OpKind k);                     // the spec's spelling, e.g. "depthwise_conv2d"
@@ -82,6 +83,10 @@ struct Layer {
     Padding padding;          // after infer_shapes: mode kept, top/left/bottom/right resolved
     bool bias = false;        // conv2d, depthwise_conv2d, dense
     bool batchnorm = true;    // separable_conv: BN after depthwise and after pointwise
+    int expansion = 0;        // inverted_residual: expanded channels = input channels × expansion ...
+    int expand_channels = 0;  // ... or given directly (MobileNetV3 lists them)
+    int se_channels = 0;      // inverted_residual: squeeze-excite reduce channels (0: no squeeze-excite)
+    Activation se_gate = Activation::HSigmoid;
     float epsilon = 1e-5f;    // batchnorm, separable_conv
     Activation activation = Activation::None;  // fused activation (set by the spec or by fuse_activations)
 

@@ -11,8 +11,66 @@ Layer sublayer(const Layer &composite, const std::string &suffix, OpKind op, int
     l.name = composite.name + suffix;
     l.op = op;
     l.inputs = {input};
-    l.origin = composite.origin + " (separable_conv '" + composite.name + "')";
+    l.origin = composite.origin + " (" + op_name(composite.op) + " '" + composite.name + "')";
     return l;
+}
+
+// The channels of layer `i` of a partly expanded graph (composites need them to size
+// their expansion; shape inference is cheap and pure, so it simply runs on the prefix).
+int channels_of(const Graph &partial, int i) {
+    Graph prefix = partial;
+    prefix.layers.resize(size_t(i) + 1);
+    prefix.outputs = {i};
+    return infer_shapes(prefix).layers[size_t(i)].out.c;
+}
+
+// MobileNetV2/V3's block: [expand 1x1 + BN + act] → depthwise + BN + act → [squeeze-excite]
+// → project 1x1 + BN (linear) → [+ input when the stride is 1 and the channels match].
+int expand_inverted_residual(const Layer &s, int input, int in_channels, std::vector<Layer> &out) {
+    auto push = [&](Layer l) {
+        out.push_back(std::move(l));
+        return int(out.size()) - 1;
+    };
+    auto conv_bn = [&](const std::string &suffix, OpKind op, int at, int filters, Activation act) {
+        Layer c = sublayer(s, suffix, op, at);
+        c.filters = filters;
+        if (op == OpKind::DepthwiseConv2D) {
+            c.kernel_h = s.kernel_h, c.kernel_w = s.kernel_w;
+            c.stride_h = s.stride_h, c.stride_w = s.stride_w;
+            c.padding = s.padding;
+        }
+        c.bias = false;
+        at = push(c);
+        Layer bn = sublayer(s, suffix + "_bn", OpKind::BatchNorm, at);
+        bn.epsilon = s.epsilon;
+        at = push(bn);
+        if (act != Activation::None) at = push(sublayer(s, suffix + "_" + activation_name(act), op_of_activation(act), at));
+        return at;
+    };
+    const int expanded = s.expand_channels ? s.expand_channels : in_channels * s.expansion;
+    int at = input;
+    if (expanded != in_channels) at = conv_bn("_expand", OpKind::Conv2D, at, expanded, s.activation);
+    at = conv_bn("_dw", OpKind::DepthwiseConv2D, at, 0, s.activation);
+    if (s.se_channels > 0) {
+        const int body = at;
+        at = push(sublayer(s, "_se_pool", OpKind::GlobalAvgPool, at));
+        Layer reduce = sublayer(s, "_se_reduce", OpKind::Conv2D, at);
+        reduce.filters = s.se_channels, reduce.bias = true, reduce.activation = Activation::Relu;
+        at = push(reduce);
+        Layer expand = sublayer(s, "_se_expand", OpKind::Conv2D, at);
+        expand.filters = expanded, expand.bias = true, expand.activation = s.se_gate;
+        at = push(expand);
+        Layer scale = sublayer(s, "_se_scale", OpKind::Mul, body);
+        scale.inputs = {body, at};
+        at = push(scale);
+    }
+    at = conv_bn("_project", OpKind::Conv2D, at, s.filters, Activation::None);
+    if (s.stride_h == 1 && s.stride_w == 1 && in_channels == s.filters) {
+        Layer add = sublayer(s, "_add", OpKind::Add, input);
+        add.inputs = {input, at};
+        at = push(add);
+    }
+    return at;
 }
 
 // Appends the layers of one separable_conv; returns the index of the last one.
@@ -63,9 +121,11 @@ Graph expand_composites(const Graph &g) {
     for (size_t i = 0; i < g.layers.size(); i++) {
         Layer l = g.layers[i];
         for (int &in : l.inputs) in = remap[size_t(in)];
-        if (l.op == OpKind::SeparableConv) {
+        if (l.op == OpKind::SeparableConv || l.op == OpKind::InvertedResidual) {
             const size_t first = out.layers.size();
-            remap[i] = expand_separable(l, l.inputs[0], out.layers);
+            remap[i] = l.op == OpKind::SeparableConv
+                           ? expand_separable(l, l.inputs[0], out.layers)
+                           : expand_inverted_residual(l, l.inputs[0], channels_of(out, l.inputs[0]), out.layers);
             // Sub-layer names ("<name>_dw", ...) name weights too: they must not collide.
             for (size_t k = first; k < out.layers.size(); k++)
                 for (const Layer &other : g.layers)

@@ -116,6 +116,7 @@ Graph infer_shapes(const Graph &g) {
             }
             break;
         case OpKind::SeparableConv:
+        case OpKind::InvertedResidual:
         case OpKind::Input:
             ck.error("op", "internal: composite layers must be expanded before shape inference");
         }

@@ -311,7 +311,8 @@ Fmap run_layer(const Context &ctx, const std::vector<const Fmap *> &ins) {
     case OpKind::Dense: return dense(ctx, in);
     case OpKind::Softmax: return softmax(ctx, in);
     case OpKind::SeparableConv:
-        ctx.fail_op("separable_conv is a composite; run expand_composites before the reference interpreter");
+    case OpKind::InvertedResidual:
+        ctx.fail_op(std::string(op_name(ctx.layer.op)) + " is a composite; run expand_composites before the reference interpreter");
     case OpKind::Input: ctx.fail_op("only layer 0 may be the input");
     }
     ctx.fail_op("unknown op");

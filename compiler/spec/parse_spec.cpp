@@ -28,7 +28,10 @@ const std::set<std::string> &allowed_fields(OpKind k) {
     static const std::set<std::string> dense = {"units", "bias", "activation"};
     static const std::set<std::string> sep = {"filters", "kernel", "stride", "padding", "multiplier",
                                               "activation", "batchnorm", "epsilon", "bias"};
+    static const std::set<std::string> ir = {"filters", "expansion", "expand_channels", "kernel", "stride", "padding",
+                                             "activation", "epsilon", "se_channels", "se_gate"};
     switch (k) {
+    case OpKind::InvertedResidual: return ir;
     case OpKind::Conv2D: return conv;
     case OpKind::DepthwiseConv2D: return dw;
     case OpKind::BatchNorm: return bn;
@@ -239,6 +242,26 @@ void parse_layer_attributes(const FieldReader &r, Layer &l) {
         // Convolutions followed by BatchNorm carry no bias of their own (the BN shift is it).
         l.bias = r.boolean("bias", !l.batchnorm);
         break;
+    case OpKind::InvertedResidual:
+        l.filters = r.positive_int("filters", 0, true);
+        if (r.has("expansion") == r.has("expand_channels"))
+            r.error("expansion", "give exactly one of \"expansion\" (a factor of the input channels) or \"expand_channels\"");
+        l.expansion = r.positive_int("expansion", 0);
+        l.expand_channels = r.positive_int("expand_channels", 0);
+        r.pair("kernel", &l.kernel_h, &l.kernel_w, 3);
+        r.pair("stride", &l.stride_h, &l.stride_w, 1);
+        l.padding = parse_padding(r, Padding::Same);
+        l.activation = parse_activation(r, Activation::Relu6);
+        l.epsilon = r.positive_number("epsilon", 1e-5f);
+        l.se_channels = r.positive_int("se_channels", 0);
+        if (r.has("se_gate")) {
+            std::string s = r.string("se_gate", "hsigmoid");
+            OpKind k;
+            if (!op_from_name(s, &k) || !activation_of_op(k, &l.se_gate) || (l.se_gate != Activation::HSigmoid && l.se_gate != Activation::Sigmoid))
+                r.error("se_gate", "expected \"hsigmoid\" or \"sigmoid\", got \"" + s + "\"");
+        }
+        l.bias = false;
+        break;
     default: break;
     }
 }
@@ -363,7 +386,7 @@ Graph parse_spec_text(const std::string &text, const std::string &file) {
         std::string op = r.string("op", "", true);
         if (!op_from_name(op, &l.op)) {
             std::vector<std::string> known = {"conv2d", "depthwise_conv2d", "batchnorm", "relu", "relu6", "global_avgpool",
-                                              "avgpool", "maxpool", "dense", "softmax", "separable_conv", "hswish", "hsigmoid", "sigmoid", "add", "mul", "concat"};
+                                              "avgpool", "maxpool", "dense", "softmax", "separable_conv", "hswish", "hsigmoid", "sigmoid", "add", "mul", "concat", "inverted_residual"};
             std::string list;
             for (auto &k : known) list += (list.empty() ? "" : ", ") + k;
             r.error("op", "unknown op \"" + op + "\"" + suggestion(op, known) + "; known ops: " + list);
