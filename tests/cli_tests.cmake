@@ -16,6 +16,11 @@ set_tests_properties(cli_summary_mobilenet_v1 PROPERTIES PASS_REGULAR_EXPRESSION
 add_test(NAME cli_summary_mobilenet_v2 COMMAND ${NETC} summary ${SRC}/models/mobilenet_v2.json)
 set_tests_properties(cli_summary_mobilenet_v2 PROPERTIES PASS_REGULAR_EXPRESSION "total: 3,504,872 parameters.*300\\.8M MACs")
 
+add_test(NAME cli_summary_mobilenet_v3_large COMMAND ${NETC} summary ${SRC}/models/mobilenet_v3_large.json)
+set_tests_properties(cli_summary_mobilenet_v3_large PROPERTIES PASS_REGULAR_EXPRESSION "total: 5,483,032 parameters.*216\\.6M MACs")
+add_test(NAME cli_summary_mobilenet_v3_small COMMAND ${NETC} summary ${SRC}/models/mobilenet_v3_small.json)
+set_tests_properties(cli_summary_mobilenet_v3_small PROPERTIES PASS_REGULAR_EXPRESSION "total: 2,542,856 parameters.*56\\.5M MACs")
+
 # netc check on the model the build compiled.
 add_test(NAME cli_check_mobilenet_v1 COMMAND ${NETC} check ${SRC}/models/mobilenet_v1.json --generated-dir ${CMAKE_BINARY_DIR}/generated)
 set_tests_properties(cli_check_mobilenet_v1 PROPERTIES PASS_REGULAR_EXPRESSION "prob .*: ok")
