@@ -62,3 +62,22 @@ set_tests_properties(cli_run_reference PROPERTIES PASS_REGULAR_EXPRESSION "prob:
 add_error_test(cli_error_image_wrong_size 1 "shape': the image is 224x224x3, the model's input is \\[17, 15, 3\\]" run ${SRC}/tests/models/tiny_net.json --input ${SRC}/models/images/ball_224.ppm --reference)
 add_error_test(cli_error_add_shape_mismatch 1 "add_shape_mismatch.json: layer 'sum': field 'layers\\[1\\].inputs': add needs two tensors of the same shape, got 5x5x3 \\('input'\\) and 5x5x4 \\('wide'\\)" summary ${BAD}/add_shape_mismatch.json)
 add_error_test(cli_error_add_needs_inputs 1 "add_single_input.json: layer 'sum': field 'layers\\[0\\].input': unknown field \\(did you mean 'inputs'\\?\\)" summary ${BAD}/add_single_input.json)
+
+# Width and resolution multipliers: the paper's / Keras' figures, and one variant compiled
+# and checked (the whole alpha x size grid is the `sweep_mobilenet_v1` target, not a test).
+add_test(NAME cli_summary_mobilenet_v1_a050_160 COMMAND ${NETC} summary ${SRC}/models/mobilenet_v1.json --alpha 0.5 --input-size 160)
+set_tests_properties(cli_summary_mobilenet_v1_a050_160 PROPERTIES PASS_REGULAR_EXPRESSION "mobilenet_v1_a050_160.*total: 1,331,592 parameters.*76\\.5M MACs")
+add_test(NAME cli_check_mobilenet_v1_a050_160
+         COMMAND ${CMAKE_COMMAND} -DNETC=${NETC} -DSPEC=${SRC}/models/mobilenet_v1.json -DWORK=${CMAKE_CURRENT_BINARY_DIR}/multipliers
+                 -DALPHA=0.5 -DSIZE=160 -P ${CMAKE_CURRENT_SOURCE_DIR}/compile_and_check.cmake)
+add_error_test(cli_error_bad_alpha 2 "--alpha expects a positive number" summary ${SRC}/models/mobilenet_v1.json --alpha -1)
+add_error_test(cli_error_alpha_too_big 1 "field '--alpha': expected a width multiplier in \\(0, 4\\]" summary ${SRC}/models/mobilenet_v1.json --alpha 9)
+
+set(sweep_steps)
+foreach(alpha 1.0 0.75 0.5 0.25)
+  foreach(size 224 192 160 128)
+    list(APPEND sweep_steps COMMAND ${CMAKE_COMMAND} -DNETC=${NETC} -DSPEC=${SRC}/models/mobilenet_v1.json -DWORK=${CMAKE_CURRENT_BINARY_DIR}/sweep
+         -DALPHA=${alpha} -DSIZE=${size} -P ${CMAKE_CURRENT_SOURCE_DIR}/compile_and_check.cmake)
+  endforeach()
+endforeach()
+add_custom_target(sweep_mobilenet_v1 ${sweep_steps} DEPENDS netc COMMENT "MobileNetV1: every alpha x input size, compiled and checked" VERBATIM)

@@ -441,3 +441,50 @@ TEST(RemoveDeadLayers, DropsUnreadLayersAndRenumbers) {
 
 }  // namespace
 }  // namespace netc
+
+namespace netc {
+namespace {
+
+Graph with_divisor(int divisor, double alpha, int size) {
+    const std::string text = R"({"netc": 1, "name": "m", "input": {"shape": [32, 32, 3]}, "weights": {"init": "random", "seed": 1},
+        "width_divisor": )" + std::to_string(divisor) + R"(,
+        "layers": [{"name": "a", "op": "conv2d", "filters": 24, "kernel": 1},
+                   {"name": "b", "op": "conv2d", "filters": 32, "kernel": 1},
+                   {"name": "head", "op": "conv2d", "filters": 10, "kernel": 1, "scale_width": false},
+                   {"name": "fc", "op": "dense", "units": 7}],
+        "outputs": ["fc"]})";
+    return apply_multipliers(parse_spec_text(text, "m.json"), alpha, size);
+}
+
+TEST(ApplyMultipliers, FloorRoundingAsKerasMobileNetV1) {
+    Graph g = with_divisor(1, 0.75, 0);
+    EXPECT_EQ(g.layers[1].filters, 18);  // int(24 * 0.75)
+    EXPECT_EQ(g.layers[2].filters, 24);  // int(32 * 0.75)
+    EXPECT_EQ(g.layers[3].filters, 10);  // scale_width: false
+    EXPECT_EQ(g.layers[4].filters, 7);   // dense units never scale
+    EXPECT_EQ(g.name, "m_a075_32");
+}
+
+TEST(ApplyMultipliers, MakeDivisibleBy8AsMobileNetV2) {
+    // 24 * 0.75 = 18 → nearest multiple of 8 is 16, but 16 < 0.9 * 18, so 24.
+    // 32 * 0.35 = 11.2 → 8, below 0.9 * 11.2, so 16.
+    Graph g = with_divisor(8, 0.75, 0);
+    EXPECT_EQ(g.layers[1].filters, 24);
+    EXPECT_EQ(g.layers[2].filters, 24);  // 32 * 0.75 = 24 exactly
+    g = with_divisor(8, 0.35, 0);
+    EXPECT_EQ(g.layers[1].filters, 8);   // 24 * 0.35 = 8.4 → 8 (≥ 0.9 * 8.4)
+    EXPECT_EQ(g.layers[2].filters, 16);
+}
+
+TEST(ApplyMultipliers, InputSizeAndIdentity) {
+    Graph g = with_divisor(1, 1.0, 20);
+    EXPECT_EQ(g.input.shape.h, 20);
+    EXPECT_EQ(g.input.shape.w, 20);
+    EXPECT_EQ(g.name, "m_a100_20");
+    Graph same = with_divisor(1, 1.0, 0);
+    EXPECT_EQ(same.name, "m");  // no multiplier: the model keeps its name
+    EXPECT_THROW(with_divisor(1, 5.0, 0), CompileError);
+}
+
+}  // namespace
+}  // namespace netc

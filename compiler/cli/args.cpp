@@ -1,5 +1,7 @@
 #include "cli/args.h"
 
+#include "spec/load_model.h"
+
 namespace netc {
 
 Args::Args(int argc, char **argv, int first, const std::set<std::string> &with_value, const std::set<std::string> &switches) {
@@ -56,6 +58,17 @@ double Args::get_double(const std::string &flag, double dflt) const {
     } catch (const std::exception &) {
     }
     throw UsageError(flag + " expects a positive number, got '" + it->second + "'");
+}
+
+const char *const kModelOptionsHelp =
+    "  --alpha A           width multiplier: scales conv channels (default 1)\n"
+    "  --input-size N      resolution: the input's height and width (default: the spec's)\n";
+
+ModelOptions model_options(const Args &a) {
+    ModelOptions o;
+    o.alpha = a.get_double("--alpha", 1.0);
+    o.input_size = a.get_int("--input-size", 0, 1, 8192);
+    return o;
 }
 
 const std::string &Args::one_positional(const std::string &what) const {

@@ -33,6 +33,11 @@ private:
     std::vector<std::string> positional_;
 };
 
+// --alpha and --input-size, which every command that loads a spec takes.
+struct ModelOptions;
+extern const char *const kModelOptionsHelp;
+ModelOptions model_options(const Args &a);
+
 int cmd_compile(int argc, char **argv);
 int cmd_summary(int argc, char **argv);
 int cmd_run(int argc, char **argv);

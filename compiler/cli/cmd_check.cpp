@@ -11,7 +11,7 @@
 namespace netc {
 
 int cmd_check(int argc, char **argv) {
-    Args a(argc, argv, 2, {"--seed", "--tolerance", "--target", "--generated-dir"}, {});
+    Args a(argc, argv, 2, {"--alpha", "--input-size", "--seed", "--tolerance", "--target", "--generated-dir"}, {});
     if (a.help()) {
         std::puts(
             "usage: netc check SPEC [options]\n"
@@ -26,9 +26,10 @@ int cmd_check(int argc, char **argv) {
             "  --tolerance X      relative tolerance (default 1e-4)\n"
             "  --target T         which compiled target (default host)\n"
             "  --generated-dir D  where netc compile wrote it (default generated)");
+        std::fputs(kModelOptionsHelp, stdout);
         return 0;
     }
-    const Graph g = load_model(a.one_positional("spec file"));
+    const Graph g = load_model(a.one_positional("spec file"), model_options(a));
     const double tol = a.get_double("--tolerance", 1e-4);
     const std::vector<float> input = seeded_input(g, uint64_t(a.get_int("--seed", 1, 0, 2147483647)));
     LoadedModel m(compiled_dir(a.get("--generated-dir", "generated"), g, a.get("--target", "host")), g.name);

@@ -7,7 +7,7 @@
 namespace netc {
 
 int cmd_compile(int argc, char **argv) {
-    Args a(argc, argv, 2, {"--target", "--generated-dir", "--cc"}, {"--emit-stmt", "--quiet"});
+    Args a(argc, argv, 2, {"--alpha", "--input-size", "--target", "--generated-dir", "--cc"}, {"--emit-stmt", "--quiet"});
     if (a.help()) {
         std::puts(
             "usage: netc compile SPEC [options]\n"
@@ -22,6 +22,7 @@ int cmd_compile(int argc, char **argv) {
             "  --cc CC             C compiler for the model descriptor and the .so (default: cc)\n"
             "  --emit-stmt         also write each stage's lowered Halide statement (.stmt)\n"
             "  --quiet             no progress output\n");
+        std::fputs(kModelOptionsHelp, stdout);
         return 0;
     }
     const std::string spec = a.one_positional("spec file");
@@ -31,7 +32,7 @@ int cmd_compile(int argc, char **argv) {
     opt.cc = a.get("--cc", "cc");
     opt.emit_stmt = a.has("--emit-stmt");
     if (!a.has("--quiet")) opt.progress = [](const std::string &s) { std::printf("%s\n", s.c_str()), std::fflush(stdout); };
-    const Graph g = load_model(spec);
+    const Graph g = load_model(spec, model_options(a));
     CompileResult r = compile_model(g, opt);
     std::printf("compiled %s for %s in %.1fs: %d stages, %.1f MB of weights, %.1f MB activation arena\n  %s\n  %s\n  %s\n",
                 g.name.c_str(), r.target.name.c_str(), r.seconds, r.stages, double(r.weight_bytes) / 1e6, double(r.arena_bytes) / 1e6,

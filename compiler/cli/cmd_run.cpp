@@ -12,7 +12,7 @@
 namespace netc {
 
 int cmd_run(int argc, char **argv) {
-    Args a(argc, argv, 2, {"--input", "-o", "--output-dir", "--target", "--generated-dir", "--threads"}, {"--reference"});
+    Args a(argc, argv, 2, {"--alpha", "--input-size", "--input", "-o", "--output-dir", "--target", "--generated-dir", "--threads"}, {"--reference"});
     if (a.help()) {
         std::puts(
             "usage: netc run SPEC --input FILE [options]\n"
@@ -29,13 +29,14 @@ int cmd_run(int argc, char **argv) {
             "  --target T           which compiled target to run (default: host)\n"
             "  --generated-dir D    where netc compile wrote it (default: generated)\n"
             "  --threads N          worker threads (default: all cores)");
+        std::fputs(kModelOptionsHelp, stdout);
         return 0;
     }
     const std::string spec = a.one_positional("spec file");
     if (!a.has("--input")) throw UsageError("--input FILE is required");
     const std::string out_dir = a.get("-o", a.get("--output-dir", "."));
     const int threads = a.get_int("--threads", 0, 0, 1024);  // flags first: a usage error beats a slow load
-    const Graph g = load_model(spec);
+    const Graph g = load_model(spec, model_options(a));
     const std::vector<float> input = load_input(g, a.get("--input", ""));
     std::vector<std::vector<float>> outs;
     if (a.has("--reference")) {

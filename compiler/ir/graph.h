@@ -87,6 +87,7 @@ struct Layer {
     int expand_channels = 0;  // ... or given directly (MobileNetV3 lists them)
     int se_channels = 0;      // inverted_residual: squeeze-excite reduce channels (0: no squeeze-excite)
     Activation se_gate = Activation::HSigmoid;
+    bool scale_width = true;  // conv2d, separable_conv, inverted_residual: follows the width multiplier
     float epsilon = 1e-5f;    // batchnorm, separable_conv
     Activation activation = Activation::None;  // fused activation (set by the spec or by fuse_activations)
 
@@ -119,6 +120,7 @@ struct Graph {
     std::string spec_file;     // for error messages
     InputInfo input;
     WeightsSource weights;
+    int width_divisor = 1;     // width multiplier rounding: 1 = floor (MobileNetV1, Keras), 8 = V2/V3's make_divisible
     std::vector<Layer> layers; // layers[0] is the input
     std::vector<int> outputs;
 

@@ -9,6 +9,12 @@
 
 namespace netc {
 
+// The width multiplier α scales the channels of every conv2d, separable_conv and
+// inverted_residual that has scale_width (rounded down, or to a multiple of the spec's
+// width_divisor as MobileNetV2/V3 do); input_size (0: keep) sets the input's height and
+// width. The model is renamed <name>_a<α×100>_<size> so variants can sit side by side.
+Graph apply_multipliers(const Graph &g, double alpha, int input_size);
+
 // separable_conv → depthwise_conv2d [+ batchnorm] [+ activation] + conv2d 1x1 [+ batchnorm] [+ activation].
 Graph expand_composites(const Graph &g);
 

@@ -9,8 +9,14 @@
 
 namespace netc {
 
-Graph load_model(const std::string &spec_path);
-Graph load_model_structure(const std::string &spec_path);  // everything but the weights
+// Compile options that reshape the network (docs/cli.md): width and resolution multipliers.
+struct ModelOptions {
+    double alpha = 1.0;
+    int input_size = 0;  // 0: the spec's
+};
+
+Graph load_model(const std::string &spec_path, const ModelOptions &options = {});
+Graph load_model_structure(const std::string &spec_path, const ModelOptions &options = {});  // everything but the weights
 
 // fold_batchnorm → fuse_activations → remove_dead_layers.
 Graph optimize(const Graph &unfused);

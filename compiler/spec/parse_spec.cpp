@@ -19,7 +19,7 @@ namespace {
 // The fields each op accepts besides name/op/input. Anything else is a typo to report.
 const std::set<std::string> &allowed_fields(OpKind k) {
     static const std::set<std::string> conv = {"filters", "kernel", "stride", "padding", "dilation",
-                                               "groups", "bias", "activation"};
+                                               "groups", "bias", "activation", "scale_width"};
     static const std::set<std::string> dw = {"kernel", "stride", "padding", "dilation", "multiplier",
                                              "bias", "activation"};
     static const std::set<std::string> bn = {"epsilon"};
@@ -27,9 +27,9 @@ const std::set<std::string> &allowed_fields(OpKind k) {
     static const std::set<std::string> pool = {"kernel", "stride", "padding"};
     static const std::set<std::string> dense = {"units", "bias", "activation"};
     static const std::set<std::string> sep = {"filters", "kernel", "stride", "padding", "multiplier",
-                                              "activation", "batchnorm", "epsilon", "bias"};
+                                              "activation", "batchnorm", "epsilon", "bias", "scale_width"};
     static const std::set<std::string> ir = {"filters", "expansion", "expand_channels", "kernel", "stride", "padding",
-                                             "activation", "epsilon", "se_channels", "se_gate"};
+                                             "activation", "epsilon", "se_channels", "se_gate", "scale_width"};
     switch (k) {
     case OpKind::InvertedResidual: return ir;
     case OpKind::Conv2D: return conv;
@@ -346,7 +346,7 @@ Graph parse_spec_text(const std::string &text, const std::string &file) {
     if (!root.is_object()) fail(file, "", "", "expected a JSON object at the top level");
     FieldReader top(root, file, "", "");
     for (auto it = root.begin(); it != root.end(); ++it) {
-        static const std::vector<std::string> known = {"netc", "name", "input", "weights", "layers", "outputs", "description"};
+        static const std::vector<std::string> known = {"netc", "name", "input", "weights", "layers", "outputs", "description", "width_divisor"};
         if (std::find(known.begin(), known.end(), it.key()) == known.end())
             fail(file, "", it.key(), "unknown top-level field" + suggestion(it.key(), known));
     }
@@ -361,6 +361,7 @@ Graph parse_spec_text(const std::string &text, const std::string &file) {
         std::isdigit((unsigned char)g.name[0]))
         fail(file, "", "name", "must be a C identifier (letters, digits, '_'), since it names the generated functions; got \"" + g.name + "\"");
     g.input = parse_input(root, file);
+    g.width_divisor = top.positive_int("width_divisor", 1);
     g.weights = parse_weights(root, file);
 
     Layer input;
@@ -417,6 +418,7 @@ Graph parse_spec_text(const std::string &text, const std::string &file) {
             l.inputs.push_back(int(g.layers.size()) - 1);
         }
         parse_layer_attributes(r, l);
+        l.scale_width = r.boolean("scale_width", true);
         g.layers.push_back(std::move(l));
     }
 
