@@ -19,10 +19,13 @@ def spec(name, cfg, last_conv, last_channel, desc):
         {"name":"head_bn","op":"batchnorm","epsilon":0.001},{"name":"head_hswish","op":"hswish"},
         {"name":"pool","op":"global_avgpool"},
         {"name":"fc1","op":"dense","units":last_channel,"activation":"hswish"},
-        {"name":"fc2","op":"dense","units":1000},{"name":"prob","op":"softmax"}]
+        {"name":"logits","op":"dense","units":1000},{"name":"prob","op":"softmax"}]
     s={"netc":1,"name":name,"description":desc,
        "input":{"name":"image","shape":[224,224,3],"mean":[123.675,116.28,103.53],"scale":[0.017124754,0.017507003,0.017429194]},
-       "weights":{"init":"random","seed":7},"layers":None,"outputs":["prob"]}
+       "weights":{"init":"random","seed":7},"layers":None,
+       # The logits too: with random weights V3's softmax saturates, and a check of
+       # 'prob' alone would pass whatever the logits were.
+       "outputs":["prob","logits"]}
     t=json.dumps(s,indent=2).replace('"layers": null','"layers": [\n'+",\n".join("    "+json.dumps(l) for l in L)+'\n  ]')
     open(f"models/{name}.json","w").write(t+"\n")
 large=[(16,3,16,16,0,"RE",1),(16,3,64,24,0,"RE",2),(24,3,72,24,0,"RE",1),(24,5,72,40,1,"RE",2),(40,5,120,40,1,"RE",1),(40,5,120,40,1,"RE",1),
