@@ -81,3 +81,8 @@ foreach(alpha 1.0 0.75 0.5 0.25)
   endforeach()
 endforeach()
 add_custom_target(sweep_mobilenet_v1 ${sweep_steps} DEPENDS netc COMMENT "MobileNetV1: every alpha x input size, compiled and checked" VERBATIM)
+
+# Output paths reach cc and ar through a shell: spaces and quotes must survive.
+add_test(NAME cli_compile_path_with_spaces
+         COMMAND ${NETC} compile ${SRC}/tests/models/tiny_net.json --quiet --generated-dir "${CMAKE_CURRENT_BINARY_DIR}/dir with space/it's")
+set_tests_properties(cli_compile_path_with_spaces PROPERTIES PASS_REGULAR_EXPRESSION "compiled tiny_net.*dir with space/it's/tiny_net/.*/libtiny_net.a")

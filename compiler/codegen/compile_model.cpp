@@ -37,6 +37,13 @@ void run(const std::string &cmd, const std::string &what) {
         fail("", "", "", what + " failed; the command was:\n  " + cmd + "\n(set the C compiler with --cc)");
 }
 
+// A path as one shell word, whatever it contains.
+std::string shell_word(const std::string &path) {
+    std::string out = "'";
+    for (char c : path) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+    return out + "'";
+}
+
 std::string sanitize(const std::string &s) {
     std::string out;
     for (char c : s) out += std::isalnum((unsigned char)c) ? c : '_';
@@ -130,11 +137,11 @@ CompileResult compile_model(const Graph &unfused, const CompileOptions &opt) {
 
     const std::string glue_c = (dir / (g.name + "_model.c")).string(), glue_o = (dir / (g.name + "_model.o")).string();
     write_text(glue_c, descriptor_source(g, plan, fns, r.target));
-    run(opt.cc + " -O2 -fPIC -c " + glue_c + " -I" + runtime_dir() + " -o " + glue_o, "compiling the model descriptor");
+    run(opt.cc + " -O2 -fPIC -c " + shell_word(glue_c) + " -I" + shell_word(runtime_dir()) + " -o " + shell_word(glue_o), "compiling the model descriptor");
 
     r.library = (dir / ("lib" + g.name + ".a")).string();
     fs::remove(r.library, ec);
-    run("ar rcs " + r.library + " " + object + " " + glue_o, "archiving lib" + g.name + ".a");
+    run("ar rcs " + shell_word(r.library) + " " + shell_word(object) + " " + shell_word(glue_o), "archiving lib" + g.name + ".a");
 
     // The Halide runtime, built once per target and shared by every model of that target.
     r.halide_runtime = (dir / "libhalide_runtime.a").string();
@@ -149,8 +156,8 @@ CompileResult compile_model(const Graph &unfused, const CompileOptions &opt) {
 
     r.shared_object = (dir / ("lib" + g.name + ".so")).string();
     // -Bsymbolic: the .so's own runtime, not a host process's Halide, serves its calls.
-    run(opt.cc + " -shared -o " + r.shared_object + " " + object + " " + glue_o + " -Wl,--whole-archive " + runtime_library() +
-            " -Wl,--no-whole-archive " + r.halide_runtime + " -Wl,-Bsymbolic -lpthread -ldl -lm",
+    run(opt.cc + " -shared -o " + shell_word(r.shared_object) + " " + shell_word(object) + " " + shell_word(glue_o) + " -Wl,--whole-archive " +
+            shell_word(runtime_library()) + " -Wl,--no-whole-archive " + shell_word(r.halide_runtime) + " -Wl,-Bsymbolic -lpthread -ldl -lm",
         "linking lib" + g.name + ".so");
     fs::remove(object, ec);
     fs::remove(glue_o, ec);
