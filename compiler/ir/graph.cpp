@@ -62,6 +62,13 @@ const ActivationEntry kActivations[] = {{Activation::Relu, OpKind::Relu},
                                         {Activation::Sigmoid, OpKind::Sigmoid}};
 }  // namespace
 
+bool reads_several_inputs(OpKind k) { return k == OpKind::Add || k == OpKind::Mul || k == OpKind::Concat; }
+
+bool activation_from_name(const std::string &s, Activation *a) {
+    OpKind k;
+    return op_from_name(s, &k) && activation_of_op(k, a);
+}
+
 const char *activation_name(Activation a) { return a == Activation::None ? "none" : op_name(op_of_activation(a)); }
 
 bool activation_of_op(OpKind k, Activation *a) {

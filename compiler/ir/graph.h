@@ -45,11 +45,14 @@ enum class OpKind {
 
 const char *op_name(OpKind k);                     // the spec's spelling, e.g. "depthwise_conv2d"
 bool op_from_name(const std::string &s, OpKind *k);
+// add, mul and concat read several layers ("inputs"); every other op reads one.
+bool reads_several_inputs(OpKind k);
 
 enum class Activation { None, Relu, Relu6, HSwish, HSigmoid, Sigmoid };
 const char *activation_name(Activation a);
 // The elementwise op that is the activation a (Relu6 ↔ Activation::Relu6, ...), and back.
 bool activation_of_op(OpKind k, Activation *a);
+bool activation_from_name(const std::string &s, Activation *a);  // "relu6" → Activation::Relu6
 OpKind op_of_activation(Activation a);
 
 struct Padding {

@@ -78,7 +78,7 @@ LoweredStage lower_stage(const Graph &g, const MemoryPlan &plan, int layer, cons
         constrain_input(p, plan.tensors[size_t(l.inputs[k])]);
         st.inputs.push_back(p);
     }
-    if (l.op == OpKind::Add || l.op == OpKind::Mul || l.op == OpKind::Concat) {
+    if (reads_several_inputs(l.op)) {
         std::vector<Shape> shapes;
         std::vector<Func> ins;
         for (size_t k = 0; k < l.inputs.size(); k++) {

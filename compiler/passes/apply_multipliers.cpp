@@ -26,9 +26,9 @@ Graph apply_multipliers(const Graph &g, double alpha, int input_size) {
     Graph out = g;
     if (alpha == 1.0 && (input_size == 0 || (input_size == g.input.shape.h && input_size == g.input.shape.w))) return out;
     if (input_size) out.input.shape.h = out.input.shape.w = input_size;
+    const int d = out.width_divisor;
     for (Layer &l : out.layers) {
         if (!l.scale_width) continue;
-        const int d = out.width_divisor;
         switch (l.op) {
         case OpKind::Conv2D:
         case OpKind::SeparableConv: l.filters = scaled(l.filters, alpha, d); break;

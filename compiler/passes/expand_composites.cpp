@@ -6,6 +6,12 @@ namespace netc {
 
 namespace {
 
+// Appends `l`; returns its index.
+int append(std::vector<Layer> &out, Layer l) {
+    out.push_back(std::move(l));
+    return int(out.size()) - 1;
+}
+
 Layer sublayer(const Layer &composite, const std::string &suffix, OpKind op, int input) {
     Layer l;
     l.name = composite.name + suffix;
@@ -27,10 +33,7 @@ int channels_of(const Graph &partial, int i) {
 // MobileNetV2/V3's block: [expand 1x1 + BN + act] → depthwise + BN + act → [squeeze-excite]
 // → project 1x1 + BN (linear) → [+ input when the stride is 1 and the channels match].
 int expand_inverted_residual(const Layer &s, int input, int in_channels, std::vector<Layer> &out) {
-    auto push = [&](Layer l) {
-        out.push_back(std::move(l));
-        return int(out.size()) - 1;
-    };
+    auto push = [&](Layer l) { return append(out, std::move(l)); };
     auto conv_bn = [&](const std::string &suffix, OpKind op, int at, int filters, Activation act) {
         Layer c = sublayer(s, suffix, op, at);
         c.filters = filters;
@@ -75,10 +78,7 @@ int expand_inverted_residual(const Layer &s, int input, int in_channels, std::ve
 
 // Appends the layers of one separable_conv; returns the index of the last one.
 int expand_separable(const Layer &s, int input, std::vector<Layer> &out) {
-    auto push = [&](Layer l) {
-        out.push_back(std::move(l));
-        return int(out.size()) - 1;
-    };
+    auto push = [&](Layer l) { return append(out, std::move(l)); };
     // `at` is the conv just pushed; returns the last layer of conv + BN + activation.
     auto push_bn_and_activation = [&](const std::string &prefix, int at) {
         if (!s.batchnorm) {

@@ -322,7 +322,7 @@ Fmap run_layer(const Context &ctx, const std::vector<const Fmap *> &ins) {
 std::vector<int> checked_inputs(const Context &ctx, size_t self) {
     const std::vector<int> &ins = ctx.layer.inputs;
     const OpKind op = ctx.layer.op;
-    const size_t min = (op == OpKind::Add || op == OpKind::Mul || op == OpKind::Concat) ? 2 : 1;
+    const size_t min = reads_several_inputs(op) ? 2 : 1;
     const size_t max = op == OpKind::Concat ? ins.size() : min;
     if (ins.size() < min || ins.size() > max) ctx.fail_op("wrong number of inputs: " + std::to_string(ins.size()));
     for (int in : ins)

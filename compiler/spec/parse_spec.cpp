@@ -188,9 +188,8 @@ Padding parse_padding(const FieldReader &r, Padding::Mode dflt) {
 Activation parse_activation(const FieldReader &r, Activation dflt) {
     std::string s = r.string("activation", activation_name(dflt));
     if (s == "none" || s == "linear") return Activation::None;
-    OpKind k;
     Activation a;
-    if (op_from_name(s, &k) && activation_of_op(k, &a)) return a;
+    if (activation_from_name(s, &a)) return a;
     r.error("activation", "expected \"relu\", \"relu6\", \"hswish\", \"hsigmoid\", \"sigmoid\" or \"none\", got \"" + s + "\"");
 }
 
@@ -256,8 +255,7 @@ void parse_layer_attributes(const FieldReader &r, Layer &l) {
         l.se_channels = r.positive_int("se_channels", 0);
         if (r.has("se_gate")) {
             std::string s = r.string("se_gate", "hsigmoid");
-            OpKind k;
-            if (!op_from_name(s, &k) || !activation_of_op(k, &l.se_gate) || (l.se_gate != Activation::HSigmoid && l.se_gate != Activation::Sigmoid))
+            if (!activation_from_name(s, &l.se_gate) || (l.se_gate != Activation::HSigmoid && l.se_gate != Activation::Sigmoid))
                 r.error("se_gate", "expected \"hsigmoid\" or \"sigmoid\", got \"" + s + "\"");
         }
         l.bias = false;
@@ -392,7 +390,7 @@ Graph parse_spec_text(const std::string &text, const std::string &file) {
             for (auto &k : known) list += (list.empty() ? "" : ", ") + k;
             r.error("op", "unknown op \"" + op + "\"" + suggestion(op, known) + "; known ops: " + list);
         }
-        const bool multi = l.op == OpKind::Add || l.op == OpKind::Mul || l.op == OpKind::Concat;
+        const bool multi = reads_several_inputs(l.op);
         std::set<std::string> allowed = allowed_fields(l.op);
         allowed.insert({"name", "op", multi ? "inputs" : "input"});
         r.reject_unknown(allowed);
