@@ -17,7 +17,10 @@
 #include "passes/passes.h"
 #include "spec/diagnostic.h"
 #include "spec/parse_spec.h"
+#include "spec/calibrate_batchnorm.h"
+#include "spec/load_model.h"
 #include "spec/safetensors.h"
+#include "reference/reference.h"
 #include "spec/weights.h"
 
 namespace netc {
@@ -603,8 +606,44 @@ TEST(Weights, RandomIsDeterministicPerSeed) {
     for (size_t i = 0; i < a.layers.size(); i++)
         for (const auto &[role, t] : a.layers[i].params)
             EXPECT_NE(t.data, c.layers[i].params.at(role).data) << a.layers[i].name << "." << role << " ignores the seed";
-    // with_random_weights is what bind_weights uses for "init": "random".
-    expect_same_params(a, with_random_weights(infer_shapes(parse_spec_text(net_with_weights(kRandomWeights), kFile)), 7));
+    // with_random_weights, then calibrate_batchnorm, is what bind_weights does for "init": "random".
+    expect_same_params(a, calibrate_batchnorm(with_random_weights(infer_shapes(parse_spec_text(net_with_weights(kRandomWeights), kFile)), 7), 7));
+}
+
+// After calibration, on the calibration image itself, each batchnorm's output has per-channel
+// mean beta and standard deviation gamma: that is what "the statistics of its input" means.
+TEST(Weights, CalibratedBatchNormNormalisesItsInput) {
+    const std::string layers = R"({"name": "c1", "op": "conv2d", "filters": 6, "kernel": 3, "padding": "same"},
+        {"name": "bn", "op": "batchnorm", "epsilon": 1e-6}, {"name": "r", "op": "relu"},
+        {"name": "c2", "op": "conv2d", "filters": 5, "kernel": 1, "bias": false},
+        {"name": "bn2", "op": "batchnorm", "epsilon": 1e-6})";
+    Graph g = build(spec(layers, R"("bn", "bn2")", R"({"init": "random", "seed": 5})", R"({"shape": [12, 10, 3]})"));
+    const auto out = run_reference(g, calibration_input(g.input.shape.elements(), 5));
+    for (int o = 0; o < 2; o++) {
+        const auto &p = g.layers[size_t(g.outputs[size_t(o)])].params;
+        const int c = int(p.at("gamma").data.size());
+        const size_t pixels = out[size_t(o)].size() / size_t(c);
+        for (int ch = 0; ch < c; ch++) {
+            double sum = 0, sq = 0;
+            for (size_t i = 0; i < pixels; i++) sum += out[size_t(o)][i * size_t(c) + size_t(ch)];
+            const double mean = sum / double(pixels);
+            for (size_t i = 0; i < pixels; i++) sq += std::pow(out[size_t(o)][i * size_t(c) + size_t(ch)] - mean, 2);
+            EXPECT_NEAR(mean, p.at("beta").data[size_t(ch)], 1e-4) << "output " << o << " channel " << ch;
+            EXPECT_NEAR(std::sqrt(sq / double(pixels)), p.at("gamma").data[size_t(ch)], 1e-3) << "output " << o << " channel " << ch;
+        }
+    }
+}
+
+// The reason calibration exists: a deep random network keeps unit-scale activations.
+// Uncalibrated, MobileNetV3-Large's logits reach thousands.
+TEST(Weights, CalibratedDeepNetworkKeepsActivationsSmall) {
+    Graph g = load_model(std::string(NETC_SOURCE_DIR) + "/models/mobilenet_v3_large.json");
+    const auto out = run_reference(g, calibration_input(g.input.shape.elements(), 99));
+    const auto &logits = out[1];
+    float largest = 0;
+    for (float v : logits) largest = std::max(largest, std::fabs(v));
+    EXPECT_LT(largest, 100.0f);
+    EXPECT_GT(largest, 0.1f);
 }
 
 TEST(Weights, RandomValuesAreInRangeAndBatchNormIsNotTheIdentity) {

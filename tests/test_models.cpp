@@ -8,6 +8,7 @@
 #include "HalideRuntime.h"
 #include "mobilenet_v1.h"
 #include "mobilenet_v2.h"
+#include "mobilenet_v3_large.h"
 #include "mobilenet_v3_small.h"
 #include "reference/reference.h"
 #include "spec/load_model.h"
@@ -77,8 +78,9 @@ void expect_matches_reference(const netc_model *m, const std::string &spec, int 
 TEST(Models, MobileNetV1MatchesReference1Thread) { expect_matches_reference(netc_mobilenet_v1_model(), "models/mobilenet_v1.json", 1); }
 TEST(Models, MobileNetV1MatchesReference2Threads) { expect_matches_reference(netc_mobilenet_v1_model(), "models/mobilenet_v1.json", 2); }
 TEST(Models, MobileNetV2MatchesReference2Threads) { expect_matches_reference(netc_mobilenet_v2_model(), "models/mobilenet_v2.json", 2); }
-// prob and logits: with random weights V3's softmax nearly saturates; the logits show differences.
+// V3 outputs prob and logits: a softmax can hide differences its logits show.
 TEST(Models, MobileNetV3SmallMatchesReference) { expect_matches_reference(netc_mobilenet_v3_small_model(), "models/mobilenet_v3_small.json", 1); }
+TEST(Models, MobileNetV3LargeMatchesReference) { expect_matches_reference(netc_mobilenet_v3_large_model(), "models/mobilenet_v3_large.json", 2); }
 TEST(Models, TinyNetMatchesReference) { expect_matches_reference(netc_tiny_net_model(), "tests/models/tiny_net.json", 2); }
 
 TEST(Models, MetadataDescribesTheModel) {

@@ -21,8 +21,6 @@ struct Fmap {
     float at(int y, int x, int c) const { return data[index(y, x, c)]; }
     float &at(int y, int x, int c) { return data[index(y, x, c)]; }
     bool inside(int y, int x) const { return y >= 0 && y < shape.h && x >= 0 && x < shape.w; }
-    // Convolutions read zeros outside the input; this is what padding means for them.
-    float at_or_zero(int y, int x, int c) const { return inside(y, x) ? at(y, x, c) : 0.0f; }
 };
 
 // Everything an op needs to report a problem against the spec.
@@ -111,23 +109,34 @@ Fmap convolve(const Context &ctx, const Fmap &in, int out_channels, int groups) 
 
     Fmap out(windowed_shape(ctx, in.shape, out_channels, l.dilation_h, l.dilation_w));
     check_out_shape(ctx, out.shape);
-    auto weight = [&](int co, int ci, int ky, int kx) {
-        return w.data[((size_t(co) * in_per_group + ci) * l.kernel_h + ky) * l.kernel_w + kx];
-    };
+    // Taps outermost and output channels innermost, so the inner loop runs over contiguous
+    // memory (the big models are billions of MACs); the sum is still one double per output.
+    const int taps = l.kernel_h * l.kernel_w;
+    std::vector<float> w_tap_major(w.data.size());  // [tap][ci][co]
+    for (int co = 0; co < out_channels; co++)
+        for (int ci = 0; ci < in_per_group; ci++)
+            for (int t = 0; t < taps; t++)
+                w_tap_major[(size_t(t) * in_per_group + ci) * out_channels + co] = w.data[(size_t(co) * in_per_group + ci) * taps + t];
+    std::vector<double> sum(static_cast<size_t>(out_channels));
     for (int y = 0; y < out.shape.h; y++)
-        for (int x = 0; x < out.shape.w; x++)
-            for (int co = 0; co < out_channels; co++) {
-                const int group = co / out_per_group;
-                double sum = bias[size_t(co)];
-                for (int ci = 0; ci < in_per_group; ci++)
-                    for (int ky = 0; ky < l.kernel_h; ky++)
-                        for (int kx = 0; kx < l.kernel_w; kx++) {
-                            int iy = y * l.stride_h + ky * l.dilation_h - l.padding.top;
-                            int ix = x * l.stride_w + kx * l.dilation_w - l.padding.left;
-                            sum += double(weight(co, ci, ky, kx)) * in.at_or_zero(iy, ix, group * in_per_group + ci);
+        for (int x = 0; x < out.shape.w; x++) {
+            for (int co = 0; co < out_channels; co++) sum[size_t(co)] = bias[size_t(co)];
+            for (int ky = 0; ky < l.kernel_h; ky++)
+                for (int kx = 0; kx < l.kernel_w; kx++) {
+                    const int iy = y * l.stride_h + ky * l.dilation_h - l.padding.top;
+                    const int ix = x * l.stride_w + kx * l.dilation_w - l.padding.left;
+                    if (!in.inside(iy, ix)) continue;  // zeros outside the input add nothing
+                    const float *pixel = &in.data[in.index(iy, ix, 0)];
+                    const float *w_tap = &w_tap_major[size_t(ky * l.kernel_w + kx) * in_per_group * out_channels];
+                    for (int group = 0; group < groups; group++)
+                        for (int ci = 0; ci < in_per_group; ci++) {
+                            const double v = pixel[group * in_per_group + ci];
+                            const float *w_row = w_tap + size_t(ci) * out_channels;
+                            for (int co = group * out_per_group; co < (group + 1) * out_per_group; co++) sum[size_t(co)] += double(w_row[co]) * v;
                         }
-                out.at(y, x, co) = float(activate(l.activation, sum));
-            }
+                }
+            for (int co = 0; co < out_channels; co++) out.at(y, x, co) = float(activate(l.activation, sum[size_t(co)]));
+        }
     return out;
 }
 
@@ -349,15 +358,23 @@ Fmap input_fmap(const Graph &g, const std::vector<float> &input) {
 }  // namespace
 
 std::vector<std::vector<float>> run_reference(const Graph &g, const std::vector<float> &input) {
-    // Every intermediate is kept: the graphs we check are small and this keeps the loop trivial.
+    Graph copy = g;
+    return run_reference(copy, input, nullptr);
+}
+
+std::vector<std::vector<float>> run_reference(Graph &g, const std::vector<float> &input, const LayerObserver &after_layer) {
+    // Every intermediate is kept: it keeps the loop trivial, and the largest model's
+    // activations are a few hundred MB at most.
     std::vector<Fmap> values;
     values.reserve(g.layers.size());
     values.push_back(input_fmap(g, input));
+    if (after_layer) after_layer(g, 0, values[0].data);
     for (size_t i = 1; i < g.layers.size(); i++) {
         Context ctx{g, g.layers[i]};
         std::vector<const Fmap *> ins;
         for (int in : checked_inputs(ctx, i)) ins.push_back(&values[size_t(in)]);
         values.push_back(run_layer(ctx, ins));
+        if (after_layer) after_layer(g, int(i), values.back().data);
     }
 
     std::vector<std::vector<float>> outputs;

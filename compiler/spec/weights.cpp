@@ -2,6 +2,7 @@
 
 #include <cmath>
 
+#include "spec/calibrate_batchnorm.h"
 #include "spec/diagnostic.h"
 #include "spec/safetensors.h"
 
@@ -95,7 +96,7 @@ Graph with_random_weights(const Graph &g, uint64_t seed) {
 }
 
 Graph bind_weights(const Graph &g) {
-    if (g.weights.random) return with_random_weights(g, g.weights.seed);
+    if (g.weights.random) return calibrate_batchnorm(with_random_weights(g, g.weights.seed), g.weights.seed);
     const auto file = read_safetensors(g.weights.file);
     Graph out = g;
     for (size_t i = 0; i < out.layers.size(); i++) {

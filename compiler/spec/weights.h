@@ -22,7 +22,8 @@ std::vector<ParamShape> param_shapes(const Graph &g, int i);
 
 std::string shape_string(const std::vector<int64_t> &shape);  // "[32, 3, 3, 3]"
 
-// Fills every Layer::params from g.weights (file or random). Errors name the weights file,
+// Fills every Layer::params from g.weights: a file, or random weights whose batchnorm
+// statistics are then calibrated (calibrate_batchnorm.h). Errors name the weights file,
 // the layer and the tensor ("conv1.weight").
 Graph bind_weights(const Graph &g);
 
