@@ -226,6 +226,24 @@ TEST(ExpandComposites, SeparableConvWithBatchNormNoActivation) {
     EXPECT_EQ(output_names(g), (std::vector<std::string>{"a_pw_bn", "b_pw_relu6"}));
 }
 
+// Keras' SeparableConv2D (Xception): depthwise straight into pointwise, then BN and ReLU.
+TEST(ExpandComposites, SeparableConvWithoutDepthwiseNormalisation) {
+    Graph g = expand_composites(parse_spec_text(
+        spec("[8, 8, 3]", R"({"name": "k", "op": "separable_conv", "filters": 4, "normalize_depthwise": false, "activation": "relu"},
+                            {"name": "p", "op": "separable_conv", "filters": 4, "normalize_depthwise": false, "batchnorm": false})",
+             R"("k", "p")"),
+        "test.json"));
+    expect_well_formed(g);
+    EXPECT_EQ(names(g), (std::vector<std::string>{"input", "k_dw", "k_pw", "k_pw_bn", "k_pw_relu", "p_dw", "p_pw"}));
+    EXPECT_FALSE(layer(g, "k_dw").bias);
+    EXPECT_EQ(layer(g, "k_dw").activation, Activation::None);
+    EXPECT_FALSE(layer(g, "k_pw").bias);  // the BN shift is the bias
+    EXPECT_FALSE(layer(g, "p_dw").bias);  // Keras' one bias is the pointwise conv's
+    EXPECT_EQ(layer(g, "p_dw").activation, Activation::None);
+    EXPECT_TRUE(layer(g, "p_pw").bias);
+    EXPECT_EQ(layer(g, "p_pw").activation, Activation::Relu6);
+}
+
 TEST(ExpandComposites, GraphWithoutCompositesIsUnchanged) {
     Graph parsed = parse_spec_text(spec("[4, 4, 2]", R"({"name": "c", "op": "conv2d", "filters": 2, "kernel": 1},
                                                        {"name": "r", "op": "relu"})",

@@ -13,6 +13,7 @@
 #include "reference/reference.h"
 #include "spec/load_model.h"
 #include "tiny_net.h"
+#include "xception.h"
 
 namespace {
 
@@ -81,6 +82,7 @@ TEST(Models, MobileNetV2MatchesReference2Threads) { expect_matches_reference(net
 // V3 outputs prob and logits: a softmax can hide differences its logits show.
 TEST(Models, MobileNetV3SmallMatchesReference) { expect_matches_reference(netc_mobilenet_v3_small_model(), "models/mobilenet_v3_small.json", 1); }
 TEST(Models, MobileNetV3LargeMatchesReference) { expect_matches_reference(netc_mobilenet_v3_large_model(), "models/mobilenet_v3_large.json", 2); }
+TEST(Models, XceptionMatchesReference) { expect_matches_reference(netc_xception_model(), "models/xception.json", 2); }
 TEST(Models, TinyNetMatchesReference) { expect_matches_reference(netc_tiny_net_model(), "tests/models/tiny_net.json", 2); }
 
 TEST(Models, MetadataDescribesTheModel) {

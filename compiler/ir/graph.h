@@ -86,6 +86,7 @@ struct Layer {
     Padding padding;          // after infer_shapes: mode kept, top/left/bottom/right resolved
     bool bias = false;        // conv2d, depthwise_conv2d, dense
     bool batchnorm = true;    // separable_conv: BN after depthwise and after pointwise
+    bool normalize_depthwise = true;  // separable_conv: false = nothing between depthwise and pointwise (Keras, Xception)
     int expansion = 0;        // inverted_residual: expanded channels = input channels × expansion ...
     int expand_channels = 0;  // ... or given directly (MobileNetV3 lists them)
     int se_channels = 0;      // inverted_residual: squeeze-excite reduce channels (0: no squeeze-excite)

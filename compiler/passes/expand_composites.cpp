@@ -100,9 +100,10 @@ int expand_separable(const Layer &s, int input, std::vector<Layer> &out) {
     dw.stride_h = s.stride_h, dw.stride_w = s.stride_w;
     dw.padding = s.padding;
     dw.multiplier = s.multiplier;
-    dw.bias = s.bias;
+    // Keras' SeparableConv2D (Xception) has nothing between the two convs, not even a bias.
+    dw.bias = s.normalize_depthwise && s.bias;
     int dw_at = push(dw);
-    dw_at = push_bn_and_activation("_dw", dw_at);
+    if (s.normalize_depthwise) dw_at = push_bn_and_activation("_dw", dw_at);
 
     Layer pw = sublayer(s, "_pw", OpKind::Conv2D, dw_at);
     pw.filters = s.filters;

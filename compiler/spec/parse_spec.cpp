@@ -27,7 +27,8 @@ const std::set<std::string> &allowed_fields(OpKind k) {
     static const std::set<std::string> pool = {"kernel", "stride", "padding"};
     static const std::set<std::string> dense = {"units", "bias", "activation"};
     static const std::set<std::string> sep = {"filters", "kernel", "stride", "padding", "multiplier",
-                                              "activation", "batchnorm", "epsilon", "bias", "scale_width"};
+                                              "activation", "batchnorm", "epsilon", "bias", "scale_width",
+                                              "normalize_depthwise"};
     static const std::set<std::string> ir = {"filters", "expansion", "expand_channels", "kernel", "stride", "padding",
                                              "activation", "epsilon", "se_channels", "se_gate", "scale_width"};
     switch (k) {
@@ -237,6 +238,7 @@ void parse_layer_attributes(const FieldReader &r, Layer &l) {
         l.padding = parse_padding(r, Padding::Same);
         l.activation = parse_activation(r, Activation::Relu6);
         l.batchnorm = r.boolean("batchnorm", true);
+        l.normalize_depthwise = r.boolean("normalize_depthwise", true);
         l.epsilon = r.positive_number("epsilon", 1e-3f);
         // Convolutions followed by BatchNorm carry no bias of their own (the BN shift is it).
         l.bias = r.boolean("bias", !l.batchnorm);
