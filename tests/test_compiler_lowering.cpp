@@ -609,6 +609,24 @@ TEST(LoweringCombine, ConcatOddChannelCounts) {
     check_case(in, json::array({conv1x1("a", "input", 13), {{"name", "cat"}, {"op", "concat"}, {"inputs", {"a", "input"}}}}), "cat", 224);
 }
 
+// SSD's heads: flatten each feature map's predictions, concatenate, view as [priors, classes].
+TEST(LoweringReshape, FlattenConcatAndSoftmaxPerRow) {
+    Shape in{5, 3, 4};
+    json layers = json::array({conv1x1("head_a", "input", 6), {{"name", "flat_a"}, {"op", "reshape"}, {"shape", {1, 1, -1}}},
+                               {{"name", "pool"}, {"op", "maxpool"}, {"kernel", 2}, {"padding", "same"}, {"input", "input"}},
+                               conv1x1("head_b", "pool", 6),
+                               {{"name", "flat_b"}, {"op", "reshape"}, {"shape", {1, 1, -1}}},
+                               {{"name", "cat"}, {"op", "concat"}, {"inputs", {"flat_a", "flat_b"}}},
+                               {{"name", "rows"}, {"op", "reshape"}, {"shape", {1, -1, 3}}},
+                               simple("prob", "softmax")});
+    check_case(in, layers, "prob", 225);
+}
+
+TEST(LoweringReshape, ChangesHeightWidthAndChannels) {
+    check_case(Shape{6, 4, 10}, json::array({{{"name", "r"}, {"op", "reshape"}, {"shape", {8, 5, 6}}}, conv1x1("mix", "r", 7)}), "mix", 226);
+    check_case(Shape{7, 9, 17}, json::array({{{"name", "r"}, {"op", "reshape"}, {"shape", {-1, 1, 21}}}}), "r", 227);
+}
+
 TEST(LoweringComposite, InvertedResidualWithResidual) {
     Shape in{10, 9, 16};
     json layers = json::array({{{"name", "ir"}, {"op", "inverted_residual"}, {"expansion", 4}, {"filters", 16}}});

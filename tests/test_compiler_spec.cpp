@@ -502,6 +502,28 @@ TEST(InferShapes, OtherOps) {
     EXPECT_EQ(g.layers[5].out, (Shape{1, 1, 10}));
 }
 
+TEST(InferShapes, ReshapeInfersTheMinusOneDimension) {
+    // 8x8x3 = 192 values; [1, -1, 4] -> 1x48x4.
+    Graph g = shapes_of(spec(R"({"name": "r", "op": "reshape", "shape": [1, -1, 4]}, {"name": "f", "op": "reshape", "shape": [1, 1, -1]})",
+                             R"("r", "f")"));
+    EXPECT_EQ(g.layers[1].out, (Shape{1, 48, 4}));
+    EXPECT_EQ(g.layers[2].out, (Shape{1, 1, 192}));
+}
+
+TEST(InferShapesErrors, ReshapeToAnotherNumberOfValues) {
+    Diagnostic d = error_of([&] { shapes_of(spec(R"({"name": "r", "op": "reshape", "shape": [2, 2, 7]})", R"("r")")); });
+    EXPECT_EQ(d.layer, "r");
+    EXPECT_EQ(d.field, "layers[0].shape");
+    EXPECT_CONTAINS(d.message, "cannot reshape 8x8x3 (192 values) into 2x2x7 (28 values)");
+    d = error_of([&] { shapes_of(spec(R"({"name": "r", "op": "reshape", "shape": [5, -1, 1]})", R"("r")")); });
+    EXPECT_CONTAINS(d.message, "5 values per -1");
+    d = parse_error(spec(R"({"name": "r", "op": "reshape", "shape": [-1, -1, 3]})", R"("r")"));
+    EXPECT_EQ(d.field, "layers[0].shape[1]");
+    EXPECT_CONTAINS(d.message, "only one dimension may be -1");
+    d = parse_error(spec(R"({"name": "r", "op": "reshape", "shape": [192]})", R"("r")"));
+    EXPECT_EQ(d.field, "layers[0].shape");
+}
+
 TEST(InferShapesErrors, KernelLargerThanPaddedInput) {
     // c1 (valid, k3): 8 -> 6. c2: a 7x7 kernel on 6x6 with pads [1, 0, 0, 0]: height 7 fits, width 6 does not.
     std::string layers =

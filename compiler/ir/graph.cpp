@@ -25,6 +25,7 @@ const OpNameEntry kOpNames[] = {
     {OpKind::Add, "add"},
     {OpKind::Mul, "mul"},
     {OpKind::Concat, "concat"},
+    {OpKind::Reshape, "reshape"},
     {OpKind::SeparableConv, "separable_conv"},
     {OpKind::InvertedResidual, "inverted_residual"},
 };

@@ -39,6 +39,7 @@ enum class OpKind {
     Add,              // inputs: two tensors of the same shape (residual connections)
     Mul,              // inputs: x and a gate of x's shape or 1x1xC (squeeze-excite's channel scale)
     Concat,           // inputs: two or more tensors of the same height and width, along channels
+    Reshape,          // same values in the same HWC order, another shape (flatten, SSD's [priors, classes])
     SeparableConv,    // composite: expanded by expand_composites before anything else
     InvertedResidual, // composite (MobileNetV2/V3 block): expand 1x1, depthwise, [squeeze-excite], project 1x1, [add]
 };
@@ -94,6 +95,8 @@ struct Layer {
     bool scale_width = true;  // conv2d, separable_conv, inverted_residual: follows the width multiplier
     float epsilon = 1e-5f;    // batchnorm, separable_conv
     Activation activation = Activation::None;  // fused activation (set by the spec or by fuse_activations)
+
+    Shape reshape_to;         // reshape: the spec's [H, W, C]; one entry may be -1 (inferred)
 
     Shape out;  // filled by infer_shapes
 

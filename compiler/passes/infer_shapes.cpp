@@ -115,6 +115,23 @@ Graph infer_shapes(const Graph &g) {
                 l.out.c += s.c;
             }
             break;
+        case OpKind::Reshape: {
+            Shape s = l.reshape_to;
+            const int64_t known = int64_t(s.h < 0 ? 1 : s.h) * (s.w < 0 ? 1 : s.w) * (s.c < 0 ? 1 : s.c);
+            const bool infer = s.h < 0 || s.w < 0 || s.c < 0;
+            if (infer) {
+                if (in.elements() % known != 0)
+                    ck.error("shape", "cannot reshape " + to_string(in) + " (" + std::to_string(in.elements()) +
+                                          " values) into a shape with " + std::to_string(known) + " values per -1");
+                int &unknown = s.h < 0 ? s.h : s.w < 0 ? s.w : s.c;
+                unknown = int(in.elements() / known);
+            } else if (known != in.elements()) {
+                ck.error("shape", "cannot reshape " + to_string(in) + " (" + std::to_string(in.elements()) + " values) into " +
+                                      to_string(s) + " (" + std::to_string(known) + " values)");
+            }
+            l.out = s;
+            break;
+        }
         case OpKind::SeparableConv:
         case OpKind::InvertedResidual:
         case OpKind::Input:

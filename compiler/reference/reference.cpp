@@ -300,6 +300,15 @@ Fmap concat(const Context &ctx, const std::vector<const Fmap *> &ins) {
     return out;
 }
 
+// The values keep their HWC order; only the shape changes.
+Fmap reshape(const Context &ctx, const Fmap &in) {
+    if (ctx.layer.out.elements() != in.shape.elements())
+        ctx.fail_op("reshape of " + to_string(in.shape) + " into " + to_string(ctx.layer.out));
+    Fmap out(ctx.layer.out);
+    out.data = in.data;
+    return out;
+}
+
 Fmap run_layer(const Context &ctx, const std::vector<const Fmap *> &ins) {
     const Fmap &in = *ins[0];
     switch (ctx.layer.op) {
@@ -319,6 +328,7 @@ Fmap run_layer(const Context &ctx, const std::vector<const Fmap *> &ins) {
     case OpKind::AvgPool: return avgpool(ctx, in);
     case OpKind::Dense: return dense(ctx, in);
     case OpKind::Softmax: return softmax(ctx, in);
+    case OpKind::Reshape: return reshape(ctx, in);
     case OpKind::SeparableConv:
     case OpKind::InvertedResidual:
         ctx.fail_op(std::string(op_name(ctx.layer.op)) + " is a composite; run expand_composites before the reference interpreter");

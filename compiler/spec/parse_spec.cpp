@@ -29,6 +29,7 @@ const std::set<std::string> &allowed_fields(OpKind k) {
     static const std::set<std::string> sep = {"filters", "kernel", "stride", "padding", "multiplier",
                                               "activation", "batchnorm", "epsilon", "bias", "scale_width",
                                               "normalize_depthwise"};
+    static const std::set<std::string> reshape = {"shape"};
     static const std::set<std::string> ir = {"filters", "expansion", "expand_channels", "kernel", "stride", "padding",
                                              "activation", "epsilon", "se_channels", "se_gate", "scale_width"};
     switch (k) {
@@ -40,6 +41,7 @@ const std::set<std::string> &allowed_fields(OpKind k) {
     case OpKind::MaxPool: return pool;
     case OpKind::Dense: return dense;
     case OpKind::SeparableConv: return sep;
+    case OpKind::Reshape: return reshape;
     default: return none;
     }
 }
@@ -262,6 +264,23 @@ void parse_layer_attributes(const FieldReader &r, Layer &l) {
         }
         l.bias = false;
         break;
+    case OpKind::Reshape: {
+        const json &shape = r.require("shape");
+        if (!shape.is_array() || shape.size() != 3)
+            r.error("shape", "expected [height, width, channels] (one of them may be -1), got " + shape.dump());
+        int dims[3], inferred = 0;
+        for (int k = 0; k < 3; k++) {
+            const std::string field = "shape[" + std::to_string(k) + "]";
+            if (shape[size_t(k)].is_number_integer() && shape[size_t(k)].get<long long>() == -1) {
+                dims[k] = -1;
+                if (++inferred > 1) r.error(field, "only one dimension may be -1");
+            } else {
+                dims[k] = r.positive_int_value(shape[size_t(k)], field);
+            }
+        }
+        l.reshape_to = Shape{dims[0], dims[1], dims[2]};
+        break;
+    }
     default: break;
     }
 }
@@ -387,7 +406,7 @@ Graph parse_spec_text(const std::string &text, const std::string &file) {
         std::string op = r.string("op", "", true);
         if (!op_from_name(op, &l.op)) {
             std::vector<std::string> known = {"conv2d", "depthwise_conv2d", "batchnorm", "relu", "relu6", "global_avgpool",
-                                              "avgpool", "maxpool", "dense", "softmax", "separable_conv", "hswish", "hsigmoid", "sigmoid", "add", "mul", "concat", "inverted_residual"};
+                                              "avgpool", "maxpool", "dense", "softmax", "separable_conv", "hswish", "hsigmoid", "sigmoid", "add", "mul", "concat", "inverted_residual", "reshape"};
             std::string list;
             for (auto &k : known) list += (list.empty() ? "" : ", ") + k;
             r.error("op", "unknown op \"" + op + "\"" + suggestion(op, known) + "; known ops: " + list);

@@ -17,6 +17,7 @@ StageFuncs lower_avgpool(const Layer &l, const Shape &in_shape, Halide::Func in,
 StageFuncs lower_dense(const Layer &l, const Shape &in_shape, Halide::Func in, const StageVars &v);
 StageFuncs lower_combine(const Layer &l, const std::vector<Shape> &shapes, const std::vector<Halide::Func> &ins,
                          const StageVars &v);  // add, mul, concat
+StageFuncs lower_reshape(const Layer &l, const Shape &in_shape, Halide::Func in, const StageVars &v);
 StageFuncs lower_softmax(const Layer &l, const Shape &in_shape, Halide::Func in, const StageVars &v);
 
 }  // namespace netc
