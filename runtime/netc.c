@@ -28,6 +28,10 @@ struct netc_session {
     halide_dimension_t *dims;         /* 3 per view */
     void **args;                      /* every stage's arguments, back to back */
     void ***stage_args;               /* where each stage's arguments start in args */
+    /* detectors only: priors, contiguous copies of the two raw outputs, NMS scratch */
+    int64_t num_priors;
+    float *priors, *boxes, *scores;
+    void *detect_scratch;
     char error[ERROR_LEN];
 };
 
@@ -70,6 +74,10 @@ const netc_tensor_info *netc_model_input(const netc_model *m, int32_t i) {
 
 const netc_tensor_info *netc_model_output(const netc_model *m, int32_t i) {
     return m && i >= 0 && i < m->num_outputs ? &m->outputs[i].info : NULL;
+}
+
+const netc_detection_config *netc_model_detection(const netc_model *m) {
+    return m ? m->detection : NULL;
 }
 
 /* ---- sessions ------------------------------------------------------------------------ */
@@ -124,6 +132,39 @@ static int model_is_consistent(const netc_model *m) {
     for (int32_t i = 0; i < m->num_outputs; i++)
         if (!io_matches_tensor(&m->outputs[i], m)) return 0;
     return 1;
+}
+
+static int64_t io_elements(const netc_io_desc *io) {
+    int64_t n = 1;
+    for (int32_t d = 0; d < io->info.rank; d++) n *= io->info.shape[d];
+    return n;
+}
+
+/* A detector's outputs must hold exactly what its priors need. */
+static int detection_is_consistent(const netc_model *m, int64_t priors) {
+    const netc_detection_config *c = m->detection;
+    if (priors < 1 || m->detection_boxes < 0 || m->detection_boxes >= m->num_outputs ||
+        m->detection_scores < 0 || m->detection_scores >= m->num_outputs)
+        return 0;
+    return io_elements(&m->outputs[m->detection_boxes]) == priors * 4 &&
+           io_elements(&m->outputs[m->detection_scores]) == priors * c->num_classes &&
+           netc_detect_scratch_bytes(c, priors) >= 0;
+}
+
+/* Priors, output copies and scratch, allocated once per session. */
+static netc_status create_detection(netc_session *s) {
+    const netc_model *m = s->m;
+    s->num_priors = netc_detect_num_priors(m->detection);
+    if (!detection_is_consistent(m, s->num_priors)) return NETC_ERROR_INVALID_ARGUMENT;
+    const netc_detection_config *c = m->detection;
+    size_t n = (size_t)s->num_priors;
+    s->priors = malloc(n * 4 * sizeof(float));
+    s->boxes = malloc(n * 4 * sizeof(float));
+    s->scores = malloc(n * (size_t)c->num_classes * sizeof(float));
+    s->detect_scratch = aligned_alloc(64, ((size_t)netc_detect_scratch_bytes(c, s->num_priors) + 64) / 64 * 64);
+    if (!s->priors || !s->boxes || !s->scores || !s->detect_scratch) return NETC_ERROR_OUT_OF_MEMORY;
+    if (netc_detect_make_priors(c, s->priors, s->num_priors) != 0) return NETC_ERROR_INVALID_ARGUMENT;
+    return NETC_OK;
 }
 
 static void init_view(halide_buffer_t *b, halide_dimension_t *d, const netc_tensor_desc *t,
@@ -189,6 +230,14 @@ netc_status netc_session_create(const netc_model *m, netc_session **out) {
         *a++ = &s->interior[st->output];
     }
 
+    if (m->detection) {
+        netc_status st = create_detection(s);
+        if (st != NETC_OK) {
+            netc_session_destroy(s);
+            return st;
+        }
+    }
+
     halide_set_error_handler(capture_halide_error);
     *out = s;
     return NETC_OK;
@@ -202,6 +251,10 @@ void netc_session_destroy(netc_session *s) {
     free(s->dims);
     free(s->args);
     free(s->stage_args);
+    free(s->priors);
+    free(s->boxes);
+    free(s->scores);
+    free(s->detect_scratch);
     free(s);
 }
 
@@ -271,38 +324,31 @@ static void copy_input(netc_session *s, const netc_io_desc *io, const netc_tenso
         }
 }
 
-static void copy_output(netc_session *s, const netc_io_desc *io, netc_tensor *t) {
+static void copy_output(netc_session *s, const netc_io_desc *io, float *dst) {
     const netc_tensor_desc *td = &s->m->tensors[io->tensor];
     int64_t row = (int64_t)td->width * td->channels, stride = full_width(td) * td->channels;
     const float *src = interior_host(s, td);
-    float *dst = t->data;
     for (int64_t y = 0; y < td->height; y++)
         memcpy(dst + y * row, src + y * stride, (size_t)row * sizeof(float));
 }
 
-netc_status netc_run(netc_session *s, const netc_tensor *inputs, int32_t num_inputs,
-                     netc_tensor *outputs, int32_t num_outputs) {
-    if (!s) return NETC_ERROR_INVALID_ARGUMENT;
+static netc_status check_inputs(netc_session *s, const netc_tensor *inputs, int32_t num_inputs) {
     const netc_model *m = s->m;
-    s->error[0] = '\0';
-    if (num_inputs != m->num_inputs || num_outputs != m->num_outputs)
-        return fail(s, NETC_ERROR_INVALID_ARGUMENT,
-                    "got %d input(s) and %d output(s), the model '%s' has %d and %d",
-                    (int)num_inputs, (int)num_outputs, m->name, (int)m->num_inputs,
-                    (int)m->num_outputs);
-    if ((num_inputs > 0 && !inputs) || (num_outputs > 0 && !outputs))
-        return fail(s, NETC_ERROR_INVALID_ARGUMENT, "the %s array is NULL",
-                    num_inputs > 0 && !inputs ? "inputs" : "outputs");
-
+    if (num_inputs != m->num_inputs)
+        return fail(s, NETC_ERROR_INVALID_ARGUMENT, "got %d input(s), the model '%s' has %d",
+                    (int)num_inputs, m->name, (int)m->num_inputs);
+    if (num_inputs > 0 && !inputs)
+        return fail(s, NETC_ERROR_INVALID_ARGUMENT, "the inputs array is NULL");
     netc_status st;
     for (int32_t i = 0; i < num_inputs; i++)
         if ((st = check_tensor(s, 1, &m->inputs[i].info, &inputs[i])) != NETC_OK) return st;
-    for (int32_t i = 0; i < num_outputs; i++)
-        if ((st = check_tensor(s, 0, &m->outputs[i].info, &outputs[i])) != NETC_OK)
-            return st;
+    return NETC_OK;
+}
 
-    for (int32_t i = 0; i < num_inputs; i++) copy_input(s, &m->inputs[i], &inputs[i]);
-
+/* Copies the (checked) inputs in and runs every stage. */
+static netc_status run_stages(netc_session *s, const netc_tensor *inputs) {
+    const netc_model *m = s->m;
+    for (int32_t i = 0; i < m->num_inputs; i++) copy_input(s, &m->inputs[i], &inputs[i]);
     for (int32_t i = 0; i < m->num_stages; i++) {
         tl_halide_error[0] = '\0';
         int r = m->stages[i].fn(s->stage_args[i]);
@@ -319,8 +365,50 @@ netc_status netc_run(netc_session *s, const netc_tensor *inputs, int32_t num_inp
                         m->stages[i].name, r, msg[0] ? msg : "no message");
         }
     }
+    return NETC_OK;
+}
 
-    for (int32_t i = 0; i < num_outputs; i++) copy_output(s, &m->outputs[i], &outputs[i]);
+netc_status netc_run(netc_session *s, const netc_tensor *inputs, int32_t num_inputs,
+                     netc_tensor *outputs, int32_t num_outputs) {
+    if (!s) return NETC_ERROR_INVALID_ARGUMENT;
+    const netc_model *m = s->m;
+    s->error[0] = '\0';
+    netc_status st = check_inputs(s, inputs, num_inputs);
+    if (st != NETC_OK) return st;
+    if (num_outputs != m->num_outputs)
+        return fail(s, NETC_ERROR_INVALID_ARGUMENT, "got %d output(s), the model '%s' has %d",
+                    (int)num_outputs, m->name, (int)m->num_outputs);
+    if (num_outputs > 0 && !outputs)
+        return fail(s, NETC_ERROR_INVALID_ARGUMENT, "the outputs array is NULL");
+    for (int32_t i = 0; i < num_outputs; i++)
+        if ((st = check_tensor(s, 0, &m->outputs[i].info, &outputs[i])) != NETC_OK)
+            return st;
+    if ((st = run_stages(s, inputs)) != NETC_OK) return st;
+    for (int32_t i = 0; i < num_outputs; i++) copy_output(s, &m->outputs[i], outputs[i].data);
+    return NETC_OK;
+}
+
+netc_status netc_detect(netc_session *s, const netc_tensor *inputs, int32_t num_inputs,
+                        netc_detection *out, int32_t max_out, int32_t *num_out) {
+    if (!s) return NETC_ERROR_INVALID_ARGUMENT;
+    const netc_model *m = s->m;
+    s->error[0] = '\0';
+    if (num_out) *num_out = 0;
+    if (!m->detection)
+        return fail(s, NETC_ERROR_INVALID_ARGUMENT,
+                    "model '%s' is not a detector (its spec has no \"detection\" section)", m->name);
+    if (!num_out || (max_out > 0 && !out) || max_out < 0)
+        return fail(s, NETC_ERROR_INVALID_ARGUMENT, "netc_detect: %s",
+                    !num_out ? "num_out is NULL" : max_out < 0 ? "max_out is negative" : "out is NULL");
+    netc_status st = check_inputs(s, inputs, num_inputs);
+    if (st != NETC_OK) return st;
+    if ((st = run_stages(s, inputs)) != NETC_OK) return st;
+    copy_output(s, &m->outputs[m->detection_boxes], s->boxes);
+    copy_output(s, &m->outputs[m->detection_scores], s->scores);
+    int32_t n = netc_detect_postprocess(m->detection, s->priors, s->num_priors, s->boxes,
+                                        s->scores, s->detect_scratch, out, max_out);
+    if (n < 0) return fail(s, NETC_ERROR_EXECUTION, "detection post-processing rejected its arguments");
+    *num_out = n;
     return NETC_OK;
 }
 

@@ -19,6 +19,8 @@
 
 #include <stdint.h>
 
+#include "netc_detect.h"
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -74,6 +76,16 @@ void netc_session_destroy(netc_session *s);
  * (netc_model_input/netc_model_output). Shapes must match exactly. */
 netc_status netc_run(netc_session *s, const netc_tensor *inputs, int32_t num_inputs,
                      netc_tensor *outputs, int32_t num_outputs);
+
+/* Detectors (compiled from a spec with a "detection" section): the post-processing
+ * parameters, or NULL for other models. */
+const netc_detection_config *netc_model_detection(const netc_model *m);
+
+/* Runs a detector and decodes its outputs: box decoding, score conversion and NMS with the
+ * parameters it was compiled with (netc_detect.h). Writes at most max_out detections, best
+ * first, and their number to *num_out. Like netc_run, it allocates nothing. */
+netc_status netc_detect(netc_session *s, const netc_tensor *inputs, int32_t num_inputs,
+                        netc_detection *out, int32_t max_out, int32_t *num_out);
 
 /* The message of the session's last failed call ("" if none). */
 const char *netc_session_error(const netc_session *s);

@@ -19,7 +19,7 @@
 extern "C" {
 #endif
 
-#define NETC_ABI_VERSION 1
+#define NETC_ABI_VERSION 2
 
 typedef int (*netc_stage_fn)(void **args);
 
@@ -56,6 +56,10 @@ struct netc_model {
     const netc_io_desc *inputs;
     int32_t num_outputs;
     const netc_io_desc *outputs;
+    /* Detectors only (else NULL): post-processing of outputs[detection_boxes] (box
+     * encodings) and outputs[detection_scores] (class scores); see netc_detect.h. */
+    const netc_detection_config *detection;
+    int32_t detection_boxes, detection_scores;
 };
 
 #ifdef __cplusplus

@@ -4,8 +4,11 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
+#include <set>
 
 #include "HalideRuntime.h"
+#include "mobilenet_ssd.h"
 #include "mobilenet_v1.h"
 #include "mobilenet_v2.h"
 #include "mobilenet_v3_large.h"
@@ -13,6 +16,7 @@
 #include "reference/reference.h"
 #include "spec/load_model.h"
 #include "tiny_net.h"
+#include "tiny_ssd_tf.h"
 #include "xception.h"
 
 namespace {
@@ -84,6 +88,112 @@ TEST(Models, MobileNetV3SmallMatchesReference) { expect_matches_reference(netc_m
 TEST(Models, MobileNetV3LargeMatchesReference) { expect_matches_reference(netc_mobilenet_v3_large_model(), "models/mobilenet_v3_large.json", 2); }
 TEST(Models, XceptionMatchesReference) { expect_matches_reference(netc_xception_model(), "models/xception.json", 2); }
 TEST(Models, TinyNetMatchesReference) { expect_matches_reference(netc_tiny_net_model(), "tests/models/tiny_net.json", 2); }
+
+TEST(Models, MobileNetSsdMatchesReference) { expect_matches_reference(netc_mobilenet_ssd_model(), "models/mobilenet_ssd.json", 2); }
+
+// Post-processing of the compiled model's raw outputs and of the reference interpreter's,
+// with the same parameters, gives the same detections: same classes, same priors, same
+// order; boxes and scores equal up to the raw outputs' float differences.
+void expect_same_detections(const std::vector<netc_detection> &got, const std::vector<netc_detection> &want) {
+    ASSERT_EQ(got.size(), want.size());
+    for (size_t i = 0; i < want.size(); i++) {
+        EXPECT_EQ(got[i].class_id, want[i].class_id) << "detection " << i;
+        EXPECT_EQ(got[i].prior, want[i].prior) << "detection " << i;
+        EXPECT_NEAR(got[i].score, want[i].score, 1e-4) << "detection " << i;
+        for (float netc_detection::*f : {&netc_detection::ymin, &netc_detection::xmin, &netc_detection::ymax, &netc_detection::xmax})
+            EXPECT_NEAR(got[i].*f, want[i].*f, 1e-4) << "detection " << i;
+    }
+}
+
+std::vector<netc_detection> postprocess(const netc_detection_config &c, const std::vector<float> &boxes, const std::vector<float> &scores) {
+    const int64_t n = netc_detect_num_priors(&c);
+    std::vector<float> priors(size_t(n) * 4);
+    EXPECT_EQ(netc_detect_make_priors(&c, priors.data(), n), 0);
+    std::vector<double> scratch(size_t(netc_detect_scratch_bytes(&c, n)) / sizeof(double) + 1);
+    std::vector<netc_detection> out(size_t(std::min<int64_t>(c.max_detections, n * c.num_classes)));
+    const int32_t k = netc_detect_postprocess(&c, priors.data(), n, boxes.data(), scores.data(), scratch.data(), out.data(), int32_t(out.size()));
+    EXPECT_GE(k, 0);
+    out.resize(size_t(std::max(k, 0)));
+    return out;
+}
+
+TEST(Models, MobileNetSsdDetectionsMatchReference) {
+    const netc_model *m = netc_mobilenet_ssd_model();
+    const netc::Graph g = netc::load_model(std::string(NETC_SOURCE_DIR) + "/models/mobilenet_ssd.json");
+    ASSERT_NE(netc_model_detection(m), nullptr);
+    const auto input = seeded(size_t(g.input.shape.elements()), 4321);
+    netc_session *s = nullptr;
+    ASSERT_EQ(netc_session_create(m, &s), NETC_OK);
+    const auto raw = run_compiled(s, m, input);
+    const auto want_raw = netc::run_reference(g, input);
+    const int boxes = g.detection.boxes_output, scores = g.detection.scores_output;
+
+    // As compiled (confidence 0.25): netc_detect equals post-processing the reference's outputs.
+    const netc_detection_config spec_config = g.detection.runtime_config();
+    const auto want = postprocess(spec_config, want_raw[size_t(boxes)], want_raw[size_t(scores)]);
+    std::vector<netc_detection> got(200);
+    int32_t n = -1;
+    ASSERT_EQ(netc_detect(s, nullptr, 0, got.data(), 200, &n), NETC_ERROR_INVALID_ARGUMENT);  // no input
+    const netc_tensor_info *ii = netc_model_input(m, 0);
+    netc_tensor in{NETC_FLOAT32, ii->rank, {ii->shape[0], ii->shape[1], ii->shape[2]}, const_cast<float *>(input.data())};
+    ASSERT_EQ(netc_detect(s, &in, 1, got.data(), 200, &n), NETC_OK) << netc_session_error(s);
+    got.resize(size_t(n));
+    expect_same_detections(got, want);
+
+    // Without the top_k and max_detections caps, thousands of candidates above a low threshold
+    // go through NMS. Some then sit within float rounding of the score or IoU threshold, where
+    // either decision is right; all but a handful must agree.
+    netc_detection_config low = spec_config;
+    low.score_threshold = 0.02f;
+    low.top_k = 0;
+    low.max_detections = 100000;
+    const auto many = postprocess(low, want_raw[size_t(boxes)], want_raw[size_t(scores)]);
+    const auto many_got = postprocess(low, raw[size_t(boxes)], raw[size_t(scores)]);
+    EXPECT_GT(many.size(), 1000u);
+    std::set<std::pair<int, int>> kept;
+    for (const auto &d : many) kept.insert({d.class_id, d.prior});
+    size_t agree = 0;
+    for (const auto &d : many_got) agree += kept.count({d.class_id, d.prior});
+    EXPECT_GE(double(agree), 0.999 * double(many.size()));
+    EXPECT_LE(std::max(many.size(), many_got.size()) - agree, many.size() / 1000 + 1);
+    std::printf("detections: %zu at confidence 0.25; at 0.02 uncapped %zu (reference) and %zu (compiled), %zu in both\n",
+                got.size(), many.size(), many_got.size(), agree);
+    netc_session_destroy(s);
+}
+
+// The TensorFlow family end to end: anchor generator, (ty, tx, th, tw) coding, sigmoid
+// applied by the runtime, class-agnostic NMS, clipping.
+TEST(Models, TinySsdTfDetectionsMatchReference) {
+    const netc_model *m = netc_tiny_ssd_tf_model();
+    expect_matches_reference(m, "tests/models/tiny_ssd_tf.json", 1);
+    const netc::Graph g = netc::load_model(std::string(NETC_SOURCE_DIR) + "/tests/models/tiny_ssd_tf.json");
+    const netc_detection_config c = g.detection.runtime_config();
+    EXPECT_EQ(netc_detect_num_priors(&c), 8 * 8 * 3 + 4 * 4 * 4);  // 3 boxes in the lowest layer, 3 ratios + interpolated above
+    EXPECT_EQ(c.num_classes, 4);
+    netc_session *s = nullptr;
+    ASSERT_EQ(netc_session_create(m, &s), NETC_OK);
+    size_t total = 0;
+    for (uint32_t seed = 1; seed <= 5; seed++) {
+        const auto input = seeded(size_t(g.input.shape.elements()), seed);
+        const auto want_raw = netc::run_reference(g, input);
+        const auto want = postprocess(c, want_raw[size_t(g.detection.boxes_output)], want_raw[size_t(g.detection.scores_output)]);
+        netc_tensor in{NETC_FLOAT32, 3, {32, 32, 3}, const_cast<float *>(input.data())};
+        std::vector<netc_detection> got(64);
+        int32_t n = -1;
+        ASSERT_EQ(netc_detect(s, &in, 1, got.data(), 64, &n), NETC_OK) << netc_session_error(s);
+        got.resize(size_t(n));
+        expect_same_detections(got, want);
+        for (const auto &d : got) {
+            EXPECT_NE(d.class_id, 0);  // background
+            EXPECT_GT(d.score, 0.3f);
+            EXPECT_GE(d.ymin, 0.0f);
+            EXPECT_LE(d.xmax, 1.0f);
+        }
+        total += got.size();
+    }
+    EXPECT_GT(total, 0u);
+    netc_session_destroy(s);
+}
 
 TEST(Models, MetadataDescribesTheModel) {
     const netc_model *m = netc_mobilenet_v1_model();

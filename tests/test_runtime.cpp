@@ -208,7 +208,7 @@ static const netc_io_desc kBoxModelOutputs[] = {
 };
 
 static netc_model box_model() {
-    netc_model m;
+    netc_model m{};  // not a detector: detection NULL
     m.abi_version = NETC_ABI_VERSION;
     m.name = "boxnet";
     m.target = "host";
@@ -510,6 +510,118 @@ TEST(Session, InconsistentDescriptorIsRejected) {
     EXPECT_EQ(netc_session_create(&m, &s), NETC_ERROR_INVALID_ARGUMENT);
 }
 
+// ---- a fake detector --------------------------------------------------------------------
+// input x: 6 values (1x1x6); stage "boxes" copies x[0..3] (one prior's encodings), stage
+// "scores" copies x[4..5] (background, class 1). One table anchor, TF coding.
+
+static int copy_stage(void **args, int first, int count) {
+    const halide_buffer_t *in = static_cast<const halide_buffer_t *>(args[0]);
+    const halide_buffer_t *out = static_cast<const halide_buffer_t *>(args[1]);
+    for (int c = 0; c < count; c++) at(out, c, 0, 0) = at(in, first + c, 0, 0);
+    return 0;
+}
+static int boxes_stage(void **args) { return copy_stage(args, 0, 4); }
+static int scores_stage(void **args) { return copy_stage(args, 4, 2); }
+
+static const float kAnchor[] = {0.5f, 0.5f, 0.2f, 0.4f};  // ycenter, xcenter, height, width
+
+static netc_detection_config one_anchor_config() {
+    netc_detection_config c{};
+    c.priors = NETC_PRIORS_TABLE;
+    c.num_table_anchors = 1;
+    c.anchor_table = kAnchor;
+    c.coding = NETC_CODING_TF;
+    for (float &v : c.variances) v = 1.0f;
+    c.num_classes = 2;
+    c.background_class = 0;
+    c.score_converter = NETC_SCORES_AS_IS;
+    c.nms = NETC_NMS_PER_CLASS;
+    c.score_threshold = 0.5f;
+    c.iou_threshold = 0.5f;
+    c.max_detections = 10;
+    return c;
+}
+
+struct FakeDetector {
+    netc_tensor_desc tensors[3] = {{"x", 6, 1, 1, 0, 0, 0, 0, 0}, {"boxes", 4, 1, 1, 0, 0, 0, 0, 64},
+                                   {"scores", 2, 1, 1, 0, 0, 0, 0, 128}};
+    int32_t stage_inputs[1] = {0};
+    netc_stage_desc stages[2] = {{"boxes", boxes_stage, 1, stage_inputs, 1}, {"scores", scores_stage, 1, stage_inputs, 2}};
+    netc_io_desc inputs[1] = {{{"x", 1, {6}, nullptr, nullptr}, 0}};
+    netc_io_desc outputs[2] = {{{"boxes", 1, {4}, nullptr, nullptr}, 1}, {{"scores", 1, {2}, nullptr, nullptr}, 2}};
+    netc_detection_config config = one_anchor_config();
+    netc_model model() const {
+        return {NETC_ABI_VERSION, "detector", "host", 192, 3, tensors, 2, stages, 1, inputs, 2, outputs, &config, 0, 1};
+    }
+};
+
+TEST(Detect, RunsTheModelThenDecodes) {
+    FakeDetector f;
+    netc_model m = f.model();
+    netc_session *s = nullptr;
+    ASSERT_EQ(netc_session_create(&m, &s), NETC_OK);
+    EXPECT_EQ(netc_model_detection(&m), &f.config);
+    // Encodings (dy, dx, dh, dw) = (0.5, 0, 0, ln 2) with variances 1: centre y 0.5 + 0.5*0.2 = 0.6,
+    // x 0.5; height 0.2, width 0.4 * 2 = 0.8 -> corners (0.5, 0.1, 0.7, 0.9). Scores: background 0.2,
+    // class 1 0.8 > 0.5.
+    float x[6] = {0.5f, 0.0f, 0.0f, 0.69314718f, 0.2f, 0.8f};
+    netc_tensor in = {NETC_FLOAT32, 1, {6}, x};
+    netc_detection d[4];
+    int32_t n = -1;
+#ifdef NETC_COUNT_ALLOCATIONS
+    long before = g_allocations.load();
+#endif
+    ASSERT_EQ(netc_detect(s, &in, 1, d, 4, &n), NETC_OK) << netc_session_error(s);
+#ifdef NETC_COUNT_ALLOCATIONS
+    EXPECT_EQ(g_allocations.load(), before);  // like netc_run, nothing allocated per call
+#endif
+    ASSERT_EQ(n, 1);
+    EXPECT_EQ(d[0].class_id, 1);
+    EXPECT_EQ(d[0].prior, 0);
+    EXPECT_FLOAT_EQ(d[0].score, 0.8f);
+    EXPECT_NEAR(d[0].ymin, 0.5f, 1e-6);
+    EXPECT_NEAR(d[0].xmin, 0.1f, 1e-6);
+    EXPECT_NEAR(d[0].ymax, 0.7f, 1e-6);
+    EXPECT_NEAR(d[0].xmax, 0.9f, 1e-6);
+    // Below the threshold: nothing.
+    x[5] = 0.4f;
+    ASSERT_EQ(netc_detect(s, &in, 1, d, 4, &n), NETC_OK);
+    EXPECT_EQ(n, 0);
+    // Bad arguments are errors, not crashes.
+    EXPECT_EQ(netc_detect(s, &in, 1, nullptr, 4, &n), NETC_ERROR_INVALID_ARGUMENT);
+    EXPECT_EQ(netc_detect(s, &in, 1, d, 4, nullptr), NETC_ERROR_INVALID_ARGUMENT);
+    netc_tensor wrong = {NETC_FLOAT32, 1, {5}, x};
+    EXPECT_EQ(netc_detect(s, &wrong, 1, d, 4, &n), NETC_ERROR_SHAPE);
+    EXPECT_NE(std::string(netc_session_error(s)).find("'x'"), std::string::npos) << netc_session_error(s);
+    netc_session_destroy(s);
+}
+
+TEST(Detect, InconsistentDetectorIsRejected) {
+    FakeDetector f;
+    f.config.num_classes = 3;  // the scores output holds 2 values for its one prior
+    netc_model m = f.model();
+    netc_session *s = nullptr;
+    EXPECT_EQ(netc_session_create(&m, &s), NETC_ERROR_INVALID_ARGUMENT);
+    EXPECT_EQ(s, nullptr);
+    f.config.num_classes = 2;
+    m = f.model();
+    m.detection_scores = 2;  // there are two outputs
+    EXPECT_EQ(netc_session_create(&m, &s), NETC_ERROR_INVALID_ARGUMENT);
+}
+
+TEST(Detect, ClassifierIsNotADetector) {
+    netc_model m = box_model();
+    netc_session *s = nullptr;
+    ASSERT_EQ(netc_session_create(&m, &s), NETC_OK);
+    EXPECT_EQ(netc_model_detection(&m), nullptr);
+    netc_detection d[1];
+    int32_t n = -1;
+    EXPECT_EQ(netc_detect(s, nullptr, 0, d, 1, &n), NETC_ERROR_INVALID_ARGUMENT);
+    EXPECT_NE(std::string(netc_session_error(s)).find("not a detector"), std::string::npos) << netc_session_error(s);
+    EXPECT_EQ(n, 0);
+    netc_session_destroy(s);
+}
+
 // A model whose only stage fails the way a Halide pipeline does.
 static int failing_stage(void **) {
     report_error("Input buffer x is accessed at 9, which is beyond the max (8) in dimension 1\n");
@@ -524,7 +636,7 @@ TEST(Session, StageErrorIsReportedWithHalideText) {
     static const netc_io_desc inputs[] = {{{"x", 1, {1}, nullptr, nullptr}, 0}};
     static const netc_io_desc outputs[] = {{{"y", 1, {1}, nullptr, nullptr}, 1}};
     netc_model m = {NETC_ABI_VERSION, "failing", "host", 128, 2, tensors, 1, stages,
-                    1, inputs, 1, outputs};
+                    1, inputs, 1, outputs, nullptr, -1, -1};
     netc_session *s = nullptr;
     ASSERT_EQ(netc_session_create(&m, &s), NETC_OK);
     float x = 1, y = 0;

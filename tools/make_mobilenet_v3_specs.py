@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Writes models/mobilenet_v3_{large,small}.json from the block tables of the MobileNetV3 paper as
 torchvision builds them (squeeze channels = make_divisible(expanded // 4, 8)). Run from the repo root."""
-import json, sys
+from spec_writer import write_spec
 def make_div(v, d=8):
     n = max(d, int(v + d/2)//d*d)
     if n < 0.9*v: n += d
@@ -22,12 +22,11 @@ def spec(name, cfg, last_conv, last_channel, desc):
         {"name":"logits","op":"dense","units":1000},{"name":"prob","op":"softmax"}]
     s={"netc":1,"name":name,"description":desc,
        "input":{"name":"image","shape":[224,224,3],"mean":[123.675,116.28,103.53],"scale":[0.017124754,0.017507003,0.017429194]},
-       "weights":{"init":"random","seed":7},"layers":None,
+       "weights":{"init":"random","seed":7},
        # The logits too: with random weights V3's softmax saturates, and a check of
        # 'prob' alone would pass whatever the logits were.
        "outputs":["prob","logits"]}
-    t=json.dumps(s,indent=2).replace('"layers": null','"layers": [\n'+",\n".join("    "+json.dumps(l) for l in L)+'\n  ]')
-    open(f"models/{name}.json","w").write(t+"\n")
+    write_spec(f"models/{name}.json", s, L)
 large=[(16,3,16,16,0,"RE",1),(16,3,64,24,0,"RE",2),(24,3,72,24,0,"RE",1),(24,5,72,40,1,"RE",2),(40,5,120,40,1,"RE",1),(40,5,120,40,1,"RE",1),
  (40,3,240,80,0,"HS",2),(80,3,200,80,0,"HS",1),(80,3,184,80,0,"HS",1),(80,3,184,80,0,"HS",1),(80,3,480,112,1,"HS",1),(112,3,672,112,1,"HS",1),
  (112,5,672,160,1,"HS",2),(160,5,960,160,1,"HS",1),(160,5,960,160,1,"HS",1)]

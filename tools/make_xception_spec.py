@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Writes models/xception.json: Xception (Chollet 2017) as Keras' applications.Xception builds
 it. Run from the repo root. The middle flow's eight identical blocks are why this is a script."""
-import json
+from spec_writer import write_spec
 
 EPS = 0.001  # Keras' BatchNormalization default
 layers = []
@@ -73,10 +73,6 @@ spec = {
                    "(no BN between depthwise and pointwise), BN eps 1e-3. Weights are seeded random, not trained.",
     "input": {"name": "image", "shape": [299, 299, 3], "mean": [127.5, 127.5, 127.5], "scale": 0.007843137},
     "weights": {"init": "random", "seed": 7},
-    "layers": None,
     "outputs": ["prob", "logits"],
 }
-text = json.dumps(spec, indent=2).replace(
-    '"layers": null', '"layers": [\n' + ",\n".join("    " + json.dumps(l) for l in layers) + "\n  ]")
-with open("models/xception.json", "w") as f:
-    f.write(text + "\n")
+write_spec("models/xception.json", spec, layers)

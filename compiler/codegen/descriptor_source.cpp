@@ -23,6 +23,57 @@ std::string io_info(const Graph &g, int layer, const std::string &name, const st
     return o.str();
 }
 
+std::string floats(const float *v, int n) {
+    std::ostringstream o;
+    o.precision(9);  // floats round-trip
+    o << "{";
+    for (int i = 0; i < n; i++) o << (i ? ", " : "") << "(float)" << v[i];
+    return o.str() + (n ? "}" : "0}");  // C before C23 has no empty initializer
+}
+
+std::string ints(const int32_t *v, int n) {
+    std::ostringstream o;
+    o << "{";
+    for (int i = 0; i < n; i++) o << (i ? ", " : "") << v[i];
+    return o.str() + (n ? "}" : "0}");
+}
+
+// The netc_detection_config as a C initializer, every field named so the generated file
+// reads like the spec it came from.
+std::string detection_source(const DetectionSpec &d) {
+    const netc_detection_config &c = d.config;
+    std::ostringstream o;
+    o.precision(9);
+    if (!d.anchor_table.empty()) o << "static const float anchor_table[] = " << floats(d.anchor_table.data(), int(d.anchor_table.size())) << ";\n";
+    o << "static const netc_detection_config detection = {\n"
+      << "    .priors = " << int(c.priors) << ",\n"
+      << "    .image_height = " << c.image_height << ", .image_width = " << c.image_width << ",\n"
+      << "    .num_caffe_layers = " << c.num_caffe_layers << ",\n    .caffe_layers = {\n";
+    for (int i = 0; i < c.num_caffe_layers; i++) {
+        const netc_caffe_prior_layer &l = c.caffe_layers[i];
+        o << "        {.feature_height = " << l.feature_height << ", .feature_width = " << l.feature_width
+          << ", .min_size = " << l.min_size << ", .max_size = " << l.max_size << ", .num_aspect_ratios = " << l.num_aspect_ratios
+          << ", .aspect_ratios = " << floats(l.aspect_ratios, l.num_aspect_ratios) << ", .flip = " << l.flip << ", .step_h = " << l.step_h
+          << ", .step_w = " << l.step_w << ", .offset = " << l.offset << "},\n";
+    }
+    const netc_tf_anchor_generator &t = c.tf_anchors;
+    o << "    },\n    .clip_priors = " << c.clip_priors << ",\n"
+      << "    .tf_anchors = {.num_layers = " << t.num_layers << ", .feature_heights = " << ints(t.feature_heights, t.num_layers)
+      << ", .feature_widths = " << ints(t.feature_widths, t.num_layers) << ", .min_scale = " << t.min_scale
+      << ", .max_scale = " << t.max_scale << ", .num_aspect_ratios = " << t.num_aspect_ratios
+      << ", .aspect_ratios = " << floats(t.aspect_ratios, t.num_aspect_ratios)
+      << ", .interpolated_scale_aspect_ratio = " << t.interpolated_scale_aspect_ratio
+      << ", .reduce_boxes_in_lowest_layer = " << t.reduce_boxes_in_lowest_layer << ", .base_anchor_height = " << t.base_anchor_height
+      << ", .base_anchor_width = " << t.base_anchor_width << "},\n"
+      << "    .num_table_anchors = " << c.num_table_anchors << ", .anchor_table = " << (d.anchor_table.empty() ? "0" : "anchor_table") << ",\n"
+      << "    .coding = " << int(c.coding) << ", .variances = " << floats(c.variances, 4) << ",\n"
+      << "    .num_classes = " << c.num_classes << ", .background_class = " << c.background_class << ",\n"
+      << "    .score_converter = " << int(c.score_converter) << ", .nms = " << int(c.nms) << ",\n"
+      << "    .score_threshold = " << c.score_threshold << "f, .iou_threshold = " << c.iou_threshold << "f,\n"
+      << "    .top_k = " << c.top_k << ", .max_detections = " << c.max_detections << ", .clip_boxes = " << c.clip_boxes << ",\n};\n\n";
+    return o.str();
+}
+
 }  // namespace
 
 std::string descriptor_source(const Graph &g, const MemoryPlan &plan, const std::vector<std::string> &stage_functions,
@@ -59,9 +110,12 @@ std::string descriptor_source(const Graph &g, const MemoryPlan &plan, const std:
     o << "static const netc_io_desc outputs[] = {\n";
     for (int out : g.outputs) o << "    {" << io_info(g, out, g.layers[size_t(out)].name, "0", "0") << ", " << out << "},\n";
     o << "};\n\n";
+    if (g.detection.present) o << detection_source(g.detection);
     o << "static const struct netc_model model = {NETC_ABI_VERSION, " << c_string(g.name) << ", " << c_string(target.name) << ", "
       << plan.arena_bytes << ", " << plan.tensors.size() << ", tensors, " << stage_functions.size() << ", stages, 1, inputs, "
-      << g.outputs.size() << ", outputs};\n\n";
+      << g.outputs.size() << ", outputs, ";
+    if (g.detection.present) o << "&detection, " << g.detection.boxes_output << ", " << g.detection.scores_output << "};\n\n";
+    else o << "0, -1, -1};\n\n";
     o << "const netc_model *netc_" << g.name << "_model(void) { return &model; }\n";
     return o.str();
 }

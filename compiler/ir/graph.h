@@ -10,6 +10,8 @@
 #include <string>
 #include <vector>
 
+#include "ir/detection.h"
+
 namespace netc {
 
 struct Shape {
@@ -130,6 +132,7 @@ struct Graph {
     int width_divisor = 1;     // width multiplier rounding: 1 = floor (MobileNetV1, Keras), 8 = V2/V3's make_divisible
     std::vector<Layer> layers; // layers[0] is the input
     std::vector<int> outputs;
+    DetectionSpec detection;   // a detector's post-processing ("detection" in the spec), if present
 
     int find(const std::string &layer_name) const;  // -1 if absent
     // Indices of the layers that read layer i.

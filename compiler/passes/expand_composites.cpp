@@ -139,6 +139,7 @@ Graph expand_composites(const Graph &g) {
         }
     }
     for (int &o : out.outputs) o = remap[size_t(o)];
+    for (int &f : out.detection.feature_layers) f = remap[size_t(f)];
     return out;
 }
 

@@ -22,6 +22,10 @@ Graph expand_composites(const Graph &g);
 // (kernel larger than the padded input, channels not divisible by groups, ...).
 Graph infer_shapes(const Graph &g);
 
+// Fills a detector's prior grids (from the feature-map layers' shapes), image size and class
+// count, and checks that the boxes and scores outputs hold exactly what the priors need.
+Graph resolve_detection(const Graph &g);
+
 // Folds a batchnorm into the conv2d / depthwise_conv2d / dense feeding it when that layer
 // has no other reader: w' = w·γ/√(var+ε), b' = β + (b − mean)·γ/√(var+ε).
 Graph fold_batchnorm(const Graph &g);

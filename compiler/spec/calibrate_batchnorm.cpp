@@ -14,12 +14,13 @@ void set_statistics(Layer &bn, const std::vector<float> &x) {
     const int c = bn.out.c;
     const int64_t pixels = int64_t(x.size()) / c;
     std::vector<double> mean(static_cast<size_t>(c), 0.0), var(static_cast<size_t>(c), 0.0);
-    // With a handful of pixels a sample variance means little (and is 0 on a 1x1 map, which
-    // would make the output constant): use moments about zero there instead.
-    const bool about_zero = pixels < 16;
+    // A handful of pixels says little about one channel (a 1x1 map has no spread at all, and
+    // a channel that happens to be near zero there would get a huge gain that another input
+    // then exposes). There, every channel gets the layer's mean square about zero.
+    const bool few_pixels = pixels < 16;
     for (int64_t p = 0; p < pixels; p++)
         for (int ch = 0; ch < c; ch++) mean[size_t(ch)] += x[size_t(p * c + ch)];
-    for (double &m : mean) m = about_zero ? 0.0 : m / double(pixels);
+    for (double &m : mean) m = few_pixels ? 0.0 : m / double(pixels);
     for (int64_t p = 0; p < pixels; p++)
         for (int ch = 0; ch < c; ch++) {
             const double d = x[size_t(p * c + ch)] - mean[size_t(ch)];
@@ -27,7 +28,8 @@ void set_statistics(Layer &bn, const std::vector<float> &x) {
         }
     double average_var = 0;
     for (double &v : var) average_var += (v /= double(pixels)) / c;
-    // A nearly constant channel (e.g. all zeros after a ReLU) would otherwise be amplified
+    if (few_pixels) var.assign(var.size(), average_var);
+    // Elsewhere, a nearly constant channel (e.g. all zeros after a ReLU) would otherwise be amplified
     // by 1/sqrt(epsilon), turning rounding noise into signal.
     const double floor = std::max(1e-2 * average_var, 1e-6);
     Tensor &m = bn.params.at("mean"), &s = bn.params.at("var");

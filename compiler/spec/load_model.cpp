@@ -7,7 +7,7 @@
 namespace netc {
 
 Graph load_model_structure(const std::string &spec_path, const ModelOptions &o) {
-    return infer_shapes(expand_composites(apply_multipliers(parse_spec_file(spec_path), o.alpha, o.input_size)));
+    return resolve_detection(infer_shapes(expand_composites(apply_multipliers(parse_spec_file(spec_path), o.alpha, o.input_size))));
 }
 
 Graph load_model(const std::string &spec_path, const ModelOptions &o) { return bind_weights(load_model_structure(spec_path, o)); }

@@ -9,10 +9,11 @@
 #include <nlohmann/json.hpp>
 
 #include "spec/diagnostic.h"
+#include "spec/field_reader.h"
+#include "spec/parse_detection.h"
 
 namespace netc {
 
-using json = nlohmann::json;
 
 namespace {
 
@@ -45,122 +46,6 @@ const std::set<std::string> &allowed_fields(OpKind k) {
     default: return none;
     }
 }
-
-size_t edit_distance(const std::string &a, const std::string &b) {
-    std::vector<size_t> prev(b.size() + 1), cur(b.size() + 1);
-    for (size_t j = 0; j <= b.size(); j++) prev[j] = j;
-    for (size_t i = 1; i <= a.size(); i++) {
-        cur[0] = i;
-        for (size_t j = 1; j <= b.size(); j++)
-            cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)});
-        std::swap(prev, cur);
-    }
-    return prev[b.size()];
-}
-
-// " (did you mean 'stride'?)" when a known name is close to the unknown one.
-std::string suggestion(const std::string &unknown, const std::vector<std::string> &known) {
-    std::string best;
-    size_t best_d = 3;
-    for (const auto &k : known) {
-        size_t d = edit_distance(unknown, k);
-        if (d < best_d) best_d = d, best = k;
-    }
-    return best.empty() ? "" : " (did you mean '" + best + "'?)";
-}
-
-std::string type_name(const json &v) {
-    if (v.is_number_integer()) return "an integer";
-    if (v.is_number()) return "a number";
-    return std::string("a ") + v.type_name();
-}
-
-// Reads the fields of one JSON object, reporting each error at its place.
-class FieldReader {
-public:
-    FieldReader(const json &obj, std::string file, std::string layer, std::string path)
-        : obj_(obj), file_(std::move(file)), layer_(std::move(layer)), path_(std::move(path)) {}
-
-    [[noreturn]] void error(const std::string &field, const std::string &msg) const {
-        fail(file_, layer_, field.empty() ? path_ : path_ + "." + field, msg);
-    }
-    bool has(const std::string &f) const { return obj_.contains(f); }
-    const json &at(const std::string &f) const { return obj_.at(f); }
-
-    const json &require(const std::string &f) const {
-        if (!obj_.contains(f)) error(f, "missing required field");
-        return obj_.at(f);
-    }
-
-    int positive_int(const std::string &f, int dflt, bool required = false) const {
-        if (!obj_.contains(f)) {
-            if (required) error(f, "missing required field");
-            return dflt;
-        }
-        return positive_int_value(obj_.at(f), f);
-    }
-
-    int positive_int_value(const json &v, const std::string &f) const {
-        if (!v.is_number_integer()) error(f, "expected a positive integer, got " + type_name(v));
-        long long x = v.get<long long>();
-        if (x < 1 || x > (1 << 24)) error(f, "expected a positive integer, got " + std::to_string(x));
-        return int(x);
-    }
-
-    // An int, or a pair [h, w].
-    void pair(const std::string &f, int *h, int *w, int dflt, bool required = false) const {
-        if (!obj_.contains(f)) {
-            if (required) error(f, "missing required field");
-            *h = *w = dflt;
-            return;
-        }
-        const json &v = obj_.at(f);
-        if (v.is_array()) {
-            if (v.size() != 2) error(f, "expected an integer or [height, width], got an array of " + std::to_string(v.size()));
-            *h = positive_int_value(v[0], f + "[0]");
-            *w = positive_int_value(v[1], f + "[1]");
-        } else if (v.is_number_integer()) {
-            *h = *w = positive_int_value(v, f);
-        } else {
-            error(f, "expected an integer or [height, width], got " + type_name(v));
-        }
-    }
-
-    bool boolean(const std::string &f, bool dflt) const {
-        if (!obj_.contains(f)) return dflt;
-        if (!obj_.at(f).is_boolean()) error(f, "expected true or false, got " + type_name(obj_.at(f)));
-        return obj_.at(f).get<bool>();
-    }
-
-    float positive_number(const std::string &f, float dflt) const {
-        if (!obj_.contains(f)) return dflt;
-        const json &v = obj_.at(f);
-        if (!v.is_number() || v.get<double>() <= 0) error(f, "expected a positive number, got " + v.dump());
-        return v.get<float>();
-    }
-
-    std::string string(const std::string &f, const std::string &dflt, bool required = false) const {
-        if (!obj_.contains(f)) {
-            if (required) error(f, "missing required field");
-            return dflt;
-        }
-        if (!obj_.at(f).is_string()) error(f, "expected a string, got " + type_name(obj_.at(f)));
-        return obj_.at(f).get<std::string>();
-    }
-
-    void reject_unknown(const std::set<std::string> &allowed) const {
-        for (auto it = obj_.begin(); it != obj_.end(); ++it) {
-            if (!allowed.count(it.key())) {
-                std::vector<std::string> known(allowed.begin(), allowed.end());
-                error(it.key(), "unknown field" + suggestion(it.key(), known));
-            }
-        }
-    }
-
-private:
-    const json &obj_;
-    std::string file_, layer_, path_;
-};
 
 Padding parse_padding(const FieldReader &r, Padding::Mode dflt) {
     Padding p;
@@ -365,7 +250,7 @@ Graph parse_spec_text(const std::string &text, const std::string &file) {
     if (!root.is_object()) fail(file, "", "", "expected a JSON object at the top level");
     FieldReader top(root, file, "", "");
     for (auto it = root.begin(); it != root.end(); ++it) {
-        static const std::vector<std::string> known = {"netc", "name", "input", "weights", "layers", "outputs", "description", "width_divisor"};
+        static const std::vector<std::string> known = {"netc", "name", "input", "weights", "layers", "outputs", "description", "width_divisor", "detection"};
         if (std::find(known.begin(), known.end(), it.key()) == known.end())
             fail(file, "", it.key(), "unknown top-level field" + suggestion(it.key(), known));
     }
@@ -453,6 +338,7 @@ Graph parse_spec_text(const std::string &text, const std::string &file) {
             fail(file, "", path, "layer '" + o.get<std::string>() + "' is listed twice");
         g.outputs.push_back(idx);
     }
+    if (root.contains("detection")) g.detection = parse_detection(root["detection"], g);
     return g;
 }
 
