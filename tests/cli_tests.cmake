@@ -63,6 +63,12 @@ set_tests_properties(cli_run_image PROPERTIES PASS_REGULAR_EXPRESSION "prob: 1x1
 add_test(NAME cli_run_reference COMMAND ${NETC} run ${SRC}/models/mobilenet_v1.json --reference --input ${SRC}/models/images/ball_224.ppm
                                         -o ${CMAKE_CURRENT_BINARY_DIR}/run_ref_out)
 set_tests_properties(cli_run_reference PROPERTIES PASS_REGULAR_EXPRESSION "prob: 1x1x1000, .* -> .*run_ref_out/prob.npy")
+# A detector: netc run also decodes and prints the detections.
+add_test(NAME cli_run_detector COMMAND ${NETC} run ${SRC}/models/mobilenet_ssd.json --input ${SRC}/models/images/ball_300.ppm
+                                       --generated-dir ${CMAKE_BINARY_DIR}/generated -o ${CMAKE_CURRENT_BINARY_DIR}/run_ssd_out)
+set_tests_properties(cli_run_detector PROPERTIES PASS_REGULAR_EXPRESSION "mbox_conf_softmax: 1x1917x21.*100 detections \\(score > 0.25, NMS IoU 0.45\\).*class +[0-9]+ +score")
+add_error_test(cli_error_detection_bad_feature_map 1 "detection_bad_feature_map.json: field 'detection.priors\\[0\\].feature_map': no layer or input is named 'conv99'" summary ${BAD}/detection_bad_feature_map.json)
+add_error_test(cli_error_detection_wrong_count 1 "detection_wrong_count.json: layer 'loc': field 'detection.boxes': output 'loc' has 8 values \\(1x1x8\\), but 48 priors need 192 box encodings" summary ${BAD}/detection_wrong_count.json)
 add_error_test(cli_error_image_wrong_size 1 "shape': the image is 224x224x3, the model's input is \\[17, 15, 3\\]" run ${SRC}/tests/models/tiny_net.json --input ${SRC}/models/images/ball_224.ppm --reference)
 add_error_test(cli_error_add_shape_mismatch 1 "add_shape_mismatch.json: layer 'sum': field 'layers\\[1\\].inputs': add needs two tensors of the same shape, got 5x5x3 \\('input'\\) and 5x5x4 \\('wide'\\)" summary ${BAD}/add_shape_mismatch.json)
 add_error_test(cli_error_add_needs_inputs 1 "add_single_input.json: layer 'sum': field 'layers\\[0\\].input': unknown field \\(did you mean 'inputs'\\?\\)" summary ${BAD}/add_single_input.json)

@@ -13,6 +13,7 @@
 #include "mobilenet_v2.h"
 #include "mobilenet_v3_large.h"
 #include "mobilenet_v3_small.h"
+#include "exec/postprocess_detections.h"
 #include "reference/reference.h"
 #include "spec/load_model.h"
 #include "tiny_net.h"
@@ -106,15 +107,7 @@ void expect_same_detections(const std::vector<netc_detection> &got, const std::v
 }
 
 std::vector<netc_detection> postprocess(const netc_detection_config &c, const std::vector<float> &boxes, const std::vector<float> &scores) {
-    const int64_t n = netc_detect_num_priors(&c);
-    std::vector<float> priors(size_t(n) * 4);
-    EXPECT_EQ(netc_detect_make_priors(&c, priors.data(), n), 0);
-    std::vector<double> scratch(size_t(netc_detect_scratch_bytes(&c, n)) / sizeof(double) + 1);
-    std::vector<netc_detection> out(size_t(std::min<int64_t>(c.max_detections, n * c.num_classes)));
-    const int32_t k = netc_detect_postprocess(&c, priors.data(), n, boxes.data(), scores.data(), scratch.data(), out.data(), int32_t(out.size()));
-    EXPECT_GE(k, 0);
-    out.resize(size_t(std::max(k, 0)));
-    return out;
+    return netc::postprocess_detections(c, boxes, scores, "test");
 }
 
 TEST(Models, MobileNetSsdDetectionsMatchReference) {

@@ -5,6 +5,7 @@
 #include "cli/args.h"
 #include "cli/model_inputs.h"
 #include "exec/loaded_model.h"
+#include "exec/postprocess_detections.h"
 #include "io/npy.h"
 #include "reference/reference.h"
 #include "spec/load_model.h"
@@ -18,7 +19,8 @@ int cmd_run(int argc, char **argv) {
             "usage: netc run SPEC --input FILE [options]\n"
             "\n"
             "Runs the compiled model (see netc compile) on one input and writes each output as\n"
-            "<output-dir>/<name>.npy, printing a short summary.\n"
+            "<output-dir>/<name>.npy, printing a short summary. For a detector (a spec with a\n"
+            "\"detection\" section) it also decodes the outputs and prints the detections.\n"
             "\n"
             "FILE: .npy (float32, [H,W,C] or [1,H,W,C], already normalised), .ppm (8-bit RGB of the\n"
             "input's size, normalised with the spec's mean/scale), or raw float32 HWC.\n"
@@ -57,6 +59,15 @@ int cmd_run(int argc, char **argv) {
         size_t best = size_t(std::max_element(v.begin(), v.end()) - v.begin());
         std::printf("%s: %s, min %.6g, max %.6g at %zu -> %s\n", l.name.c_str(), to_string(l.out).c_str(),
                     double(*std::min_element(v.begin(), v.end())), double(v[best]), best, path.c_str());
+    }
+    if (g.detection.present) {
+        const DetectionSpec &d = g.detection;
+        const auto found = postprocess_detections(d.runtime_config(), outs[size_t(d.boxes_output)], outs[size_t(d.scores_output)], spec);
+        std::printf("%zu detection%s (score > %g, NMS IoU %g); boxes normalised to the image:\n", found.size(),
+                    found.size() == 1 ? "" : "s", double(d.config.score_threshold), double(d.config.iou_threshold));
+        for (const auto &x : found)
+            std::printf("  class %3d  score %.4f  prior %5d  (ymin %.4f, xmin %.4f, ymax %.4f, xmax %.4f)\n", x.class_id, double(x.score),
+                        x.prior, double(x.ymin), double(x.xmin), double(x.ymax), double(x.xmax));
     }
     return 0;
 }

@@ -20,6 +20,13 @@ int cmd_summary(int argc, char **argv) {
     }
     const Graph g = load_model_structure(a.one_positional("spec file"), model_options(a));
     std::printf("model %s (%s)\n%s", g.name.c_str(), g.spec_file.c_str(), summary_table(g).c_str());
+    if (g.detection.present) {
+        const netc_detection_config c = g.detection.runtime_config();
+        std::printf("detection: %s family, %lld priors, %d classes (background %d), %s NMS at IoU %g, score > %g, at most %d\n",
+                    g.detection.family.c_str(), (long long)netc_detect_num_priors(&c), int(c.num_classes), int(c.background_class),
+                    c.nms == NETC_NMS_PER_CLASS ? "per-class" : "class-agnostic", double(c.iou_threshold), double(c.score_threshold),
+                    int(c.max_detections));
+    }
     return 0;
 }
 

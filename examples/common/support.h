@@ -1,0 +1,30 @@
+/* What the examples share besides the netc API: fatal errors, reading binary PPM images and
+ * float32 .npy files, bilinear resizing, timing and flag parsing. Plain C, no dependencies. */
+#ifndef NETC_EXAMPLE_SUPPORT_H
+#define NETC_EXAMPLE_SUPPORT_H
+
+#include <stddef.h>
+
+extern const char *program_name; /* defined by each example, used in error messages */
+
+/* Prints "<program>: error: ..." and exits with status 1. */
+_Noreturn void die(const char *fmt, ...);
+
+unsigned char *read_file(const char *path, size_t *size);
+
+typedef struct {
+    int width, height;
+    unsigned char *rgb; /* height rows of width RGB pixels */
+} image;
+
+image load_ppm(const char *path); /* binary PPM (P6), maxval 255 */
+image resize_bilinear(image in, int width, int height);
+
+/* A little-endian float32, C-order .npy file; returns the values and their number. */
+float *load_npy_f32(const char *path, size_t *count);
+
+double now_ms(void);
+double median_ms(double *ms, int n); /* sorts ms */
+int parse_int(const char *flag, const char *value);
+
+#endif
