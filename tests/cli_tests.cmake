@@ -4,7 +4,7 @@ set(NETC $<TARGET_FILE:netc>)
 set(SRC ${PROJECT_SOURCE_DIR})
 set(BAD ${CMAKE_CURRENT_SOURCE_DIR}/bad_specs)
 
-foreach(cmd compile summary run check weights)
+foreach(cmd compile summary run check weights bench)
   add_test(NAME cli_help_${cmd} COMMAND ${NETC} ${cmd} --help)
   set_tests_properties(cli_help_${cmd} PROPERTIES PASS_REGULAR_EXPRESSION "usage: netc ${cmd}")
 endforeach()
@@ -63,6 +63,13 @@ set_tests_properties(cli_run_image PROPERTIES PASS_REGULAR_EXPRESSION "prob: 1x1
 add_test(NAME cli_run_reference COMMAND ${NETC} run ${SRC}/models/mobilenet_v1.json --reference --input ${SRC}/models/images/ball_224.ppm
                                         -o ${CMAKE_CURRENT_BINARY_DIR}/run_ref_out)
 set_tests_properties(cli_run_reference PROPERTIES PASS_REGULAR_EXPRESSION "prob: 1x1x1000, .* -> .*run_ref_out/prob.npy")
+# netc bench: correctness first, then the timing figures (never asserted: a benchmark).
+add_test(NAME cli_bench COMMAND ${NETC} bench ${SRC}/tests/models/tiny_net.json --generated-dir ${CMAKE_BINARY_DIR}/generated --threads 1 --runs 30)
+set_tests_properties(cli_bench PROPERTIES PASS_REGULAR_EXPRESSION "prob .*: ok.*1 thread: 30 runs.*latency: median [0-9.]+ ms.*GFLOP/s")
+add_test(NAME cli_check_detector COMMAND ${NETC} check ${SRC}/tests/models/tiny_ssd_tf.json --generated-dir ${CMAKE_BINARY_DIR}/generated)
+set_tests_properties(cli_check_detector PROPERTIES PASS_REGULAR_EXPRESSION "detections +[0-9]+ compiled, [0-9]+ reference: the same")
+add_error_test(cli_error_bench_too_few_runs 2 "--runs" bench ${SRC}/tests/models/tiny_net.json --runs 5)
+
 # A detector: netc run also decodes and prints the detections.
 add_test(NAME cli_run_detector COMMAND ${NETC} run ${SRC}/models/mobilenet_ssd.json --input ${SRC}/models/images/ball_300.ppm
                                        --generated-dir ${CMAKE_BINARY_DIR}/generated -o ${CMAKE_CURRENT_BINARY_DIR}/run_ssd_out)

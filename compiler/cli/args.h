@@ -43,5 +43,6 @@ int cmd_summary(int argc, char **argv);
 int cmd_run(int argc, char **argv);
 int cmd_check(int argc, char **argv);
 int cmd_weights(int argc, char **argv);
+int cmd_bench(int argc, char **argv);
 
 }  // namespace netc

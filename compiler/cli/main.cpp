@@ -18,14 +18,16 @@ const char *kUsage =
     "  summary  SPEC      per-layer output shape, parameters and MACs, with totals\n"
     "  run      SPEC      run the compiled model (or the reference interpreter) on an input\n"
     "  check    SPEC      compiled model vs reference interpreter on a seeded input\n"
-    "  weights  SPEC      write the spec's weights (e.g. seeded random) to a safetensors file\n";
+    "  weights  SPEC      write the spec's weights (e.g. seeded random) to a safetensors file\n"
+    "  bench    SPEC      check the compiled model, then time it (median, min, p10-p90, GFLOP/s)\n";
 
 struct Command {
     const char *name;
     int (*fn)(int, char **);
 };
 const Command kCommands[] = {{"compile", netc::cmd_compile}, {"summary", netc::cmd_summary}, {"run", netc::cmd_run},
-                             {"check", netc::cmd_check},     {"weights", netc::cmd_weights}};
+                             {"check", netc::cmd_check},     {"weights", netc::cmd_weights},
+                             {"bench", netc::cmd_bench}};
 
 }  // namespace
 

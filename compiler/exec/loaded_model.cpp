@@ -2,12 +2,15 @@
 
 #include <dlfcn.h>
 
+#include <chrono>
+
 #include "spec/diagnostic.h"
 
 namespace netc {
 
 struct LoadedModel::Api {
     const netc_model *(*model)(void);
+    const char *(*target)(const netc_model *);
     int32_t (*num_inputs)(const netc_model *);
     int32_t (*num_outputs)(const netc_model *);
     const netc_tensor_info *(*input)(const netc_model *, int32_t);
@@ -34,6 +37,7 @@ LoadedModel::LoadedModel(const std::string &dir, const std::string &model) {
     if (!handle_) fail(path, "", "", std::string("cannot load the compiled model: ") + dlerror() + " (run `netc compile` first)");
     api_ = new Api;
     bind(handle_, path, "netc_" + model + "_model", &api_->model);
+    bind(handle_, path, "netc_model_target", &api_->target);
     bind(handle_, path, "netc_model_num_inputs", &api_->num_inputs);
     bind(handle_, path, "netc_model_num_outputs", &api_->num_outputs);
     bind(handle_, path, "netc_model_input", &api_->input);
@@ -55,14 +59,22 @@ LoadedModel::~LoadedModel() {
 
 void LoadedModel::set_threads(int n) { api_->set_threads(n); }
 
-std::vector<std::vector<float>> LoadedModel::run(const std::vector<float> &input) {
+std::string LoadedModel::target() const { return api_->target(model_); }
+
+// The caller's tensors for one call of netc_run: the input, and outputs backed by `outs`.
+struct LoadedModel::Call {
+    netc_tensor in;
+    std::vector<netc_tensor> out;
+};
+
+LoadedModel::Call LoadedModel::prepare(const std::vector<float> &input, std::vector<std::vector<float>> &outs) const {
     const netc_tensor_info *ii = api_->input(model_, 0);
     netc_tensor in{NETC_FLOAT32, ii->rank, {}, const_cast<float *>(input.data())};
     int64_t need = 1;
     for (int d = 0; d < ii->rank; d++) in.shape[d] = ii->shape[d], need *= ii->shape[d];
     if (int64_t(input.size()) != need) fail("", ii->name, "", "input has " + std::to_string(input.size()) + " values, the model takes " + std::to_string(need));
     const int n_out = api_->num_outputs(model_);
-    std::vector<std::vector<float>> outs(static_cast<size_t>(n_out));
+    outs.assign(static_cast<size_t>(n_out), {});
     std::vector<netc_tensor> out_t(static_cast<size_t>(n_out));
     for (int o = 0; o < n_out; o++) {
         const netc_tensor_info *oi = api_->output(model_, o);
@@ -72,8 +84,31 @@ std::vector<std::vector<float>> LoadedModel::run(const std::vector<float> &input
         outs[size_t(o)].resize(size_t(n));
         out_t[size_t(o)].data = outs[size_t(o)].data();
     }
-    if (api_->run(session_, &in, 1, out_t.data(), n_out) != NETC_OK) fail("", "", "", std::string("inference failed: ") + api_->error(session_));
+    return Call{in, out_t};
+}
+
+void LoadedModel::call(Call &c) {
+    if (api_->run(session_, &c.in, 1, c.out.data(), int32_t(c.out.size())) != NETC_OK)
+        fail("", "", "", std::string("inference failed: ") + api_->error(session_));
+}
+
+std::vector<std::vector<float>> LoadedModel::run(const std::vector<float> &input) {
+    std::vector<std::vector<float>> outs;
+    Call c = prepare(input, outs);
+    call(c);
     return outs;
+}
+
+std::vector<double> LoadedModel::time_runs(const std::vector<float> &input, int runs) {
+    std::vector<std::vector<float>> outs;
+    Call c = prepare(input, outs);
+    std::vector<double> ms;
+    for (int i = 0; i < runs; i++) {
+        const auto start = std::chrono::steady_clock::now();
+        call(c);
+        ms.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count());
+    }
+    return ms;
 }
 
 }  // namespace netc

@@ -19,10 +19,18 @@ public:
 
     // Input: normalised float32 HWC. Returns one vector per output, in the model's order.
     std::vector<std::vector<float>> run(const std::vector<float> &input);
+    // Milliseconds of each of `runs` calls of netc_run on `input` (tensors prepared once, so
+    // only the runtime's work is timed: input copy, stages, output copy).
+    std::vector<double> time_runs(const std::vector<float> &input, int runs);
     void set_threads(int n);
+    std::string target() const;  // the Halide target it was compiled for
     const netc_model *model() const { return model_; }
 
 private:
+    struct Call;
+    Call prepare(const std::vector<float> &input, std::vector<std::vector<float>> &outs) const;
+    void call(Call &c);
+
     void *handle_ = nullptr;
     const netc_model *model_ = nullptr;
     netc_session *session_ = nullptr;
