@@ -627,6 +627,56 @@ TEST(LoweringReshape, ChangesHeightWidthAndChannels) {
     check_case(Shape{7, 9, 17}, json::array({{{"name", "r"}, {"op", "reshape"}, {"shape", {-1, 1, 21}}}}), "r", 227);
 }
 
+// Users' variants of the bundled networks' blocks, at sizes where vectors and tiles do not divide.
+
+// Xception's downsampling block on an odd map: ReLU, two Keras separable convs (nothing between
+// depthwise and pointwise), a 3x3/2 "same" max pool, and a 1x1/2 conv + BN shortcut added back.
+TEST(LoweringVariants, XceptionStyleDownsamplingBlock) {
+    Shape in{13, 11, 12};
+    json layers = json::array({{{"name", "act"}, {"op", "relu"}},
+                               {{"name", "sep1"}, {"op", "separable_conv"}, {"filters", 20}, {"normalize_depthwise", false}, {"activation", "relu"}},
+                               {{"name", "sep2"}, {"op", "separable_conv"}, {"filters", 20}, {"normalize_depthwise", false}, {"activation", "none"}},
+                               {{"name", "pool"}, {"op", "maxpool"}, {"kernel", 3}, {"stride", 2}, {"padding", "same"}},
+                               {{"name", "short"}, {"op", "conv2d"}, {"filters", 20}, {"kernel", 1}, {"stride", 2}, {"padding", "same"}, {"bias", false}, {"input", "input"}},
+                               {{"name", "short_bn"}, {"op", "batchnorm"}},
+                               {{"name", "sum"}, {"op", "add"}, {"inputs", {"pool", "short_bn"}}}});
+    check_case(in, layers, "sum", 240);
+}
+
+// A MobileNetV3-like block with a 7x7 depthwise, a relu6 body, and squeeze-excite with a
+// reduction of 3 (not V3's 4) and a sigmoid gate; expansion by factor, not by count.
+TEST(LoweringVariants, InvertedResidual7x7SqueezeExciteReduction3) {
+    Shape in{9, 10, 18};
+    json layers = json::array({{{"name", "ir"}, {"op", "inverted_residual"}, {"expansion", 3}, {"filters", 18}, {"kernel", 7},
+                                {"padding", {3, 3, 3, 3}}, {"se_channels", 18}, {"se_gate", "sigmoid"}}});
+    check_case(in, layers, "ir", 241);
+}
+
+// Squeeze-excite written out by hand on a plain conv (no composite), gate h-sigmoid, and a
+// residual add of two separately computed branches; then a channel concat of both branches.
+TEST(LoweringVariants, HandWrittenSqueezeExciteAndConcat) {
+    Shape in{8, 7, 10};
+    json layers = json::array({conv1x1("body", "input", 24, "hswish"), simple("pool", "global_avgpool"),
+                               conv1x1("reduce", "pool", 6, "relu"), conv1x1("gate", "reduce", 24, "hsigmoid"),
+                               {{"name", "scaled"}, {"op", "mul"}, {"inputs", {"body", "gate"}}},
+                               conv1x1("other", "input", 24, "relu6"),
+                               {{"name", "sum"}, {"op", "add"}, {"inputs", {"scaled", "other"}}},
+                               {{"name", "both"}, {"op", "concat"}, {"inputs", {"sum", "scaled", "input"}}}});
+    check_case(in, layers, "both", 242);
+}
+
+// Pools of every padding mode back to back, fed and read by separable convs with 5x5 kernels.
+TEST(LoweringVariants, PoolsOfEveryPaddingInASeparableStack) {
+    Shape in{15, 14, 9};
+    json layers = json::array({{{"name", "s1"}, {"op", "separable_conv"}, {"filters", 16}, {"kernel", 5}, {"activation", "relu"}},
+                               {{"name", "max_same"}, {"op", "maxpool"}, {"kernel", 3}, {"stride", 2}, {"padding", "same"}},
+                               {{"name", "avg_valid"}, {"op", "avgpool"}, {"kernel", 2}, {"stride", 1}, {"padding", "valid"}},
+                               {{"name", "max_explicit"}, {"op", "maxpool"}, {"kernel", 3}, {"stride", 1}, {"padding", {1, 0, 2, 1}}},
+                               {{"name", "avg_same"}, {"op", "avgpool"}, {"kernel", 3}, {"stride", 2}, {"padding", "same"}},
+                               {{"name", "s2"}, {"op", "separable_conv"}, {"filters", 12}, {"kernel", 5}, {"stride", 2}, {"multiplier", 2}}});
+    check_case(in, layers, "s2", 243);
+}
+
 TEST(LoweringComposite, InvertedResidualWithResidual) {
     Shape in{10, 9, 16};
     json layers = json::array({{{"name", "ir"}, {"op", "inverted_residual"}, {"expansion", 4}, {"filters", 16}}});
