@@ -1,4 +1,4 @@
-/* classify: runs the MobileNet v1 model compiled by `netc compile` on one image.
+/* classify: runs a classifier compiled by `netc compile` (MobileNetV1 by default) on one image.
  *
  *   classify [--threads N] [--runs N] [--compare reference.npy] image.ppm
  *
@@ -12,11 +12,23 @@
  * needed and handed over as raw 8-bit pixels: the runtime normalises them with the
  * model's mean and scale. With --compare, the output is checked against a float32 .npy
  * file written by the reference interpreter.
+ *
+ * The build makes one executable per bundled classifier (classify, classify_mobilenet_v2,
+ * ..., classify_xception) from this file: NETC_MODEL names the model, and its generated
+ * header declares netc_<NETC_MODEL>_model(). The first output is taken as the class
+ * probabilities; a model's other outputs (e.g. V3's logits) are computed too.
  */
 #define _POSIX_C_SOURCE 200809L
 
 #include "netc.h"
-#include "mobilenet_v1.h" /* generated: declares netc_mobilenet_v1_model() */
+#ifndef NETC_MODEL
+#define NETC_MODEL mobilenet_v1
+#endif
+#define NETC_STR2(x) #x
+#define NETC_STR(x) NETC_STR2(x)
+#define NETC_CAT2(a, b, c) a##b##c
+#define NETC_CAT(a, b, c) NETC_CAT2(a, b, c)
+#include NETC_STR(NETC_MODEL.h) /* generated: declares netc_<model>_model() */
 #include "support.h"
 
 #include <math.h>
@@ -65,7 +77,7 @@ int main(int argc, char **argv) {
     }
 
     /* 1. What does the model expect? Images are {H, W, C}. */
-    const netc_model *model = netc_mobilenet_v1_model();
+    const netc_model *model = NETC_CAT(netc_, NETC_MODEL, _model)();
     const netc_tensor_info *in_info = netc_model_input(model, 0);
     const netc_tensor_info *out_info = netc_model_output(model, 0);
     if (!in_info || !out_info || in_info->rank != 3 || in_info->shape[2] != 3)
@@ -73,7 +85,7 @@ int main(int argc, char **argv) {
     int in_h = (int)in_info->shape[0], in_w = (int)in_info->shape[1];
     size_t num_classes = 1;
     for (int d = 0; d < out_info->rank; d++) num_classes *= (size_t)out_info->shape[d];
-    printf("model %s (Halide target %s): input %dx%dx3, %zu outputs, %.1f MiB workspace\n",
+    printf("model %s (Halide target %s): input %dx%dx3, %zu classes, %.1f MiB workspace\n",
            netc_model_name(model), netc_model_target(model), in_h, in_w, num_classes,
            (double)netc_model_workspace_bytes(model) / (1024.0 * 1024.0));
 
@@ -96,20 +108,28 @@ int main(int argc, char **argv) {
 
     /* The caller owns the tensors. The input is raw 8-bit RGB in HWC order; the runtime
      * normalises it with the model's per-channel mean and scale. */
-    float *probabilities = malloc(num_classes * sizeof *probabilities);
-    if (!probabilities) die("out of memory");
+    int32_t num_outputs = netc_model_num_outputs(model);
+    netc_tensor *outputs = calloc((size_t)num_outputs, sizeof *outputs);
+    if (!outputs) die("out of memory");
+    for (int32_t o = 0; o < num_outputs; o++) { /* every output, in the model's order */
+        const netc_tensor_info *info = netc_model_output(model, o);
+        size_t n = 1;
+        for (int d = 0; d < info->rank; d++) n *= (size_t)info->shape[d];
+        outputs[o] = (netc_tensor){NETC_FLOAT32, info->rank, {0}, malloc(n * sizeof(float))};
+        if (!outputs[o].data) die("out of memory");
+        memcpy(outputs[o].shape, info->shape, sizeof outputs[o].shape);
+    }
+    const float *probabilities = outputs[0].data;
     netc_tensor input = {NETC_UINT8, 3, {in_h, in_w, 3}, im.rgb};
-    netc_tensor output = {NETC_FLOAT32, out_info->rank, {0}, probabilities};
-    memcpy(output.shape, out_info->shape, sizeof output.shape);
 
     /* 4. One warm-up run (first-touch page faults, thread pool start-up), then timed runs. */
-    if (netc_run(session, &input, 1, &output, 1) != NETC_OK)
+    if (netc_run(session, &input, 1, outputs, num_outputs) != NETC_OK)
         die("inference failed: %s", netc_session_error(session));
     double *ms = malloc((size_t)runs * sizeof *ms);
     if (!ms) die("out of memory");
     for (int i = 0; i < runs; i++) {
         double start = now_ms();
-        if (netc_run(session, &input, 1, &output, 1) != NETC_OK)
+        if (netc_run(session, &input, 1, outputs, num_outputs) != NETC_OK)
             die("inference failed: %s", netc_session_error(session));
         ms[i] = now_ms() - start;
     }
@@ -151,7 +171,8 @@ int main(int argc, char **argv) {
 
     netc_session_destroy(session);
     free(ms);
-    free(probabilities);
+    for (int32_t o = 0; o < num_outputs; o++) free(outputs[o].data);
+    free(outputs);
     free(im.rgb);
     return 0;
 }
