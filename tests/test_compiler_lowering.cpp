@@ -21,6 +21,7 @@
 #include <nlohmann/json.hpp>
 
 #include "Halide.h"
+#include "exec/run_jit.h"
 #include "ir/graph.h"
 #include "lower/lower_stage.h"
 #include "lower/memory_plan.h"
@@ -35,7 +36,6 @@ namespace netc {
 namespace {
 
 using json = nlohmann::json;
-using Halide::Buffer;
 
 // Every case runs on the host's target; the sweeps at the end also run the narrower x86
 // targets (8 and 4 floats per vector), whose code the host can execute too.
@@ -86,57 +86,13 @@ std::string describe(const Graph &opt, const MemoryPlan &plan) {
     return os.str();
 }
 
-// A tensor as the generated code sees it: full extents, the interior starting at (0, 0),
-// the halo at negative coordinates and past the end, all zero to begin with.
-Buffer<float> tensor_buffer(const TensorPlan &t) {
-    Buffer<float> b(t.shape.c, t.full_width(), t.full_height());
-    b.set_min(0, -t.pad_left, -t.pad_top);
-    b.fill(0.0f);
-    return b;
-}
-
-// Runs every stage of `opt` with the JIT; returns the first output's interior in HWC order.
+// Runs every stage with the JIT (exec/run_jit); returns the first output. A stage that
+// writes the zero halo other stages read as padding is a failure.
 std::vector<float> run_lowered(const Graph &opt, const MemoryPlan &plan, const std::vector<float> &input,
                                const TargetInfo &target) {
-    std::vector<Buffer<float>> tensors;
-    for (const TensorPlan &t : plan.tensors) tensors.push_back(tensor_buffer(t));
-    const Shape in = opt.layers[0].out;
-    for (int y = 0; y < in.h; y++)
-        for (int x = 0; x < in.w; x++)
-            for (int c = 0; c < in.c; c++) tensors[0](c, x, y) = input[(size_t(y) * in.w + x) * in.c + c];
-
-    const Halide::Target jit = target.halide.without_feature(Halide::Target::NoRuntime);
-    for (int i = 1; i < int(opt.layers.size()); i++) {
-        const Layer &l = opt.layers[size_t(i)];
-        LoweredStage st = lower_stage(opt, plan, i, target, "s" + std::to_string(i));
-        EXPECT_EQ(st.inputs.size(), l.inputs.size()) << "stage " << i << " (" << l.name << ")";
-        for (size_t k = 0; k < st.inputs.size() && k < l.inputs.size(); k++) st.inputs[k].set(tensors[size_t(l.inputs[k])]);
-        const TensorPlan &t = plan.tensors[size_t(i)];
-        // A view of the interior (sharing the storage); Halide::Buffer's crop would change the
-        // shared handle, so the view is made on the underlying Runtime::Buffer.
-        Buffer<float> interior(tensors[size_t(i)].get()->cropped(1, 0, t.shape.w).cropped(2, 0, t.shape.h));
-        st.pipeline.realize(interior, jit);
-    }
-
-    // Stages write only their interior; the halo other stages read as padding must stay zero.
-    for (size_t i = 0; i < tensors.size(); i++) {
-        const TensorPlan &t = plan.tensors[i];
-        int nonzero = 0;
-        tensors[i].for_each_element([&](int c, int x, int y) {
-            bool halo = x < 0 || y < 0 || x >= t.shape.w || y >= t.shape.h;
-            if (halo && tensors[i](c, x, y) != 0.0f) nonzero++;
-            (void)c;
-        });
-        EXPECT_EQ(nonzero, 0) << "tensor " << t.name << ": the halo was written";
-    }
-
-    const int o = opt.outputs.at(0);
-    const Shape s = opt.layers[size_t(o)].out;
-    std::vector<float> out(size_t(s.elements()));
-    for (int y = 0; y < s.h; y++)
-        for (int x = 0; x < s.w; x++)
-            for (int c = 0; c < s.c; c++) out[(size_t(y) * s.w + x) * s.c + c] = tensors[size_t(o)](c, x, y);
-    return out;
+    JitRun r = run_jit(opt, plan, input, target);
+    for (const std::string &t : r.written_halos) ADD_FAILURE() << "tensor " << t << ": the halo was written";
+    return r.outputs.at(0);
 }
 
 // The longest reduction any stage performs (terms summed per output value).
