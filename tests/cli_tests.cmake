@@ -70,6 +70,12 @@ add_test(NAME cli_check_detector COMMAND ${NETC} check ${SRC}/tests/models/tiny_
 set_tests_properties(cli_check_detector PROPERTIES PASS_REGULAR_EXPRESSION "detections +[0-9]+ compiled, [0-9]+ reference: the same")
 add_error_test(cli_error_bench_too_few_runs 2 "--runs" bench ${SRC}/tests/models/tiny_net.json --runs 5)
 
+# Layer names as ONNX exporters write them ("/features/features.0/Conv") compile and run.
+add_test(NAME cli_compile_check_odd_names
+         COMMAND ${CMAKE_COMMAND} -DNETC=${NETC} -DSPEC=${SRC}/tests/models/odd_names.json -DWORK=${CMAKE_CURRENT_BINARY_DIR}/odd_names
+                 -P ${CMAKE_CURRENT_SOURCE_DIR}/compile_and_check.cmake)
+set_tests_properties(cli_compile_check_odd_names PROPERTIES PASS_REGULAR_EXPRESSION "/Softmax .*: ok")
+
 # A detector: netc run also decodes and prints the detections.
 add_test(NAME cli_run_detector COMMAND ${NETC} run ${SRC}/models/mobilenet_ssd.json --input ${SRC}/models/images/ball_300.ppm
                                        --generated-dir ${CMAKE_BINARY_DIR}/generated -o ${CMAKE_CURRENT_BINARY_DIR}/run_ssd_out)

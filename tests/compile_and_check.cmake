@@ -1,10 +1,15 @@
-# cmake -DNETC=<netc> -DSPEC=<spec> -DWORK=<dir> -DALPHA=0.5 -DSIZE=160 -P compile_and_check.cmake
-# Compiles a width/resolution variant of a model and checks it against the reference interpreter.
+# cmake -DNETC=<netc> -DSPEC=<spec or .onnx> -DWORK=<dir> [-DALPHA=0.5 -DSIZE=160] -P compile_and_check.cmake
+# Compiles a model (optionally a width/resolution variant) and checks it against the
+# reference interpreter.
+set(opts)
+if(DEFINED ALPHA)
+  set(opts --alpha ${ALPHA} --input-size ${SIZE})
+endif()
 foreach(step compile check)
-  execute_process(COMMAND ${NETC} ${step} ${SPEC} --alpha ${ALPHA} --input-size ${SIZE} --generated-dir ${WORK}
+  execute_process(COMMAND ${NETC} ${step} ${SPEC} ${opts} --generated-dir ${WORK}
                   RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
   message("${out}${err}")
   if(rc)
-    message(FATAL_ERROR "netc ${step} --alpha ${ALPHA} --input-size ${SIZE} failed")
+    message(FATAL_ERROR "netc ${step} ${SPEC} ${opts} failed")
   endif()
 endforeach()

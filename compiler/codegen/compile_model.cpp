@@ -44,12 +44,6 @@ std::string shell_word(const std::string &path) {
     return out + "'";
 }
 
-std::string sanitize(const std::string &s) {
-    std::string out;
-    for (char c : s) out += std::isalnum((unsigned char)c) ? c : '_';
-    return out;
-}
-
 void write_text(const std::string &path, const std::string &text) {
     std::ofstream f(path);
     f << text;
@@ -114,7 +108,7 @@ CompileResult compile_model(const Graph &unfused, const CompileOptions &opt) {
     for (int i = 1; i <= n; i++) {
         const Layer &l = g.layers[size_t(i)];
         const auto ts = std::chrono::steady_clock::now();
-        std::string fn = "netc_" + g.name + "_s" + std::to_string(i) + "_" + sanitize(l.name);
+        std::string fn = "netc_" + g.name + "_s" + std::to_string(i) + "_" + identifier_safe(l.name);
         LoweredStage st = lower_stage(g, plan, i, r.target, fn);
         modules.push_back(st.pipeline.compile_to_module(st.arguments(), fn, r.target.halide));
         if (opt.emit_stmt)

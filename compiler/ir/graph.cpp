@@ -1,5 +1,7 @@
 #include "ir/graph.h"
 
+#include <cctype>
+
 namespace netc {
 
 namespace {
@@ -30,6 +32,12 @@ const OpNameEntry kOpNames[] = {
     {OpKind::InvertedResidual, "inverted_residual"},
 };
 }  // namespace
+
+std::string identifier_safe(const std::string &name) {
+    std::string out;
+    for (char ch : name) out += std::isalnum(static_cast<unsigned char>(ch)) ? ch : '_';
+    return out;
+}
 
 std::string to_string(const Shape &s) {
     return std::to_string(s.h) + "x" + std::to_string(s.w) + "x" + std::to_string(s.c);

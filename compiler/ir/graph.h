@@ -46,6 +46,10 @@ enum class OpKind {
     InvertedResidual, // composite (MobileNetV2/V3 block): expand 1x1, depthwise, [squeeze-excite], project 1x1, [add]
 };
 
+// A layer name with every character but letters, digits and '_' replaced by '_': for the
+// generated C functions and Halide Funcs, whose names have rules layer names do not.
+std::string identifier_safe(const std::string &name);
+
 const char *op_name(OpKind k);                     // the spec's spelling, e.g. "depthwise_conv2d"
 bool op_from_name(const std::string &s, OpKind *k);
 // add, mul and concat read several layers ("inputs"); every other op reads one.

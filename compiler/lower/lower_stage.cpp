@@ -69,7 +69,10 @@ StageFuncs lower_op(const Layer &l, const Shape &in_shape, Func in, const StageV
 
 LoweredStage lower_stage(const Graph &g, const MemoryPlan &plan, int layer, const TargetInfo &target,
                          const std::string &function_name) {
-    const Layer &l = g.layers[size_t(layer)];
+    Layer l = g.layers[size_t(layer)];
+    // Layer names may be any string (ONNX's look like "/features/features.0/Conv"); Halide's
+    // Func names may not contain '.'.
+    l.name = "l_" + identifier_safe(l.name);
     LoweredStage st;
     st.layer = layer;
     st.function_name = function_name;
