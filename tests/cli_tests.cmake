@@ -65,21 +65,41 @@ add_test(NAME cli_run_reference COMMAND ${NETC} run ${SRC}/models/mobilenet_v1.j
 set_tests_properties(cli_run_reference PROPERTIES PASS_REGULAR_EXPRESSION "prob: 1x1x1000, .* -> .*run_ref_out/prob.npy")
 # netc bench: correctness first, then the timing figures (never asserted: a benchmark).
 add_test(NAME cli_bench COMMAND ${NETC} bench ${SRC}/tests/models/tiny_net.json --generated-dir ${CMAKE_BINARY_DIR}/generated --threads 1 --runs 30)
-set_tests_properties(cli_bench PROPERTIES PASS_REGULAR_EXPRESSION "prob .*: ok.*1 thread: 30 runs.*latency: median [0-9.]+ ms.*GFLOP/s")
+set_tests_properties(cli_bench PROPERTIES PASS_REGULAR_EXPRESSION "prob .*: ok.*1 thread: 30 runs.*latency: median [0-9.]+ ms.*GFLOP/s" FAIL_REGULAR_EXPRESSION "FAIL|failed")
 add_test(NAME cli_check_detector COMMAND ${NETC} check ${SRC}/tests/models/tiny_ssd_tf.json --generated-dir ${CMAKE_BINARY_DIR}/generated)
-set_tests_properties(cli_check_detector PROPERTIES PASS_REGULAR_EXPRESSION "detections +[0-9]+ compiled, [0-9]+ reference: the same")
+set_tests_properties(cli_check_detector PROPERTIES PASS_REGULAR_EXPRESSION "detections +[0-9]+ compiled, [0-9]+ reference: the same" FAIL_REGULAR_EXPRESSION "FAIL|failed")
 add_error_test(cli_error_bench_too_few_runs 2 "--runs" bench ${SRC}/tests/models/tiny_net.json --runs 5)
 
 # Layer names as ONNX exporters write them ("/features/features.0/Conv") compile and run.
 add_test(NAME cli_compile_check_odd_names
          COMMAND ${CMAKE_COMMAND} -DNETC=${NETC} -DSPEC=${SRC}/tests/models/odd_names.json -DWORK=${CMAKE_CURRENT_BINARY_DIR}/odd_names
                  -P ${CMAKE_CURRENT_SOURCE_DIR}/compile_and_check.cmake)
-set_tests_properties(cli_compile_check_odd_names PROPERTIES PASS_REGULAR_EXPRESSION "/Softmax .*: ok")
+set_tests_properties(cli_compile_check_odd_names PROPERTIES PASS_REGULAR_EXPRESSION "/Softmax .*: ok" FAIL_REGULAR_EXPRESSION "FAIL|failed")
+
+# ONNX files: every problem listed in one error; dynamic shapes; import then compile.
+set(BAD_ONNX ${CMAKE_CURRENT_SOURCE_DIR}/bad_onnx)
+add_error_test(cli_onnx_unsupported_nodes 1 "unsupported_ops.onnx: 3 problems \\(ONNX opset 13\\):.*node 'leaky' \\(LeakyRelu\\): op type not supported.*node 'pool_ceil' \\(MaxPool\\): ceil_mode 1.*node 'tanh' \\(Tanh\\): op type not supported" summary ${BAD_ONNX}/unsupported_ops.onnx)
+add_error_test(cli_onnx_dynamic_size 1 "dynamic_size.onnx: layer 'x': field 'graph.input': dimension 2 is dynamic; give the shape with --input-shape N,C,H,W" summary ${BAD_ONNX}/dynamic_size.onnx)
+add_error_test(cli_onnx_float16 1 "initializer 'w16': tensor type FLOAT16" summary ${BAD_ONNX}/float16_weights.onnx)
+add_error_test(cli_onnx_no_multipliers 1 "field '--alpha': width and resolution multipliers apply to netc specs, not to ONNX files" summary ${BAD_ONNX}/dynamic_batch.onnx --alpha 0.5)
+add_error_test(cli_onnx_bad_input_shape 2 "--input-shape expects positive integers" summary ${BAD_ONNX}/dynamic_size.onnx --input-shape 1,3,x,8)
+add_error_test(cli_onnx_not_onnx 1 "malformed.json: not an ONNX model|not an ONNX model" summary ${BAD}/not_onnx.onnx)
+add_test(NAME cli_onnx_input_shape_fixes_dynamic_size COMMAND ${NETC} summary ${BAD_ONNX}/dynamic_size.onnx --input-shape 1,3,10,12)
+set_tests_properties(cli_onnx_input_shape_fixes_dynamic_size PROPERTIES PASS_REGULAR_EXPRESSION "x +input +10x12x3.*y +conv2d +8x10x4")
+add_test(NAME cli_onnx_dynamic_batch_import_compile_check
+         COMMAND ${CMAKE_COMMAND} -DNETC=${NETC} -DMODEL=${BAD_ONNX}/dynamic_batch.onnx -DWORK=${CMAKE_CURRENT_BINARY_DIR}/import_dynamic_batch
+                 -P ${CMAKE_CURRENT_SOURCE_DIR}/import_then_check.cmake)
+set_tests_properties(cli_onnx_dynamic_batch_import_compile_check PROPERTIES
+                     PASS_REGULAR_EXPRESSION "notice: input 'x': dynamic batch dimension fixed to 1.*y +max abs diff .*: ok" FAIL_REGULAR_EXPRESSION "FAIL|failed")
+add_test(NAME cli_help_import COMMAND ${NETC} import --help)
+set_tests_properties(cli_help_import PROPERTIES PASS_REGULAR_EXPRESSION "usage: netc import")
+add_test(NAME cli_help_export COMMAND ${NETC} export --help)
+set_tests_properties(cli_help_export PROPERTIES PASS_REGULAR_EXPRESSION "usage: netc export")
 
 # A detector: netc run also decodes and prints the detections.
 add_test(NAME cli_run_detector COMMAND ${NETC} run ${SRC}/models/mobilenet_ssd.json --input ${SRC}/models/images/ball_300.ppm
                                        --generated-dir ${CMAKE_BINARY_DIR}/generated -o ${CMAKE_CURRENT_BINARY_DIR}/run_ssd_out)
-set_tests_properties(cli_run_detector PROPERTIES PASS_REGULAR_EXPRESSION "mbox_conf_softmax: 1x1917x21.*100 detections \\(score > 0.25, NMS IoU 0.45\\).*class +[0-9]+ +score")
+set_tests_properties(cli_run_detector PROPERTIES PASS_REGULAR_EXPRESSION "mbox_conf_softmax: 1x1917x21.*100 detections \\(score > 0.25, NMS IoU 0.45\\).*class +[0-9]+ +score" FAIL_REGULAR_EXPRESSION "FAIL|failed")
 add_error_test(cli_error_detection_bad_feature_map 1 "detection_bad_feature_map.json: field 'detection.priors\\[0\\].feature_map': no layer or input is named 'conv99'" summary ${BAD}/detection_bad_feature_map.json)
 add_error_test(cli_error_detection_wrong_count 1 "detection_wrong_count.json: layer 'loc': field 'detection.boxes': output 'loc' has 8 values \\(1x1x8\\), but 48 priors need 192 box encodings" summary ${BAD}/detection_wrong_count.json)
 add_error_test(cli_error_image_wrong_size 1 "shape': the image is 224x224x3, the model's input is \\[17, 15, 3\\]" run ${SRC}/tests/models/tiny_net.json --input ${SRC}/models/images/ball_224.ppm --reference)

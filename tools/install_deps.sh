@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what netc needs from Debian 12's packages, skipping what is already there.
 set -euo pipefail
-packages=(cmake g++ make libhalide14-0-dev nlohmann-json3-dev libgtest-dev)
+packages=(cmake g++ make libhalide14-0-dev nlohmann-json3-dev libgtest-dev libonnx-dev libonnx-testdata python3-onnx python3-torchvision python3-numpy libprotobuf-dev protobuf-compiler nodejs)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -11,4 +11,21 @@ if [ ${#missing[@]} -gt 0 ]; then
   SUDO=; [ "$(id -u)" -eq 0 ] || SUDO=sudo
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}"
+fi
+# npm is not in the list above: NodeSource's nodejs package bundles npm and
+# conflicts with Debian's npm package, so Debian's npm is installed only when no
+# npm command exists.
+if ! command -v npm >/dev/null 2>&1; then
+  echo "== installing: npm"
+  SUDO=; [ "$(id -u)" -eq 0 ] || SUDO=sudo
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq npm
+fi
+# ONNX Runtime for node (tools/onnx, reference outputs for the ONNX importer).
+# Setting ONNXRUNTIME_NODE_INSTALL=skip keeps its install script from fetching GPU
+# binaries; the package already contains the CPU build.
+onnx_tools="$(dirname "$0")/onnx"
+if [ ! -d "$onnx_tools/node_modules/onnxruntime-node" ]; then
+  echo "== installing: onnxruntime-node (npm ci in $onnx_tools)"
+  (cd "$onnx_tools" && ONNXRUNTIME_NODE_INSTALL=skip npm ci --no-audit --no-fund)
 fi

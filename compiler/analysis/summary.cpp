@@ -1,5 +1,7 @@
 #include "analysis/summary.h"
 
+#include <algorithm>
+
 #include <cstdio>
 
 #include "spec/weights.h"
@@ -41,26 +43,30 @@ std::string with_commas(int64_t v) {
 }  // namespace
 
 std::string summary_table(const Graph &g) {
-    char line[256];
+    // The name column fits the longest name (ONNX imports have long ones).
+    int width = 28;
+    for (const Layer &l : g.layers) width = std::max(width, int(l.name.size()));
+    const std::string rule(size_t(width) + 61, '-');
     std::string out;
-    std::snprintf(line, sizeof line, "%-28s %-17s %-14s %12s %14s\n", "layer", "op", "output (HxWxC)", "params", "MACs");
-    out += line;
-    out += std::string(89, '-') + "\n";
-    std::snprintf(line, sizeof line, "%-28s %-17s %-14s %12s %14s\n", g.layers[0].name.c_str(), "input",
-                  to_string(g.layers[0].out).c_str(), "0", "0");
-    out += line;
+    auto row = [&](const std::string &name, const std::string &op, const std::string &shape, const std::string &params, const std::string &macs) {
+        char line[1024];
+        std::snprintf(line, sizeof line, "%-*s %-17s %-14s %12s %14s\n", width, name.c_str(), op.c_str(), shape.c_str(), params.c_str(), macs.c_str());
+        out += line;
+    };
+    row("layer", "op", "output (HxWxC)", "params", "MACs");
+    out += rule + "\n";
+    row(g.layers[0].name, "input", to_string(g.layers[0].out), "0", "0");
     int64_t params = 0, macs = 0;
     for (const auto &c : layer_costs(g)) {
         const Layer &l = g.layers[size_t(c.layer)];
         std::string op = op_name(l.op);
         if (l.activation != Activation::None) op += "+" + std::string(activation_name(l.activation));
-        std::snprintf(line, sizeof line, "%-28s %-17s %-14s %12s %14s\n", l.name.c_str(), op.c_str(), to_string(l.out).c_str(),
-                      with_commas(c.params).c_str(), with_commas(c.macs).c_str());
-        out += line;
+        row(l.name, op, to_string(l.out), with_commas(c.params), with_commas(c.macs));
         params += c.params;
         macs += c.macs;
     }
-    out += std::string(89, '-') + "\n";
+    char line[256];
+    out += rule + "\n";
     std::snprintf(line, sizeof line, "total: %s parameters (trainable, BatchNorm gamma/beta included, before folding), %.1fM MACs\n",
                   with_commas(params).c_str(), double(macs) / 1e6);
     out += line;

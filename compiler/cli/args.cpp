@@ -1,5 +1,8 @@
 #include "cli/args.h"
 
+#include <cstdio>
+#include <cstdlib>
+
 #include "spec/load_model.h"
 
 namespace netc {
@@ -61,13 +64,30 @@ double Args::get_double(const std::string &flag, double dflt) const {
 }
 
 const char *const kModelOptionsHelp =
-    "  --alpha A           width multiplier: scales conv channels (default 1)\n"
-    "  --input-size N      resolution: the input's height and width (default: the spec's)\n";
+    "\nSPEC may also be an ONNX file (model.onnx): it is imported first (see netc import).\n"
+    "  --alpha A           width multiplier: scales conv channels (default 1; specs only)\n"
+    "  --input-size N      resolution: the input's height and width (default: the spec's; specs only)\n"
+    "  --input-shape N,C,H,W  ONNX only: fixes the input's dynamic dimensions\n";
 
 ModelOptions model_options(const Args &a) {
     ModelOptions o;
     o.alpha = a.get_double("--alpha", 1.0);
     o.input_size = a.get_int("--input-size", 0, 1, 8192);
+    o.notice = [](const std::string &s) { std::fprintf(stderr, "notice: %s\n", s.c_str()); };
+    if (a.has("--input-shape")) {
+        const std::string text = a.get("--input-shape", "");
+        size_t pos = 0;
+        while (pos <= text.size()) {
+            const size_t comma = std::min(text.find(',', pos), text.size());
+            const std::string part = text.substr(pos, comma - pos);
+            char *end = nullptr;
+            const long long v = std::strtoll(part.c_str(), &end, 10);
+            if (part.empty() || *end != '\0' || v < 1 || v > (1 << 24))
+                throw UsageError("--input-shape expects positive integers separated by commas (N,C,H,W), got '" + text + "'");
+            o.input_shape.push_back(v);
+            pos = comma + 1;
+        }
+    }
     return o;
 }
 

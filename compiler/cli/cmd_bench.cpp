@@ -22,7 +22,7 @@ double percentile(const std::vector<double> &sorted, double p) {
 }  // namespace
 
 int cmd_bench(int argc, char **argv) {
-    Args a(argc, argv, 2, {"--alpha", "--input-size", "--runs", "--warmup", "--threads", "--target", "--generated-dir"}, {});
+    Args a(argc, argv, 2, {"--alpha", "--input-size", "--input-shape", "--runs", "--warmup", "--threads", "--target", "--generated-dir"}, {});
     if (a.help()) {
         std::puts(
             "usage: netc bench SPEC [options]\n"

@@ -9,7 +9,7 @@
 namespace netc {
 
 int cmd_check(int argc, char **argv) {
-    Args a(argc, argv, 2, {"--alpha", "--input-size", "--seed", "--tolerance", "--target", "--generated-dir"}, {});
+    Args a(argc, argv, 2, {"--alpha", "--input-size", "--input-shape", "--seed", "--tolerance", "--target", "--generated-dir"}, {});
     if (a.help()) {
         std::puts(
             "usage: netc check SPEC [options]\n"

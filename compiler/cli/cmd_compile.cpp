@@ -7,7 +7,7 @@
 namespace netc {
 
 int cmd_compile(int argc, char **argv) {
-    Args a(argc, argv, 2, {"--alpha", "--input-size", "--target", "--generated-dir", "--cc"}, {"--emit-stmt", "--quiet"});
+    Args a(argc, argv, 2, {"--alpha", "--input-size", "--input-shape", "--target", "--generated-dir", "--cc"}, {"--emit-stmt", "--quiet"});
     if (a.help()) {
         std::puts(
             "usage: netc compile SPEC [options]\n"

@@ -13,7 +13,7 @@
 namespace netc {
 
 int cmd_run(int argc, char **argv) {
-    Args a(argc, argv, 2, {"--alpha", "--input-size", "--input", "-o", "--output-dir", "--target", "--generated-dir", "--threads"}, {"--reference"});
+    Args a(argc, argv, 2, {"--alpha", "--input-size", "--input-shape", "--input", "-o", "--output-dir", "--target", "--generated-dir", "--threads"}, {"--reference"});
     if (a.help()) {
         std::puts(
             "usage: netc run SPEC --input FILE [options]\n"
@@ -53,7 +53,8 @@ int cmd_run(int argc, char **argv) {
         const Layer &l = g.layers[size_t(g.outputs[o])];
         NpyArray arr{{l.out.h, l.out.w, l.out.c}, outs[o]};
         if (l.out.h == 1 && l.out.w == 1) arr.shape = {l.out.c};
-        const std::string path = out_dir + "/" + l.name + ".npy";
+        const std::string path = out_dir + "/" + identifier_safe(l.name) + ".npy";  // layer names may hold '/'
+
         write_npy(path, arr);
         const auto &v = outs[o];
         size_t best = size_t(std::max_element(v.begin(), v.end()) - v.begin());

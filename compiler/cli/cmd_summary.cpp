@@ -7,7 +7,7 @@
 namespace netc {
 
 int cmd_summary(int argc, char **argv) {
-    Args a(argc, argv, 2, {"--alpha", "--input-size"}, {});
+    Args a(argc, argv, 2, {"--alpha", "--input-size", "--input-shape"}, {});
     if (a.help()) {
         std::puts(
             "usage: netc summary SPEC\n"

@@ -7,7 +7,7 @@
 namespace netc {
 
 int cmd_weights(int argc, char **argv) {
-    Args a(argc, argv, 2, {"--alpha", "--input-size", "-o", "--output", "--seed"}, {});
+    Args a(argc, argv, 2, {"--alpha", "--input-size", "--input-shape", "-o", "--output", "--seed"}, {});
     if (a.help()) {
         std::puts(
             "usage: netc weights SPEC -o FILE.safetensors [--seed N]\n"

@@ -19,7 +19,11 @@ const char *kUsage =
     "  run      SPEC      run the compiled model (or the reference interpreter) on an input\n"
     "  check    SPEC      compiled model vs reference interpreter on a seeded input\n"
     "  weights  SPEC      write the spec's weights (e.g. seeded random) to a safetensors file\n"
-    "  bench    SPEC      check the compiled model, then time it (median, min, p10-p90, GFLOP/s)\n";
+    "  bench    SPEC      check the compiled model, then time it (median, min, p10-p90, GFLOP/s)\n"
+    "  import   MODEL.onnx  translate an ONNX model into a spec + safetensors weights\n"
+    "  export   SPEC      write the network and weights as ONNX (opset 13)\n"
+    "\n"
+    "Every command taking SPEC also takes an ONNX file, imported on the fly.\n";
 
 struct Command {
     const char *name;
@@ -27,7 +31,8 @@ struct Command {
 };
 const Command kCommands[] = {{"compile", netc::cmd_compile}, {"summary", netc::cmd_summary}, {"run", netc::cmd_run},
                              {"check", netc::cmd_check},     {"weights", netc::cmd_weights},
-                             {"bench", netc::cmd_bench}};
+                             {"bench", netc::cmd_bench},     {"import", netc::cmd_import},
+                             {"export", netc::cmd_export}};
 
 }  // namespace
 

@@ -3,7 +3,10 @@
 // `netc summary` counts; `optimize` turns it into what gets lowered.
 #pragma once
 
+#include <cstdint>
+#include <functional>
 #include <string>
+#include <vector>
 
 #include "ir/graph.h"
 
@@ -13,7 +16,12 @@ namespace netc {
 struct ModelOptions {
     double alpha = 1.0;
     int input_size = 0;  // 0: the spec's
+    std::vector<int64_t> input_shape;  // ONNX files: fixes dynamic input dimensions (N, C, H, W)
+    std::function<void(const std::string &)> notice;  // what the importer decided for you (may be empty)
 };
+
+// Whether `path` names an ONNX model (which every command takes in place of a spec).
+bool is_onnx_path(const std::string &path);
 
 Graph load_model(const std::string &spec_path, const ModelOptions &options = {});
 Graph load_model_structure(const std::string &spec_path, const ModelOptions &options = {});  // everything but the weights

@@ -1,0 +1,257 @@
+// Nodes whose inputs are all constants are evaluated at import: the Shape → Gather →
+// Unsqueeze → Concat → Reshape chains exporters emit for x.view(x.size(0), -1), weight
+// reshapes, and Constant nodes. Only what such subgraphs use is implemented.
+#include <cmath>
+#include <numeric>
+
+#include "onnx/importer.h"
+
+namespace netc {
+
+namespace {
+
+Value constant_value(ConstTensor t) {
+    Value v;
+    v.kind = Value::Constant;
+    v.shape = t.dims;
+    v.constant = std::move(t);
+    return v;
+}
+
+int64_t normalise_axis(Importer &im, int64_t axis, int64_t rank) {
+    if (axis < 0) axis += rank;
+    if (axis < 0 || axis >= rank) im.unsupported("axis out of range");
+    return axis;
+}
+
+// Strides of a row-major tensor.
+std::vector<int64_t> strides_of(const std::vector<int64_t> &dims) {
+    std::vector<int64_t> s(dims.size(), 1);
+    for (size_t i = dims.size(); i-- > 1;) s[i - 1] = s[i] * dims[i];
+    return s;
+}
+
+ConstTensor constant_node(Importer &im) {
+    ConstTensor t;
+    std::string why;
+    if (const auto *a = im.attr("value")) {
+        if (!read_tensor(a->t(), &t, &why)) im.unsupported(why);
+    } else if (const auto *f = im.attr("value_float")) {
+        t.values = {f->f()};
+    } else if (const auto *i = im.attr("value_int")) {
+        t.is_float = false;
+        t.values = {double(i->i())};
+    } else if (const auto *fs = im.attr("value_floats")) {
+        t.dims = {fs->floats_size()};
+        t.values.assign(fs->floats().begin(), fs->floats().end());
+    } else if (const auto *is = im.attr("value_ints")) {
+        t.is_float = false;
+        t.dims = {is->ints_size()};
+        for (int64_t v : is->ints()) t.values.push_back(double(v));
+    } else {
+        im.unsupported("a Constant of a kind netc does not read (sparse or string)");
+    }
+    return t;
+}
+
+// Numpy-style broadcasting of two constants.
+ConstTensor binary(Importer &im, const ConstTensor &a, const ConstTensor &b, const std::function<double(double, double)> &f) {
+    const size_t rank = std::max(a.dims.size(), b.dims.size());
+    std::vector<int64_t> da(rank, 1), db(rank, 1), d(rank);
+    std::copy(a.dims.begin(), a.dims.end(), da.begin() + long(rank - a.dims.size()));
+    std::copy(b.dims.begin(), b.dims.end(), db.begin() + long(rank - b.dims.size()));
+    for (size_t i = 0; i < rank; i++) {
+        if (da[i] != db[i] && da[i] != 1 && db[i] != 1) im.unsupported("shapes that do not broadcast");
+        d[i] = std::max(da[i], db[i]);
+    }
+    ConstTensor out;
+    out.dims.assign(d.begin(), d.end());
+    if (a.dims.empty() && b.dims.empty()) out.dims.clear();
+    out.is_float = a.is_float || b.is_float;
+    const auto sa = strides_of(da), sb = strides_of(db), so = strides_of(d);
+    const int64_t n = std::accumulate(d.begin(), d.end(), int64_t(1), std::multiplies<int64_t>());
+    for (int64_t i = 0; i < n; i++) {
+        int64_t ia = 0, ib = 0;
+        for (size_t k = 0; k < rank; k++) {
+            const int64_t idx = (i / so[k]) % d[k];
+            ia += (da[k] == 1 ? 0 : idx) * sa[k];
+            ib += (db[k] == 1 ? 0 : idx) * sb[k];
+        }
+        out.values.push_back(f(a.values[size_t(ia)], b.values[size_t(ib)]));
+    }
+    return out;
+}
+
+ConstTensor gather(Importer &im, const ConstTensor &data, const ConstTensor &idx) {
+    const int64_t rank = int64_t(data.dims.size());
+    const int64_t axis = normalise_axis(im, im.attr_int("axis", 0), rank);
+    const auto st = strides_of(data.dims);
+    const int64_t outer = axis == 0 ? 1 : data.elements() / (st[size_t(axis - 1)]), inner = st[size_t(axis)];
+    ConstTensor out;
+    out.is_float = data.is_float;
+    for (int64_t i = 0; i < axis; i++) out.dims.push_back(data.dims[size_t(i)]);
+    out.dims.insert(out.dims.end(), idx.dims.begin(), idx.dims.end());
+    for (int64_t i = axis + 1; i < rank; i++) out.dims.push_back(data.dims[size_t(i)]);
+    for (int64_t o = 0; o < outer; o++)
+        for (double jd : idx.values) {
+            int64_t j = int64_t(jd);
+            if (j < 0) j += data.dims[size_t(axis)];
+            if (j < 0 || j >= data.dims[size_t(axis)]) im.unsupported("index out of range");
+            for (int64_t k = 0; k < inner; k++) out.values.push_back(data.values[size_t((o * data.dims[size_t(axis)] + j) * inner + k)]);
+        }
+    return out;
+}
+
+// 1-D or along axes with unit steps: what shape arithmetic needs.
+ConstTensor slice(Importer &im) {
+    const ConstTensor &data = im.constant(0);
+    std::vector<int64_t> starts, ends, axes, steps;
+    auto ints = [&](int k) {
+        const ConstTensor &t = im.constant(k);
+        return std::vector<int64_t>(t.values.begin(), t.values.end());
+    };
+    if (im.opset < 10) {
+        starts = im.attr_ints("starts", {}), ends = im.attr_ints("ends", {}), axes = im.attr_ints("axes", {});
+    } else {
+        starts = ints(1), ends = ints(2);
+        if (im.has_input(3)) axes = ints(3);
+        if (im.has_input(4)) steps = ints(4);
+    }
+    if (axes.empty()) axes.resize(starts.size()), std::iota(axes.begin(), axes.end(), 0);
+    const int64_t rank = int64_t(data.dims.size());
+    std::vector<int64_t> lo(size_t(rank), 0), hi(data.dims);
+    for (size_t i = 0; i < axes.size(); i++) {
+        if (!steps.empty() && steps[i] != 1) im.unsupported("steps other than 1");
+        const int64_t a = normalise_axis(im, axes[i], rank), n = data.dims[size_t(a)];
+        auto clampi = [&](int64_t v) { return std::clamp<int64_t>(v < 0 ? v + n : v, 0, n); };
+        lo[size_t(a)] = clampi(starts[i]);
+        hi[size_t(a)] = std::max(lo[size_t(a)], clampi(ends[i]));
+    }
+    ConstTensor out;
+    out.is_float = data.is_float;
+    for (int64_t a = 0; a < rank; a++) out.dims.push_back(hi[size_t(a)] - lo[size_t(a)]);
+    const auto st = strides_of(data.dims), so = strides_of(out.dims);
+    for (int64_t i = 0; i < out.elements(); i++) {
+        int64_t src = 0;
+        for (int64_t a = 0; a < rank; a++) src += ((i / so[size_t(a)]) % out.dims[size_t(a)] + lo[size_t(a)]) * st[size_t(a)];
+        out.values.push_back(data.values[size_t(src)]);
+    }
+    return out;
+}
+
+ConstTensor transpose(Importer &im, const ConstTensor &x) {
+    const size_t rank = x.dims.size();
+    std::vector<int64_t> rev(rank);
+    std::iota(rev.rbegin(), rev.rend(), 0);
+    const std::vector<int64_t> perm = im.attr_ints("perm", rev);
+    ConstTensor out;
+    out.is_float = x.is_float;
+    for (int64_t p : perm) out.dims.push_back(x.dims[size_t(p)]);
+    const auto sx = strides_of(x.dims), so = strides_of(out.dims);
+    for (int64_t i = 0; i < x.elements(); i++) {
+        int64_t src = 0;
+        for (size_t a = 0; a < rank; a++) src += ((i / so[a]) % out.dims[a]) * sx[size_t(perm[a])];
+        out.values.push_back(x.values[size_t(src)]);
+    }
+    return out;
+}
+
+ConstTensor with_dims(ConstTensor t, std::vector<int64_t> dims) {
+    t.dims = std::move(dims);
+    return t;
+}
+
+}  // namespace
+
+bool fold_constant_op(Importer &im, const std::string &op) {
+    auto c = [&](int k) -> const ConstTensor & { return im.constant(k); };
+    ConstTensor out;
+    if (op == "Constant") {
+        out = constant_node(im);
+    } else if (op == "Identity") {
+        out = c(0);
+    } else if (op == "Cast") {
+        out = c(0);
+        const int64_t to = im.attr_int("to", 1);
+        out.is_float = to == onnx::TensorProto_DataType_FLOAT || to == onnx::TensorProto_DataType_DOUBLE;
+        if (!out.is_float)
+            for (double &v : out.values) v = std::trunc(v);
+    } else if (op == "Add" || op == "Sub" || op == "Mul" || op == "Div") {
+        const bool ints = !c(0).is_float && !c(1).is_float;
+        out = binary(im, c(0), c(1), [&](double a, double b) {
+            if (op == "Add") return a + b;
+            if (op == "Sub") return a - b;
+            if (op == "Mul") return a * b;
+            return ints ? std::trunc(a / b) : a / b;  // integer Div truncates, as in C
+        });
+    } else if (op == "Gather") {
+        out = gather(im, c(0), c(1));
+    } else if (op == "Unsqueeze" || op == "Squeeze") {
+        out = c(0);
+        std::vector<int64_t> axes = im.opset >= 13 && im.has_input(1) ? std::vector<int64_t>(c(1).values.begin(), c(1).values.end())
+                                                                       : im.attr_ints("axes", {});
+        std::vector<int64_t> dims = out.dims;
+        if (op == "Unsqueeze") {
+            const int64_t rank = int64_t(dims.size() + axes.size());
+            for (int64_t &a : axes) a = a < 0 ? a + rank : a;
+            std::sort(axes.begin(), axes.end());
+            for (int64_t a : axes) dims.insert(dims.begin() + std::min<int64_t>(a, int64_t(dims.size())), 1);
+        } else {
+            for (int64_t &a : axes) a = a < 0 ? a + int64_t(dims.size()) : a;
+            std::sort(axes.rbegin(), axes.rend());
+            if (axes.empty()) dims.erase(std::remove(dims.begin(), dims.end(), 1), dims.end());
+            for (int64_t a : axes) dims.erase(dims.begin() + a);
+        }
+        out = with_dims(out, dims);
+    } else if (op == "Concat") {
+        const int64_t rank = int64_t(c(0).dims.size());
+        const int64_t axis = normalise_axis(im, im.attr_int("axis", 0), rank);
+        if (axis != 0) im.unsupported("constant Concat along an axis other than 0");
+        out.is_float = c(0).is_float;
+        out.dims = c(0).dims;
+        out.dims[0] = 0;
+        for (int k = 0; k < im.node->input_size(); k++) {
+            out.dims[0] += c(k).dims.at(0);
+            out.values.insert(out.values.end(), c(k).values.begin(), c(k).values.end());
+        }
+    } else if (op == "Reshape") {
+        std::vector<int64_t> dims;
+        int infer = -1;
+        for (size_t i = 0; i < c(1).values.size(); i++) {
+            int64_t d = int64_t(c(1).values[i]);
+            if (d == 0) d = c(0).dims.at(i);
+            if (d == -1) infer = int(i), d = 1;
+            dims.push_back(d);
+        }
+        const int64_t known = std::accumulate(dims.begin(), dims.end(), int64_t(1), std::multiplies<int64_t>());
+        if (infer >= 0) dims[size_t(infer)] = c(0).elements() / known;
+        out = with_dims(c(0), dims);
+    } else if (op == "Flatten") {
+        const int64_t axis = im.attr_int("axis", 1);
+        int64_t outer = 1;
+        for (int64_t i = 0; i < axis; i++) outer *= c(0).dims[size_t(i)];
+        out = with_dims(c(0), {outer, c(0).elements() / std::max<int64_t>(outer, 1)});
+    } else if (op == "Transpose") {
+        out = transpose(im, c(0));
+    } else if (op == "Slice") {
+        out = slice(im);
+    } else if (op == "ConstantOfShape") {
+        std::vector<int64_t> dims(c(0).values.begin(), c(0).values.end());
+        out.dims = dims;
+        double fill = 0;
+        if (const auto *a = im.attr("value")) {
+            ConstTensor v;
+            std::string why;
+            if (!read_tensor(a->t(), &v, &why) || v.values.empty()) im.unsupported(why);
+            fill = v.values[0];
+            out.is_float = v.is_float;
+        }
+        out.values.assign(size_t(out.elements()), fill);
+    } else {
+        return false;
+    }
+    im.set_output(0, constant_value(std::move(out)));
+    return true;
+}
+
+}  // namespace netc

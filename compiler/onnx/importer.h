@@ -1,0 +1,101 @@
+// The ONNX importer's working state, shared by its translation units (internal to compiler/onnx).
+#pragma once
+
+#include <map>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "ir/graph.h"
+#include "onnx/import_onnx.h"
+#include "onnx/onnx_file.h"
+
+namespace netc {
+
+// What one ONNX value is, as the importer sees it.
+struct Value {
+    enum Kind { Constant, Activation } kind = Activation;
+    ConstTensor constant;        // Constant
+    int layer = -1;              // Activation: the netc layer holding its values
+    std::vector<int64_t> shape;  // the ONNX shape
+    // How the ONNX tensor maps onto the netc tensor (H x W x C, channels innermost):
+    //   Nchw:     [1, C, H, W]; the netc tensor is the same values channels-last.
+    //   RowMajor: the ONNX tensor's row-major order is the netc tensor's storage order
+    //             (flattened vectors, NHWC views, SSD's [1, priors, classes]).
+    //   FlatChw:  [1, C*H*W] flattened from Nchw with H*W > 1 and C > 1; `layer` is still the
+    //             unflattened tensor (only a dense layer can read it: its weights get permuted).
+    enum Layout { Nchw, RowMajor, FlatChw } layout = Nchw;
+    int pad_top = 0, pad_left = 0, pad_bottom = 0, pad_right = 0;  // a Pad waiting for the conv that reads it
+    bool padded = false;
+    std::string hardsigmoid_of;  // HardSigmoid(1/6, 1/2) of this value: x * it is h-swish
+};
+
+// Raised by a translator after it recorded why a node is unsupported; the importer carries on
+// with the next node so that one error lists them all.
+struct Unsupported {};
+
+class Importer {
+public:
+    Importer(const onnx::ModelProto &model, std::string path, const OnnxImportOptions &options);
+    OnnxImport run();
+
+    // ---- for the op translators -------------------------------------------------------
+    const onnx::NodeProto *node = nullptr;  // the node being translated
+    int opset = 0;
+    std::string path;
+
+    [[noreturn]] void unsupported(const std::string &what);
+    bool has_input(int k) const;
+    const Value &in(int k);                      // the node's k-th input
+    const Value &activation(int k);              // ... which must be an activation
+    const ConstTensor &constant(int k);          // ... which must be a constant
+    int64_t attr_int(const std::string &name, int64_t dflt) const;
+    float attr_float(const std::string &name, float dflt) const;
+    std::string attr_string(const std::string &name, const std::string &dflt) const;
+    std::vector<int64_t> attr_ints(const std::string &name, std::vector<int64_t> dflt) const;
+    bool has_attr(const std::string &name) const;
+    const onnx::AttributeProto *attr(const std::string &name) const;
+    int readers(const std::string &value_name) const;  // nodes and graph outputs reading it
+
+    // Appends a layer named after the node (+ suffix) with its params; returns its index.
+    int add_layer(Layer l, std::map<std::string, Tensor> params = {}, const std::string &suffix = "");
+    Shape shape_of(int layer);                   // the netc shape (shapes are inferred as layers are added)
+    void set_output(int k, Value v);             // defines the node's k-th output
+    std::map<std::string, Tensor> &params_of(int layer) { return params_[size_t(layer)]; }
+    Layer &layer(int i) { return graph_.layers[size_t(i)]; }
+
+    // The value as a RowMajor activation of `shape` (same element count), adding a netc
+    // reshape when the netc tensor's shape is not the one that shape maps to.
+    Value as_row_major(const Value &v, const std::vector<int64_t> &shape, const std::string &suffix);
+    static Shape netc_shape_of_row_major(const std::vector<int64_t> &shape);
+    static bool row_major_compatible(const Value &v);  // its row-major order is the netc storage order
+    Value nchw_value(int layer);                       // an Nchw activation for a layer
+
+private:
+    void translate(const onnx::NodeProto &n);
+    std::string static_problem() const;
+    void add_input();
+    void add_outputs(OnnxImport &result);
+
+    const onnx::ModelProto &model_;
+    OnnxImportOptions options_;
+    Graph graph_;
+    std::vector<std::map<std::string, Tensor>> params_;  // per layer, attached at the end (shape inference stays cheap)
+    std::vector<Shape> shapes_;                           // per layer, inferred
+    std::map<std::string, Value> values_;
+    std::set<std::string> names_;
+    std::vector<std::string> problems_;
+    std::map<std::string, int> readers_;
+    std::vector<int64_t> onnx_input_shape_;
+    bool input_nchw_ = true;
+};
+
+// One function per group of ONNX ops (translate_*.cpp); each returns false if it does not
+// know the node's op type.
+bool translate_conv_and_pool(Importer &im, const std::string &op);
+bool translate_elementwise(Importer &im, const std::string &op);
+bool translate_shape_ops(Importer &im, const std::string &op);
+bool translate_dense(Importer &im, const std::string &op);
+bool fold_constant_op(Importer &im, const std::string &op);  // every input constant: computed now
+
+}  // namespace netc

@@ -1,0 +1,152 @@
+// Conv, the pools and BatchNormalization: the NCHW ops with kernels, strides and pads.
+#include <cmath>
+
+#include "onnx/importer.h"
+
+namespace netc {
+
+namespace {
+
+Tensor to_tensor(const ConstTensor &c) {
+    Tensor t;
+    t.shape = c.dims;
+    t.data.assign(c.values.begin(), c.values.end());
+    return t;
+}
+
+// kernel_shape/strides/dilations/pads/auto_pad → the layer's fields. `in` is the NCHW input.
+void read_window(Importer &im, Layer &l, const Value &in, int64_t kh, int64_t kw, bool dilations_allowed) {
+    const auto ks = im.attr_ints("kernel_shape", {kh, kw});
+    if (ks.size() != 2) im.unsupported("a " + std::to_string(ks.size()) + "-D window; netc has 2-D ops only");
+    if (ks[0] != kh || ks[1] != kw) im.unsupported("kernel_shape disagrees with the weights");
+    l.kernel_h = int(kh), l.kernel_w = int(kw);
+    const auto strides = im.attr_ints("strides", {1, 1});
+    const auto dil = im.attr_ints("dilations", {1, 1});
+    if (strides.size() != 2 || dil.size() != 2) im.unsupported("strides/dilations must have 2 values");
+    if (!dilations_allowed && (dil[0] != 1 || dil[1] != 1)) im.unsupported("dilations other than 1");
+    l.stride_h = int(strides[0]), l.stride_w = int(strides[1]);
+    l.dilation_h = int(dil[0]), l.dilation_w = int(dil[1]);
+    const std::string auto_pad = im.attr_string("auto_pad", "NOTSET");
+    auto pads = im.attr_ints("pads", {0, 0, 0, 0});
+    if (pads.size() != 4) im.unsupported("pads must have 4 values");
+    l.padding.mode = Padding::Explicit;
+    if (auto_pad == "VALID") {
+        pads = {0, 0, 0, 0};
+    } else if (auto_pad == "SAME_UPPER" || auto_pad == "SAME_LOWER") {
+        // out = ceil(in / stride); the odd pad goes after (UPPER, TF's "same") or before (LOWER).
+        const int64_t size[2] = {in.shape[2], in.shape[3]}, k[2] = {kh, kw}, s[2] = {strides[0], strides[1]}, d[2] = {dil[0], dil[1]};
+        for (int a = 0; a < 2; a++) {
+            const int64_t out = (size[a] + s[a] - 1) / s[a];
+            const int64_t total = std::max<int64_t>((out - 1) * s[a] + (k[a] - 1) * d[a] + 1 - size[a], 0);
+            const int64_t small = total / 2, big = total - small;
+            pads[size_t(a)] = auto_pad == "SAME_UPPER" ? small : big;
+            pads[size_t(a) + 2] = auto_pad == "SAME_UPPER" ? big : small;
+        }
+    } else if (auto_pad != "NOTSET") {
+        im.unsupported("auto_pad \"" + auto_pad + "\"");
+    }
+    l.padding.top = int(pads[0]), l.padding.left = int(pads[1]), l.padding.bottom = int(pads[2]), l.padding.right = int(pads[3]);
+}
+
+void conv(Importer &im) {
+    Value x = im.activation(0);
+    if (x.layout != Value::Nchw || x.shape.size() != 4) im.unsupported("input must be a [1, C, H, W] activation");
+    const ConstTensor &w = im.constant(1);
+    if (w.dims.size() != 4) im.unsupported("weights of rank " + std::to_string(w.dims.size()) + "; netc has 2-D convolutions only");
+    const int64_t out = w.dims[0], cin = x.shape[1], group = im.attr_int("group", 1);
+    if (group < 1 || cin % group || out % group || w.dims[1] * group != cin)
+        im.unsupported("group " + std::to_string(group) + " does not fit " + std::to_string(cin) + " input channels and weights of shape [" +
+                       std::to_string(w.dims[0]) + ", " + std::to_string(w.dims[1]) + ", ...]");
+    Layer l;
+    l.inputs = {x.layer};
+    read_window(im, l, x, w.dims[2], w.dims[3], true);
+    if (x.padded) {  // a Pad before the conv becomes part of its padding
+        l.padding.top += x.pad_top, l.padding.left += x.pad_left, l.padding.bottom += x.pad_bottom, l.padding.right += x.pad_right;
+    }
+    std::map<std::string, Tensor> params{{"weight", to_tensor(w)}};
+    l.bias = im.has_input(2);
+    if (l.bias) {
+        const ConstTensor &b = im.constant(2);
+        if (b.elements() != out) im.unsupported("bias has " + std::to_string(b.elements()) + " values for " + std::to_string(out) + " outputs");
+        params["bias"] = to_tensor(b);
+        params["bias"].shape = {out};
+    }
+    if (group > 1 && group == cin) {  // depthwise, with multiplier out / cin: the same weight layout
+        l.op = OpKind::DepthwiseConv2D;
+        l.multiplier = int(out / cin);
+    } else {
+        l.op = OpKind::Conv2D;
+        l.filters = int(out);
+        l.groups = int(group);
+    }
+    im.set_output(0, im.nchw_value(im.add_layer(l, params)));
+}
+
+void pool(Importer &im, OpKind op) {
+    const Value &x = im.activation(0);
+    if (x.layout != Value::Nchw || x.shape.size() != 4) im.unsupported("input must be a [1, C, H, W] activation");
+    if (im.attr_int("ceil_mode", 0) != 0) im.unsupported("ceil_mode 1");
+    if (op == OpKind::MaxPool && im.attr_int("storage_order", 0) != 0) im.unsupported("storage_order 1");
+    if (op == OpKind::MaxPool && im.node->output_size() > 1 && !im.node->output(1).empty()) im.unsupported("the Indices output");
+    const auto ks = im.attr_ints("kernel_shape", {});
+    if (ks.size() != 2) im.unsupported("kernel_shape must have 2 values");
+    Layer l;
+    l.op = op;
+    l.inputs = {x.layer};
+    read_window(im, l, x, ks[0], ks[1], false);
+    const bool any_pad = l.padding.top || l.padding.left || l.padding.bottom || l.padding.right;
+    // netc's average leaves padding out (TensorFlow's rule), which is ONNX's count_include_pad 0.
+    // Counting the padding is a depthwise convolution with every weight 1 / window.
+    if (op == OpKind::AvgPool && any_pad && im.attr_int("count_include_pad", 0) != 0) {
+        const int64_t c = x.shape[1];
+        l.op = OpKind::DepthwiseConv2D;
+        l.multiplier = 1;
+        l.bias = false;
+        Tensor w;
+        w.shape = {c, 1, l.kernel_h, l.kernel_w};
+        w.data.assign(size_t(c) * size_t(l.kernel_h * l.kernel_w), 1.0f / float(l.kernel_h * l.kernel_w));
+        im.set_output(0, im.nchw_value(im.add_layer(l, {{"weight", w}})));
+        return;
+    }
+    im.set_output(0, im.nchw_value(im.add_layer(l)));
+}
+
+void batchnorm(Importer &im) {
+    const Value &x = im.activation(0);
+    const bool channels_last_vector = x.layout == Value::RowMajor && x.shape.size() == 2;
+    if (!(x.layout == Value::Nchw && x.shape.size() == 4) && !channels_last_vector)
+        im.unsupported("input must be [1, C, H, W] or [1, C]");
+    for (int k = 1; k < im.node->output_size(); k++)
+        if (!im.node->output(k).empty()) im.unsupported("training-mode outputs (running statistics)");
+    if (im.attr_int("training_mode", 0) != 0) im.unsupported("training_mode 1");
+    const int64_t c = x.shape[1];
+    std::map<std::string, Tensor> params;
+    const char *roles[4] = {"gamma", "beta", "mean", "var"};
+    for (int k = 0; k < 4; k++) {
+        const ConstTensor &t = im.constant(k + 1);
+        if (t.elements() != c) im.unsupported(std::string(roles[k]) + " has " + std::to_string(t.elements()) + " values for " + std::to_string(c) + " channels");
+        params[roles[k]] = to_tensor(t);
+        params[roles[k]].shape = {c};
+    }
+    Layer l;
+    l.op = OpKind::BatchNorm;
+    l.inputs = {x.layer};
+    l.epsilon = im.attr_float("epsilon", 1e-5f);
+    const int layer = im.add_layer(l, params);
+    Value v = x;
+    v.layer = layer;
+    im.set_output(0, v);
+}
+
+}  // namespace
+
+bool translate_conv_and_pool(Importer &im, const std::string &op) {
+    if (op == "Conv") conv(im);
+    else if (op == "MaxPool") pool(im, OpKind::MaxPool);
+    else if (op == "AveragePool") pool(im, OpKind::AvgPool);
+    else if (op == "BatchNormalization") batchnorm(im);
+    else return false;
+    return true;
+}
+
+}  // namespace netc

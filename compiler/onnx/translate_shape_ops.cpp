@@ -1,0 +1,263 @@
+// Flatten, Reshape, Transpose, Squeeze/Unsqueeze, Concat, Pad, Identity, Shape: ops that move
+// or relabel values. netc's tensors are channels-last, so each is either a relabelling of the
+// same storage (most are), a netc reshape/concat, or unsupported when it would need a real
+// NCHW transpose.
+#include <algorithm>
+#include <numeric>
+
+#include "onnx/importer.h"
+
+namespace netc {
+
+namespace {
+
+int64_t product(const std::vector<int64_t> &d, size_t from = 0, size_t to = SIZE_MAX) {
+    int64_t p = 1;
+    for (size_t i = from; i < d.size() && i < to; i++) p *= d[i];
+    return p;
+}
+
+// The value under a new ONNX shape with the same row-major order.
+Value relabel(Importer &im, const Value &x, const std::vector<int64_t> &shape) {
+    if (product(shape) != product(x.shape)) im.unsupported("the new shape holds another number of values");
+    // A [1, C, H, W] result stays NCHW when that is also its row-major order (H*W = 1 or C = 1),
+    // so that NCHW ops (a squeeze-excite gate, a conv) can read it.
+    if (shape.size() == 4 && shape[0] == 1 && (shape[2] * shape[3] == 1 || shape[1] == 1)) {
+        const Shape want{int(shape[2]), int(shape[3]), int(shape[1])};
+        Value v = x;
+        if (im.shape_of(x.layer) != want) {
+            Layer r;
+            r.op = OpKind::Reshape;
+            r.inputs = {x.layer};
+            r.reshape_to = want;
+            v.layer = im.add_layer(r, {}, "_nchw");
+        }
+        v.layout = Value::Nchw;
+        v.shape = shape;
+        return v;
+    }
+    return im.as_row_major(x, shape, "");
+}
+
+// Reshape, Flatten, Squeeze and Unsqueeze all land here with their output shape.
+void reshape_to(Importer &im, const Value &x, const std::vector<int64_t> &shape) {
+    if (x.shape == shape) {
+        im.set_output(0, x);
+        return;
+    }
+    if (x.layout == Value::FlatChw) {
+        im.unsupported("reshapes a Flatten of a spatial NCHW tensor; netc's tensors are channels-last (only a Gemm or MatMul may read it)");
+    }
+    if (Importer::row_major_compatible(x)) {
+        im.set_output(0, relabel(im, x, shape));
+        return;
+    }
+    // [1, C, H, W] with H*W > 1 and C > 1: flattening it to [1, C*H*W] is fine for a following
+    // dense layer (it gets permuted weights); anything else would need the CHW order.
+    if (shape.size() == 2 && shape[0] == 1 && shape[1] == product(x.shape)) {
+        Value v = x;
+        v.layout = Value::FlatChw;
+        v.shape = shape;
+        im.set_output(0, v);
+        return;
+    }
+    im.unsupported("reshapes [1, C, H, W] data in an order that needs NCHW storage; netc's tensors are channels-last");
+}
+
+std::vector<int64_t> axes_of(Importer &im) {
+    if (im.opset >= 13 && im.has_input(1)) {
+        const ConstTensor &t = im.constant(1);
+        return std::vector<int64_t>(t.values.begin(), t.values.end());
+    }
+    return im.attr_ints("axes", {});
+}
+
+void flatten(Importer &im) {
+    const Value &x = im.activation(0);
+    int64_t axis = im.attr_int("axis", 1);
+    if (axis < 0) axis += int64_t(x.shape.size());
+    reshape_to(im, x, {product(x.shape, 0, size_t(axis)), product(x.shape, size_t(axis))});
+}
+
+void reshape(Importer &im) {
+    const Value &x = im.activation(0);
+    const ConstTensor &target = im.constant(1);
+    const bool allow_zero = im.attr_int("allowzero", 0) != 0;
+    std::vector<int64_t> shape;
+    int infer = -1;
+    for (size_t i = 0; i < target.values.size(); i++) {
+        int64_t d = int64_t(target.values[i]);
+        if (d == 0 && !allow_zero) {
+            if (i >= x.shape.size()) im.unsupported("shape copies a dimension the input does not have");
+            d = x.shape[i];
+        }
+        if (d == -1) {
+            if (infer >= 0) im.unsupported("shape has two -1 entries");
+            infer = int(i);
+            d = 1;
+        }
+        shape.push_back(d);
+    }
+    if (infer >= 0) {
+        const int64_t known = product(shape);
+        if (known == 0 || product(x.shape) % known) im.unsupported("shape does not divide the input's values");
+        shape[size_t(infer)] = product(x.shape) / known;
+    }
+    reshape_to(im, x, shape);
+}
+
+void squeeze_or_unsqueeze(Importer &im, bool squeeze) {
+    const Value &x = im.activation(0);
+    std::vector<int64_t> axes = axes_of(im), shape = x.shape;
+    const int64_t out_rank = int64_t(shape.size()) + (squeeze ? 0 : int64_t(axes.size()));
+    for (int64_t &a : axes) a = a < 0 ? a + (squeeze ? int64_t(shape.size()) : out_rank) : a;
+    std::sort(axes.begin(), axes.end());
+    if (squeeze) {
+        if (axes.empty())
+            for (size_t i = 0; i < shape.size(); i++)
+                if (shape[i] == 1) axes.push_back(int64_t(i));
+        for (size_t k = axes.size(); k-- > 0;) {
+            if (axes[k] >= int64_t(shape.size()) || shape[size_t(axes[k])] != 1) im.unsupported("squeezes a dimension that is not 1");
+            shape.erase(shape.begin() + axes[k]);
+        }
+    } else {
+        for (int64_t a : axes) {
+            if (a > int64_t(shape.size())) im.unsupported("axis out of range");
+            shape.insert(shape.begin() + a, 1);
+        }
+    }
+    reshape_to(im, x, shape);
+}
+
+void transpose(Importer &im) {
+    const Value &x = im.activation(0);
+    const size_t rank = x.shape.size();
+    std::vector<int64_t> identity(rank);
+    std::iota(identity.begin(), identity.end(), 0);
+    std::vector<int64_t> perm = im.attr_ints("perm", std::vector<int64_t>(identity.rbegin(), identity.rend()));
+    if (perm.size() != rank) im.unsupported("perm has the wrong length");
+    std::vector<int64_t> shape;
+    for (int64_t p : perm) shape.push_back(x.shape[size_t(p)]);
+    Value v = x;
+    v.shape = shape;
+    if (x.layout == Value::Nchw && rank == 4 && perm == std::vector<int64_t>{0, 2, 3, 1}) {
+        v.layout = Value::RowMajor;  // NCHW → NHWC: exactly netc's storage order
+        im.set_output(0, v);
+        return;
+    }
+    if (x.layout == Value::RowMajor && rank == 4 && perm == std::vector<int64_t>{0, 3, 1, 2} &&
+        im.shape_of(x.layer) == Shape{int(x.shape[1]), int(x.shape[2]), int(x.shape[3])}) {
+        v.layout = Value::Nchw;  // NHWC → NCHW
+        im.set_output(0, v);
+        return;
+    }
+    // A permutation that keeps the order of the dimensions larger than 1 keeps the row-major order.
+    std::vector<int64_t> big_before, big_after;
+    for (size_t i = 0; i < rank; i++) {
+        if (x.shape[i] > 1) big_before.push_back(int64_t(i));
+        if (shape[i] > 1) big_after.push_back(perm[i]);
+    }
+    if (Importer::row_major_compatible(x) && big_before == big_after) {
+        reshape_to(im, x, shape);
+        return;
+    }
+    im.unsupported("a transpose netc cannot express as channels-last storage (NCHW ↔ NHWC, or moves of size-1 dimensions only)");
+}
+
+void concat(Importer &im) {
+    std::vector<Value> ins;
+    for (int k = 0; k < im.node->input_size(); k++) ins.push_back(im.activation(k));
+    const int64_t rank = int64_t(ins[0].shape.size());
+    int64_t axis = im.attr_int("axis", 1);
+    if (axis < 0) axis += rank;
+    std::vector<int64_t> shape = ins[0].shape;
+    shape[size_t(axis)] = 0;
+    for (const Value &v : ins) {
+        if (int64_t(v.shape.size()) != rank) im.unsupported("inputs of different ranks");
+        shape[size_t(axis)] += v.shape[size_t(axis)];
+    }
+    Layer l;
+    l.op = OpKind::Concat;
+    bool nchw = axis == 1 && rank == 4;
+    for (const Value &v : ins) nchw &= v.layout == Value::Nchw;
+    if (nchw) {  // along the channels: netc's concat
+        for (const Value &v : ins) l.inputs.push_back(v.layer);
+        im.set_output(0, im.nchw_value(im.add_layer(l)));
+        return;
+    }
+    // Otherwise in row-major order, which is a concat of flat vectors when every dimension
+    // before the axis is 1 (SSD's [1, priors_i, 4] boxes).
+    for (const Value &v : ins) {
+        if (!Importer::row_major_compatible(v) || product(v.shape, 0, size_t(axis)) != 1)
+            im.unsupported("concatenates along an axis that is not the channels of NCHW inputs, nor the first non-1 axis of row-major ones");
+        l.inputs.push_back(im.as_row_major(v, {product(v.shape)}, "_flat_" + std::to_string(l.inputs.size())).layer);
+    }
+    Value flat;
+    flat.layout = Value::RowMajor;
+    flat.shape = {product(shape)};
+    flat.layer = im.add_layer(l);
+    im.set_output(0, im.as_row_major(flat, shape, "_shape"));
+}
+
+// Pad before a Conv: remembered, and added to the conv's padding.
+void pad(Importer &im) {
+    const Value &x = im.activation(0);
+    if (x.layout != Value::Nchw || x.shape.size() != 4) im.unsupported("input must be [1, C, H, W]");
+    if (im.attr_string("mode", "constant") != "constant") im.unsupported("mode \"" + im.attr_string("mode", "") + "\"; only zero padding");
+    std::vector<int64_t> pads;
+    double value = 0;
+    if (im.opset < 11) {
+        pads = im.attr_ints("pads", {});
+        value = im.attr_float("value", 0.0f);
+    } else {
+        const ConstTensor &p = im.constant(1);
+        pads.assign(p.values.begin(), p.values.end());
+        if (im.has_input(2)) value = im.constant(2).values.at(0);
+        if (im.has_input(3)) im.unsupported("the axes input");
+    }
+    if (value != 0) im.unsupported("a non-zero padding value");
+    if (pads.size() != 8 || pads[0] || pads[1] || pads[4] || pads[5]) im.unsupported("pads on the batch or channel axis");
+    for (int64_t p : pads)
+        if (p < 0) im.unsupported("negative pads (cropping)");
+    Value v = x;
+    v.padded = true;
+    v.pad_top += int(pads[2]), v.pad_left += int(pads[3]), v.pad_bottom += int(pads[6]), v.pad_right += int(pads[7]);
+    v.shape = {1, x.shape[1], x.shape[2] + pads[2] + pads[6], x.shape[3] + pads[3] + pads[7]};
+    im.set_output(0, v);
+}
+
+// The shape of an activation is known at import: a constant.
+void shape(Importer &im) {
+    const Value &x = im.in(0);
+    const int64_t rank = int64_t(x.shape.size());
+    int64_t start = im.attr_int("start", 0), end = im.attr_int("end", rank);
+    if (start < 0) start += rank;
+    if (end < 0) end += rank;
+    start = std::clamp<int64_t>(start, 0, rank), end = std::clamp<int64_t>(end, start, rank);
+    Value v;
+    v.kind = Value::Constant;
+    v.constant.is_float = false;
+    v.constant.dims = {end - start};
+    for (int64_t i = start; i < end; i++) v.constant.values.push_back(double(x.shape[size_t(i)]));
+    v.shape = v.constant.dims;
+    im.set_output(0, v);
+}
+
+}  // namespace
+
+bool translate_shape_ops(Importer &im, const std::string &op) {
+    if (op == "Flatten") flatten(im);
+    else if (op == "Reshape") reshape(im);
+    else if (op == "Squeeze") squeeze_or_unsqueeze(im, true);
+    else if (op == "Unsqueeze") squeeze_or_unsqueeze(im, false);
+    else if (op == "Transpose") transpose(im);
+    else if (op == "Concat") concat(im);
+    else if (op == "Pad") pad(im);
+    else if (op == "Shape") shape(im);
+    else if (op == "Dropout" && im.node->output_size() > 1 && !im.node->output(1).empty()) im.unsupported("the mask output (training)");
+    else if (op == "Identity" || op == "Dropout") im.set_output(0, im.in(0));
+    else return false;
+    return true;
+}
+
+}  // namespace netc

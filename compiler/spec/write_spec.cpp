@@ -1,0 +1,75 @@
+#include "spec/write_spec.h"
+
+#include <nlohmann/json.hpp>
+
+namespace netc {
+
+namespace {
+
+using json = nlohmann::ordered_json;  // fields in the order written: name and op first
+
+json pair(int h, int w) { return h == w ? json(h) : json::array({h, w}); }
+
+json padding(const Padding &p) { return json::array({p.top, p.left, p.bottom, p.right}); }
+
+json layer_json(const Graph &g, size_t i) {
+    const Layer &l = g.layers[i];
+    json j = {{"name", l.name}, {"op", op_name(l.op)}};
+    if (reads_several_inputs(l.op)) {
+        json names = json::array();
+        for (int in : l.inputs) names.push_back(g.layers[size_t(in)].name);
+        j["inputs"] = names;
+    } else if (l.inputs.at(0) != int(i) - 1) {
+        j["input"] = g.layers[size_t(l.inputs[0])].name;
+    }
+    switch (l.op) {
+    case OpKind::Conv2D:
+        j["filters"] = l.filters;
+        if (l.groups != 1) j["groups"] = l.groups;
+        [[fallthrough]];
+    case OpKind::DepthwiseConv2D:
+        j["kernel"] = pair(l.kernel_h, l.kernel_w);
+        j["stride"] = pair(l.stride_h, l.stride_w);
+        if (l.dilation_h != 1 || l.dilation_w != 1) j["dilation"] = pair(l.dilation_h, l.dilation_w);
+        if (l.op == OpKind::DepthwiseConv2D && l.multiplier != 1) j["multiplier"] = l.multiplier;
+        j["padding"] = padding(l.padding);
+        j["bias"] = l.bias;
+        break;
+    case OpKind::AvgPool:
+    case OpKind::MaxPool:
+        j["kernel"] = pair(l.kernel_h, l.kernel_w);
+        j["stride"] = pair(l.stride_h, l.stride_w);
+        j["padding"] = padding(l.padding);
+        break;
+    case OpKind::Dense:
+        j["units"] = l.filters;
+        j["bias"] = l.bias;
+        break;
+    case OpKind::BatchNorm: j["epsilon"] = l.epsilon; break;
+    case OpKind::Reshape: j["shape"] = json::array({l.reshape_to.h, l.reshape_to.w, l.reshape_to.c}); break;
+    default: break;
+    }
+    if ((l.op == OpKind::Conv2D || l.op == OpKind::DepthwiseConv2D || l.op == OpKind::Dense) && l.activation != Activation::None)
+        j["activation"] = activation_name(l.activation);
+    return j;
+}
+
+}  // namespace
+
+std::string spec_json(const Graph &g, const std::string &weights_file, const std::string &description) {
+    json input = {{"name", g.input.name}, {"shape", {g.input.shape.h, g.input.shape.w, g.input.shape.c}}};
+    if (!g.input.mean.empty()) input["mean"] = g.input.mean;
+    if (!g.input.scale.empty()) input["scale"] = g.input.scale;
+    json outputs = json::array();
+    for (int o : g.outputs) outputs.push_back(g.layers[size_t(o)].name);
+    // One layer per line, as the bundled specs are written.
+    std::string layers;
+    for (size_t i = 1; i < g.layers.size(); i++) layers += std::string(i > 1 ? ",\n" : "") + "    " + layer_json(g, i).dump();
+    json top = {{"netc", 1}, {"name", g.name}, {"description", description}, {"input", input}, {"weights", {{"file", weights_file}}}};
+    std::string text = "{\n";
+    for (const char *key : {"netc", "name", "description", "input", "weights"}) text += "  \"" + std::string(key) + "\": " + top[key].dump() + ",\n";
+    text += "  \"layers\": [\n" + layers + "\n  ],\n  \"outputs\": " + outputs.dump() + "\n}\n";
+    return text;
+}
+
+}  // namespace netc
