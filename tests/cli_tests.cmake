@@ -77,7 +77,7 @@ add_test(NAME cli_compile_check_odd_names
 set_tests_properties(cli_compile_check_odd_names PROPERTIES PASS_REGULAR_EXPRESSION "/Softmax .*: ok" FAIL_REGULAR_EXPRESSION "FAIL|failed")
 
 # ONNX files: every problem listed in one error; dynamic shapes; import then compile.
-set(BAD_ONNX ${CMAKE_CURRENT_SOURCE_DIR}/bad_onnx)
+set(BAD_ONNX ${CMAKE_CURRENT_SOURCE_DIR}/onnx_files)
 add_error_test(cli_onnx_unsupported_nodes 1 "unsupported_ops.onnx: 3 problems \\(ONNX opset 13\\):.*node 'leaky' \\(LeakyRelu\\): op type not supported.*node 'pool_ceil' \\(MaxPool\\): ceil_mode 1.*node 'tanh' \\(Tanh\\): op type not supported" summary ${BAD_ONNX}/unsupported_ops.onnx)
 add_error_test(cli_onnx_dynamic_size 1 "dynamic_size.onnx: layer 'x': field 'graph.input': dimension 2 is dynamic; give the shape with --input-shape N,C,H,W" summary ${BAD_ONNX}/dynamic_size.onnx)
 add_error_test(cli_onnx_float16 1 "initializer 'w16': tensor type FLOAT16" summary ${BAD_ONNX}/float16_weights.onnx)

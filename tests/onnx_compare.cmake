@@ -1,5 +1,6 @@
 # cmake -DMODE=import|export|round_trip -DNETC=... -DTOOLS=<tools/onnx> -DWORK=<dir> ... -P onnx_compare.cmake
 #   import:     MODEL (.onnx), SHAPE (N,C,H,W). ONNX Runtime on MODEL vs netc compile MODEL.
+#               With -DINPUT_LAYOUT=nhwc, SHAPE is N,H,W,C and netc takes the same array.
 #   export:     SPEC, SHAPE, GENERATED (where the spec is compiled). netc export SPEC, then
 #               ONNX Runtime on that file vs netc's compiled SPEC: the same network and weights.
 #   round_trip: SPEC, SHAPE, GENERATED. netc export SPEC, netc compile the .onnx, and compare
@@ -23,7 +24,11 @@ if(MODE STREQUAL "import")
   step("onnx runtime" node ${TOOLS}/ort_run.js ${MODEL} --input ${WORK}/x.npy --out-dir ${WORK}/want)
   string(TIMESTAMP t0 "%s")
   step("netc compile" ${NETC} compile ${MODEL} --generated-dir ${WORK}/gen --quiet)
-  step("netc run" ${NETC} run ${MODEL} --generated-dir ${WORK}/gen --input ${WORK}/x_hwc.npy -o ${WORK}/got)
+  set(netc_input ${WORK}/x_hwc.npy)
+  if(INPUT_LAYOUT STREQUAL "nhwc")
+    set(netc_input ${WORK}/x.npy)
+  endif()
+  step("netc run" ${NETC} run ${MODEL} --generated-dir ${WORK}/gen --input ${netc_input} -o ${WORK}/got)
 else()
   step("netc export" ${NETC} export ${SPEC} -o ${WORK}/model.onnx)
   if(MODE STREQUAL "export")

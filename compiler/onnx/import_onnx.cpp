@@ -248,8 +248,19 @@ void Importer::add_input() {
         if (d < 1) fail(path, in.name(), "graph.input", "input of shape " + join(dims) + " holds no values");
     onnx_input_shape_ = dims;
     // An image [1, C, H, W] is NCHW; any other shape is taken in row-major order (netc's HWC
-    // storage of the shape netc_shape_of_row_major gives it), for the ops that allow it.
-    input_nchw_ = dims.size() == 4;
+    // storage of the shape netc_shape_of_row_major gives it), for the ops that allow it. So is
+    // a 4-D input that every reader transposes NHWC → NCHW: tf2onnx's [1, H, W, C] images.
+    bool nhwc = dims.size() == 4;
+    int readers_of_input = 0;
+    for (const auto &n : g.node())
+        for (const auto &i : n.input())
+            if (i == in.name()) {
+                readers_of_input++;
+                node = &n;
+                nhwc &= n.op_type() == "Transpose" && attr_ints("perm", {}) == std::vector<int64_t>{0, 3, 1, 2};
+            }
+    node = nullptr;
+    input_nchw_ = dims.size() == 4 && !(nhwc && readers_of_input > 0);
     const Shape shape = input_nchw_ ? Shape{int(dims[2]), int(dims[3]), int(dims[1])} : netc_shape_of_row_major(dims);
 
     graph_.input.name = in.name();

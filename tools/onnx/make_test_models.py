@@ -1,0 +1,78 @@
+#!/usr/bin/python3
+"""Writes the small ONNX files of tests/onnx_files/: models netc must reject (or accept with a
+notice) with a clear message, and the shapes of graph exporters other than torch write.
+Run with Debian's Python: /usr/bin/python3 tools/onnx/make_test_models.py"""
+import os
+
+import numpy as np
+import onnx
+from onnx import TensorProto, helper, numpy_helper
+
+OUT = os.path.join(os.path.dirname(__file__), "..", "..", "tests", "onnx_files")
+
+
+def save(name, nodes, inputs, outputs, initializers=(), opset=13):
+    graph = helper.make_graph(nodes, name, inputs, outputs, list(initializers))
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", opset)], producer_name="netc-tests")
+    model.ir_version = 7
+    onnx.checker.check_model(model)
+    onnx.save(model, os.path.join(OUT, name + ".onnx"))
+
+
+def image(name, shape):
+    return helper.make_tensor_value_info(name, TensorProto.FLOAT, shape)
+
+
+rng = np.random.default_rng(0)
+w = numpy_helper.from_array(rng.standard_normal((4, 3, 3, 3)).astype(np.float32), "w")
+
+# Two unsupported ops and one unsupported attribute: one error must list all three.
+save("unsupported_ops",
+     [helper.make_node("Conv", ["x", "w"], ["c"], name="conv", pads=[1, 1, 1, 1]),
+      helper.make_node("LeakyRelu", ["c"], ["l"], name="leaky"),
+      helper.make_node("MaxPool", ["l"], ["p"], name="pool_ceil", kernel_shape=[2, 2], ceil_mode=1),
+      helper.make_node("Tanh", ["p"], ["y"], name="tanh")],
+     [image("x", [1, 3, 8, 8])], [image("y", [1, 4, 4, 4])], [w])
+
+# Height and width unknown: the error says to use --input-shape.
+save("dynamic_size",
+     [helper.make_node("Conv", ["x", "w"], ["y"], name="conv")],
+     [image("x", [1, 3, "height", "width"])], [image("y", [1, 4, "h2", "w2"])], [w])
+
+# A dynamic batch only: fixed to 1 with a notice, and the model compiles.
+save("dynamic_batch",
+     [helper.make_node("Conv", ["x", "w"], ["c"], name="conv", pads=[1, 1, 1, 1]),
+      helper.make_node("Relu", ["c"], ["y"], name="relu")],
+     [image("x", ["batch", 3, 8, 8])], [image("y", ["batch", 4, 8, 8])], [w])
+
+# Weights in float16.
+w16 = numpy_helper.from_array(rng.standard_normal((4, 3, 3, 3)).astype(np.float16), "w16")
+save("float16_weights",
+     [helper.make_node("Cast", ["x"], ["x16"], name="to_half", to=TensorProto.FLOAT16),
+      helper.make_node("Conv", ["x16", "w16"], ["y"], name="conv")],
+     [image("x", [1, 3, 8, 8])], [helper.make_tensor_value_info("y", TensorProto.FLOAT16, [1, 4, 6, 6])], [w16])
+# tf2onnx's shape of a network: an NHWC input transposed to NCHW, an explicit Pad before a
+# VALID stride-2 conv (TF's asymmetric "same"), Clip(0, 6) with attributes (opset 10), an NHWC
+# output; and a Shape → Gather → Unsqueeze → Concat → Reshape flatten before a MatMul + Add.
+w2 = numpy_helper.from_array(rng.standard_normal((6, 3, 3, 3)).astype(np.float32) * 0.3, "w2")
+b2 = numpy_helper.from_array(rng.standard_normal(6).astype(np.float32) * 0.1, "b2")
+mw = numpy_helper.from_array(rng.standard_normal((6, 5)).astype(np.float32), "mw")
+mb = numpy_helper.from_array(rng.standard_normal(5).astype(np.float32), "mb")
+i64 = lambda name, v: numpy_helper.from_array(np.array(v, dtype=np.int64), name)
+save("tf_style",
+     [helper.make_node("Transpose", ["x"], ["x_nchw"], name="to_nchw", perm=[0, 3, 1, 2]),
+      helper.make_node("Pad", ["x_nchw"], ["padded"], name="pad", pads=[0, 0, 0, 0, 0, 0, 1, 1], mode="constant"),
+      helper.make_node("Conv", ["padded", "w2", "b2"], ["c"], name="conv", strides=[2, 2], auto_pad="VALID"),
+      helper.make_node("Clip", ["c"], ["r"], name="relu6", min=0.0, max=6.0),
+      helper.make_node("Transpose", ["r"], ["features"], name="to_nhwc", perm=[0, 2, 3, 1]),
+      helper.make_node("GlobalAveragePool", ["r"], ["gap"], name="gap"),
+      helper.make_node("Shape", ["gap"], ["shape"], name="shape"),
+      helper.make_node("Gather", ["shape", "zero"], ["batch"], name="batch", axis=0),
+      helper.make_node("Unsqueeze", ["batch"], ["batch1"], name="batch1", axes=[0]),
+      helper.make_node("Concat", ["batch1", "minus_one"], ["flat_shape"], name="flat_shape", axis=0),
+      helper.make_node("Reshape", ["gap", "flat_shape"], ["flat"], name="flatten"),
+      helper.make_node("MatMul", ["flat", "mw"], ["mm"], name="matmul"),
+      helper.make_node("Add", ["mm", "mb"], ["logits"], name="bias")],
+     [image("x", [1, 10, 10, 3])], [image("features", [1, 5, 5, 6]), image("logits", [1, 5])],
+     [w2, b2, mw, mb, i64("zero", 0), i64("minus_one", [-1])], opset=10)
+print("wrote", sorted(os.listdir(OUT)))
