@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #define ERROR_LEN 512
@@ -29,6 +30,7 @@ struct netc_session {
     void **args;                      /* every stage's arguments, back to back */
     void ***stage_args;               /* where each stage's arguments start in args */
     /* detectors only: priors, contiguous copies of the two raw outputs, NMS scratch */
+    double *profile; /* netc_session_profile: per-stage milliseconds, or NULL */
     int64_t num_priors;
     float *priors, *boxes, *scores;
     void *detect_scratch;
@@ -74,6 +76,22 @@ const netc_tensor_info *netc_model_input(const netc_model *m, int32_t i) {
 
 const netc_tensor_info *netc_model_output(const netc_model *m, int32_t i) {
     return m && i >= 0 && i < m->num_outputs ? &m->outputs[i].info : NULL;
+}
+
+int32_t netc_model_num_stages(const netc_model *m) { return m ? m->num_stages : 0; }
+
+const char *netc_model_stage_name(const netc_model *m, int32_t i) {
+    return m && i >= 0 && i < m->num_stages ? m->stages[i].name : NULL;
+}
+
+void netc_session_profile(netc_session *s, double *ms) {
+    if (s) s->profile = ms;
+}
+
+static double now_ms(void) {
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec * 1e3 + (double)t.tv_nsec / 1e6;
 }
 
 const netc_detection_config *netc_model_detection(const netc_model *m) {
@@ -351,7 +369,9 @@ static netc_status run_stages(netc_session *s, const netc_tensor *inputs) {
     for (int32_t i = 0; i < m->num_inputs; i++) copy_input(s, &m->inputs[i], &inputs[i]);
     for (int32_t i = 0; i < m->num_stages; i++) {
         tl_halide_error[0] = '\0';
+        double start = s->profile ? now_ms() : 0;
         int r = m->stages[i].fn(s->stage_args[i]);
+        if (s->profile) s->profile[i] += now_ms() - start;
         if (r != 0) {
             char msg[ERROR_LEN];
             if (tl_halide_error[0]) {

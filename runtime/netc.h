@@ -77,6 +77,14 @@ void netc_session_destroy(netc_session *s);
 netc_status netc_run(netc_session *s, const netc_tensor *inputs, int32_t num_inputs,
                      netc_tensor *outputs, int32_t num_outputs);
 
+/* Stages: the compiled model's steps, one per layer of the optimised graph. */
+int32_t netc_model_num_stages(const netc_model *m);
+const char *netc_model_stage_name(const netc_model *m, int32_t i); /* NULL if out of range */
+
+/* Profiling: while `ms` is not NULL, every netc_run/netc_detect adds each stage's wall time
+ * in milliseconds to ms[stage] (netc_model_num_stages entries, owned by the caller). */
+void netc_session_profile(netc_session *s, double *ms);
+
 /* Detectors (compiled from a spec with a "detection" section): the post-processing
  * parameters, or NULL for other models. */
 const netc_detection_config *netc_model_detection(const netc_model *m);

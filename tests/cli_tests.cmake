@@ -66,6 +66,12 @@ set_tests_properties(cli_run_reference PROPERTIES PASS_REGULAR_EXPRESSION "prob:
 # netc bench: correctness first, then the timing figures (never asserted: a benchmark).
 add_test(NAME cli_bench COMMAND ${NETC} bench ${SRC}/tests/models/tiny_net.json --generated-dir ${CMAKE_BINARY_DIR}/generated --threads 1 --runs 30)
 set_tests_properties(cli_bench PROPERTIES PASS_REGULAR_EXPRESSION "prob .*: ok.*1 thread: 30 runs.*latency: median [0-9.]+ ms.*GFLOP/s" FAIL_REGULAR_EXPRESSION "FAIL|failed")
+add_test(NAME cli_bench_vs_onnxruntime COMMAND ${NETC} bench ${SRC}/tests/models/tiny_net.json --generated-dir ${CMAKE_BINARY_DIR}/generated
+                                               --threads 1 --runs 30 --vs onnxruntime --all-stages)
+set_tests_properties(cli_bench_vs_onnxruntime PROPERTIES
+                     PASS_REGULAR_EXPRESSION "of the measured .* FMA peak.*onnxruntime 1\\.[0-9.]+ .*outputs agree to [0-9.e-]+ relative\nratio netc / onnxruntime \\(median\\): [0-9.]+.*stages, slowest first.*logits +dense"
+                     FAIL_REGULAR_EXPRESSION "FAIL|failed|MISMATCH")
+add_error_test(cli_error_bench_vs_what 2 "--vs takes 'onnxruntime'" bench ${SRC}/tests/models/tiny_net.json --vs tflite)
 add_test(NAME cli_check_detector COMMAND ${NETC} check ${SRC}/tests/models/tiny_ssd_tf.json --generated-dir ${CMAKE_BINARY_DIR}/generated)
 set_tests_properties(cli_check_detector PROPERTIES PASS_REGULAR_EXPRESSION "detections +[0-9]+ compiled, [0-9]+ reference: the same" FAIL_REGULAR_EXPRESSION "FAIL|failed")
 add_error_test(cli_error_bench_too_few_runs 2 "--runs" bench ${SRC}/tests/models/tiny_net.json --runs 5)

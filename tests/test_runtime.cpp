@@ -555,6 +555,32 @@ struct FakeDetector {
     }
 };
 
+TEST(Profile, StageTimesAccumulatePerStage) {
+    netc_model m = box_model();
+    ASSERT_EQ(netc_model_num_stages(&m), 2);
+    EXPECT_STREQ(netc_model_stage_name(&m, 0), "box3x3");
+    EXPECT_STREQ(netc_model_stage_name(&m, 1), "total");
+    EXPECT_EQ(netc_model_stage_name(&m, 2), nullptr);
+    netc_session *s = nullptr;
+    ASSERT_EQ(netc_session_create(&m, &s), NETC_OK);
+    std::vector<float> image(H * W * C, 1.0f), box(H * W * C), total(C);
+    netc_tensor in = {NETC_FLOAT32, 3, {H, W, C}, image.data()};
+    netc_tensor out[2] = {{NETC_FLOAT32, 3, {H, W, C}, box.data()}, {NETC_FLOAT32, 1, {C}, total.data()}};
+    double ms[2] = {-1, -1};
+    netc_session_profile(s, ms);
+    ms[0] = ms[1] = 0;
+    for (int i = 0; i < 3; i++) ASSERT_EQ(netc_run(s, &in, 1, out, 2), NETC_OK);
+    EXPECT_GT(ms[0], 0.0);  // each stage took some nanoseconds, three times
+    EXPECT_GT(ms[1], 0.0);
+    EXPECT_LT(ms[0] + ms[1], 1000.0);  // milliseconds, not nanoseconds
+    netc_session_profile(s, nullptr);  // off: nothing written any more
+    const double before[2] = {ms[0], ms[1]};
+    ASSERT_EQ(netc_run(s, &in, 1, out, 2), NETC_OK);
+    EXPECT_EQ(ms[0], before[0]);
+    EXPECT_EQ(ms[1], before[1]);
+    netc_session_destroy(s);
+}
+
 TEST(Detect, RunsTheModelThenDecodes) {
     FakeDetector f;
     netc_model m = f.model();

@@ -1,11 +1,19 @@
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
+#include <filesystem>
+#include <map>
+#include <thread>
 
+#include <unistd.h>
+
+#include "analysis/fma_peak.h"
 #include "analysis/summary.h"
 #include "cli/args.h"
 #include "cli/compare_with_reference.h"
 #include "cli/model_inputs.h"
 #include "exec/loaded_model.h"
+#include "exec/onnxruntime_baseline.h"
 #include "spec/load_model.h"
 
 namespace netc {
@@ -19,23 +27,63 @@ double percentile(const std::vector<double> &sorted, double p) {
     return sorted[std::min(i, sorted.size() - 1)];
 }
 
+double relative_diff(const std::vector<float> &got, const std::vector<float> &want) {
+    double max_abs = 0, max_ref = 0;
+    for (size_t i = 0; i < want.size() && i < got.size(); i++) {
+        const double d = std::fabs(double(got[i]) - want[i]);
+        max_abs = std::isnan(d) ? INFINITY : std::max(max_abs, d);
+        max_ref = std::max(max_ref, std::fabs(double(want[i])));
+    }
+    return got.size() == want.size() ? max_abs / std::max(max_ref, 1e-30) : INFINITY;
+}
+
+// The stages, slowest first: time, share, MACs and throughput (of this machine's FMA peak).
+void print_stages(const Graph &opt, const std::vector<std::string> &names, const std::vector<double> &ms, double peak_gflops, size_t show) {
+    std::map<std::string, int64_t> macs;
+    std::map<std::string, std::string> ops;
+    for (const auto &c : layer_costs(opt)) {
+        const Layer &l = opt.layers[size_t(c.layer)];
+        macs[l.name] = c.macs;
+        ops[l.name] = std::string(op_name(l.op)) + (l.activation != Activation::None ? "+" + std::string(activation_name(l.activation)) : "");
+    }
+    double total = 0;
+    for (double m : ms) total += m;
+    std::vector<size_t> order(ms.size());
+    for (size_t i = 0; i < order.size(); i++) order[i] = i;
+    std::sort(order.begin(), order.end(), [&](size_t a, size_t b) { return ms[a] > ms[b]; });
+    std::printf("\nstages, slowest first (mean of the timed runs; %zu of %zu shown):\n", std::min(show, ms.size()), ms.size());
+    std::printf("  %-34s %-22s %9s %6s %10s %9s %7s\n", "stage", "op", "ms", "share", "MACs", "GFLOP/s", "% peak");
+    for (size_t k = 0; k < order.size() && k < show; k++) {
+        const size_t i = order[k];
+        const std::string &n = names[i];
+        const double gflops = macs[n] ? 2.0 * double(macs[n]) / (ms[i] * 1e6) : 0;
+        std::printf("  %-34.34s %-22.22s %9.3f %5.1f%% %10.1fM %9.1f %6.0f%%\n", n.c_str(), ops[n].c_str(), ms[i], 100.0 * ms[i] / total,
+                    double(macs[n]) / 1e6, gflops, 100.0 * gflops / peak_gflops);
+    }
+}
+
 }  // namespace
 
 int cmd_bench(int argc, char **argv) {
-    Args a(argc, argv, 2, {"--alpha", "--input-size", "--input-shape", "--runs", "--warmup", "--threads", "--target", "--generated-dir"}, {});
+    Args a(argc, argv, 2, {"--alpha", "--input-size", "--input-shape", "--runs", "--warmup", "--threads", "--target", "--generated-dir", "--vs", "--stages"},
+           {"--all-stages"});
     if (a.help()) {
         std::puts(
             "usage: netc bench SPEC [options]\n"
             "\n"
             "Times the compiled model (see netc compile). First it checks the model against the\n"
             "reference interpreter on a seeded input (a wrong model is not worth timing: exit 1).\n"
-            "Then warm-up runs, then timed runs of netc_run, and prints the median, min, p10 and\n"
-            "p90 latency and the throughput (2 x MACs / median).\n"
+            "Then warm-up runs, then timed runs of netc_run: median, min, p10 and p90 latency,\n"
+            "throughput (2 x MACs / median) as GFLOP/s and as a share of this machine's measured\n"
+            "FMA peak at the same thread count, and the time of each stage.\n"
             "\n"
             "options:\n"
             "  --threads N        worker threads (default: one per core)\n"
             "  --runs N           timed runs (default 50, at least 30)\n"
             "  --warmup N         untimed runs first (default 3)\n"
+            "  --stages N         how many of the slowest stages to list (default 10; --all-stages: all)\n"
+            "  --vs onnxruntime   also export the model (netc export) and time ONNX Runtime on it in the\n"
+            "                     same run, same input and thread count; check both agree; print the ratio\n"
             "  --target T         which compiled target (default host)\n"
             "  --generated-dir D  where netc compile wrote it (default generated)");
         std::fputs(kModelOptionsHelp, stdout);
@@ -43,10 +91,13 @@ int cmd_bench(int argc, char **argv) {
     }
     const int runs = a.get_int("--runs", 50, kMinRuns, 1000000);
     const int warmup = a.get_int("--warmup", 3, 0, 1000);
-    const int threads = a.get_int("--threads", 0, 0, 1024);
+    const int threads_flag = a.get_int("--threads", 0, 0, 1024);
+    const size_t show = a.has("--all-stages") ? SIZE_MAX : size_t(a.get_int("--stages", 10, 0, 100000));
+    const std::string vs = a.get("--vs", "");
+    if (!vs.empty() && vs != "onnxruntime") throw UsageError("--vs takes 'onnxruntime', got '" + vs + "'");
     const Graph g = load_model(a.one_positional("spec file"), model_options(a));
-    const std::string target = a.get("--target", "host");
-    LoadedModel m(compiled_dir(a.get("--generated-dir", "generated"), g, target), g.name);
+    LoadedModel m(compiled_dir(a.get("--generated-dir", "generated"), g, a.get("--target", "host")), g.name);
+    const int threads = threads_flag ? threads_flag : int(std::max(1u, std::thread::hardware_concurrency()));
     m.set_threads(threads);
     const std::vector<float> input = seeded_input(g, 1);
     if (!compare_with_reference(g, m, input, 1e-4)) {
@@ -55,16 +106,31 @@ int cmd_bench(int argc, char **argv) {
     }
     int64_t macs = 0;
     for (const auto &c : layer_costs(g)) macs += c.macs;
+    const FmaPeak peak = measure_fma_peak(threads);
 
     m.time_runs(input, warmup);
     std::vector<double> ms = m.time_runs(input, runs);
     std::sort(ms.begin(), ms.end());
-    const double median = percentile(ms, 0.5);
-    std::printf("%s on %s, %s: %d runs after %d warm-up\n", g.name.c_str(), m.target().c_str(),
-                threads ? (std::to_string(threads) + (threads == 1 ? " thread" : " threads")).c_str() : "all cores", runs, warmup);
+    const double median = percentile(ms, 0.5), gflops = 2.0 * double(macs) / (median * 1e6);
+    std::printf("\n%s on %s, %d thread%s: %d runs after %d warm-up\n", g.name.c_str(), m.target().c_str(), threads, threads == 1 ? "" : "s",
+                runs, warmup);
     std::printf("latency: median %.3f ms, min %.3f ms, p10 %.3f ms, p90 %.3f ms\n", median, ms.front(), percentile(ms, 0.1),
                 percentile(ms, 0.9));
-    std::printf("throughput: %.1f GFLOP/s (%.1fM MACs per inference)\n", 2.0 * double(macs) / (median * 1e6), double(macs) / 1e6);
+    std::printf("throughput: %.1f GFLOP/s (%.1fM MACs per inference), %.0f%% of the measured %s FMA peak (%.1f GFLOP/s on %d thread%s)\n",
+                gflops, double(macs) / 1e6, 100.0 * gflops / peak.gflops, peak.isa.c_str(), peak.gflops, threads, threads == 1 ? "" : "s");
+
+    if (!vs.empty()) {
+        const std::string work = (std::filesystem::temp_directory_path() / ("netc_bench_" + g.name + "_" + std::to_string(::getpid()))).string();
+        const OrtBaseline ort = run_onnxruntime(g, input, threads, runs, work);
+        std::filesystem::remove_all(work);
+        double worst = 0;
+        for (size_t o = 0; o < ort.outputs.size(); o++) worst = std::max(worst, relative_diff(m.run(input)[o], ort.outputs[o]));
+        std::printf("onnxruntime %s (same network, weights, input, %d thread%s): median %.3f ms, min %.3f ms; outputs agree to %.2g relative%s\n",
+                    ort.version.c_str(), threads, threads == 1 ? "" : "s", ort.median_ms, ort.min_ms, worst, worst <= 1e-4 ? "" : " (MISMATCH)");
+        std::printf("ratio netc / onnxruntime (median): %.2f (%s)\n", median / ort.median_ms, median <= ort.median_ms ? "netc faster" : "onnxruntime faster");
+        if (worst > 1e-4) return 1;
+    }
+    if (show > 0) print_stages(optimize(g), m.stage_names(), m.stage_times(input, std::max(10, runs / 3)), peak.gflops, show);
     return 0;
 }
 

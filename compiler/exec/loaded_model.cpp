@@ -2,6 +2,7 @@
 
 #include <dlfcn.h>
 
+#include <algorithm>
 #include <chrono>
 
 #include "spec/diagnostic.h"
@@ -20,6 +21,9 @@ struct LoadedModel::Api {
     netc_status (*run)(netc_session *, const netc_tensor *, int32_t, netc_tensor *, int32_t);
     const char *(*error)(const netc_session *);
     int (*set_threads)(int);
+    int32_t (*num_stages)(const netc_model *);
+    const char *(*stage_name)(const netc_model *, int32_t);
+    void (*profile)(netc_session *, double *);
 };
 
 namespace {
@@ -47,6 +51,9 @@ LoadedModel::LoadedModel(const std::string &dir, const std::string &model) {
     bind(handle_, path, "netc_run", &api_->run);
     bind(handle_, path, "netc_session_error", &api_->error);
     bind(handle_, path, "netc_set_num_threads", &api_->set_threads);
+    bind(handle_, path, "netc_model_num_stages", &api_->num_stages);
+    bind(handle_, path, "netc_model_stage_name", &api_->stage_name);
+    bind(handle_, path, "netc_session_profile", &api_->profile);
     model_ = api_->model();
     if (api_->create(model_, &session_) != NETC_OK) fail(path, "", "", "cannot create a session (out of memory, or a runtime/ABI mismatch)");
 }
@@ -97,6 +104,23 @@ std::vector<std::vector<float>> LoadedModel::run(const std::vector<float> &input
     Call c = prepare(input, outs);
     call(c);
     return outs;
+}
+
+std::vector<std::string> LoadedModel::stage_names() const {
+    std::vector<std::string> names;
+    for (int32_t i = 0; i < api_->num_stages(model_); i++) names.push_back(api_->stage_name(model_, i));
+    return names;
+}
+
+std::vector<double> LoadedModel::stage_times(const std::vector<float> &input, int runs) {
+    std::vector<std::vector<float>> outs;
+    Call c = prepare(input, outs);
+    std::vector<double> ms(size_t(api_->num_stages(model_)), 0.0);
+    api_->profile(session_, ms.data());
+    for (int i = 0; i < runs; i++) call(c);
+    api_->profile(session_, nullptr);
+    for (double &m : ms) m /= std::max(runs, 1);
+    return ms;
 }
 
 std::vector<double> LoadedModel::time_runs(const std::vector<float> &input, int runs) {

@@ -22,6 +22,10 @@ public:
     // Milliseconds of each of `runs` calls of netc_run on `input` (tensors prepared once, so
     // only the runtime's work is timed: input copy, stages, output copy).
     std::vector<double> time_runs(const std::vector<float> &input, int runs);
+    // Mean milliseconds per stage over `runs` runs (the runtime's profiling; includes its
+    // per-stage clock reads, so their sum is a little above a plain run's time).
+    std::vector<double> stage_times(const std::vector<float> &input, int runs);
+    std::vector<std::string> stage_names() const;
     void set_threads(int n);
     std::string target() const;  // the Halide target it was compiled for
     const netc_model *model() const { return model_; }
