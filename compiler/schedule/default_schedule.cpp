@@ -31,10 +31,27 @@ void schedule_reduction(StageFuncs &s, const StageVars &v, const TargetInfo &t) 
     const int pixels = std::max(1, std::min(s.out.w, (t.vector_registers - 4) / vectors / (t.vector_registers > 16 ? 2 : 1)));
     Var co("co"), ci("ci"), xo("xo"), xi("xi");
     Func out = s.output, acc = s.accumulator;
-    out.split(v.c, co, ci, cb).split(v.x, xo, xi, pixels).reorder(ci, xi, co, xo, v.y);
+    out.split(v.c, co, ci, cb).split(v.x, xo, xi, pixels);
+    // Rows outermost reuse a row of input across every channel block: right while the weights
+    // stay in cache. When they do not but the whole input does (deep layers on small maps:
+    // MobileNetV1's 7x7 layers have 4 MiB of weights and 200 KiB of input), channel blocks go
+    // outermost instead, so each block's weights are read once and reused for every pixel.
+    int64_t reduction = 1;
+    for (int i = 0; i < s.r.dimensions(); i++) {
+        const int64_t *extent = Halide::Internal::as_const_int(s.r[i].extent());
+        reduction *= extent ? *extent : 1;
+    }
+    const int64_t weight_bytes = reduction * s.out.c * 4, input_bytes = reduction * s.out.w * s.out.h * 4;
+    // The accumulator lives at the register tile: one block of channels x a run of pixels.
+    if (weight_bytes > t.l2_bytes / 2 && input_bytes <= t.l2_bytes / 2 && s.out.c / cb >= 2) {
+        out.reorder(ci, xi, xo, v.y, co).parallel(co);
+        acc.compute_at(out, xo);
+    } else {
+        out.reorder(ci, xi, co, xo, v.y).parallel(v.y);
+        acc.compute_at(out, co);
+    }
     if (vec > 1) out.vectorize(ci, vec);
-    out.unroll(xi).parallel(v.y);
-    acc.compute_at(out, co);
+    out.unroll(xi);
     if (vec > 1) acc.vectorize(v.c, vec);
     acc.unroll(v.x);
     Var cv("cv"), cu("cu");

@@ -13,6 +13,7 @@ struct TargetInfo {
     Halide::Target halide;  // what code is generated for (without the runtime)
     int vector_floats;      // float32 lanes of the natural vector
     int vector_registers;   // architectural vector registers
+    int l2_bytes;           // per-core L2 cache, what a stage's reused working set should fit
 };
 
 // "host" (the best this CPU supports), "x86-64-avx2", "x86-64-avx512", or "x86-64-sse41".
