@@ -22,6 +22,8 @@ add_test(NAME cli_summary_mobilenet_v3_small COMMAND ${NETC} summary ${SRC}/mode
 set_tests_properties(cli_summary_mobilenet_v3_small PROPERTIES PASS_REGULAR_EXPRESSION "total: 2,542,856 parameters.*56\\.5M MACs")
 add_test(NAME cli_summary_mobilenet_ssd COMMAND ${NETC} summary ${SRC}/models/mobilenet_ssd.json)
 set_tests_properties(cli_summary_mobilenet_ssd PROPERTIES PASS_REGULAR_EXPRESSION "total: 5,796,089 parameters.*1148\\.5M MACs")
+add_test(NAME cli_summary_stages COMMAND ${NETC} summary ${SRC}/models/mobilenet_v3_small.json --stages)
+set_tests_properties(cli_summary_stages PROPERTIES PASS_REGULAR_EXPRESSION "0 +stem +conv2d\\+hswish +112x112x16 .* stem_bn, stem_hswish.*80 stages for 137 layers; activation arena")
 add_test(NAME cli_summary_xception COMMAND ${NETC} summary ${SRC}/models/xception.json)
 set_tests_properties(cli_summary_xception PROPERTIES PASS_REGULAR_EXPRESSION "total: 22,855,952 parameters.*8357\\.4M MACs")
 

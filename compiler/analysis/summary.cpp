@@ -1,5 +1,8 @@
 #include "analysis/summary.h"
 
+#include "lower/memory_plan.h"
+#include "spec/load_model.h"
+
 #include <algorithm>
 
 #include <cstdio>
@@ -69,6 +72,34 @@ std::string summary_table(const Graph &g) {
     out += rule + "\n";
     std::snprintf(line, sizeof line, "total: %s parameters (trainable, BatchNorm gamma/beta included, before folding), %.1fM MACs\n",
                   with_commas(params).c_str(), double(macs) / 1e6);
+    out += line;
+    return out;
+}
+
+std::string stages_table(const Graph &unfused) {
+    const Graph opt = optimize(unfused);
+    const MemoryPlan plan = plan_memory(opt);
+    int width = 28;
+    for (const Layer &l : opt.layers) width = std::max(width, int(l.name.size()));
+    std::string out;
+    char line[2048];
+    std::snprintf(line, sizeof line, "%-6s %-*s %-26s %-14s %10s  %s\n", "stage", width, "layer", "op", "output", "tensor", "also computes");
+    out += line;
+    for (size_t i = 1; i < opt.layers.size(); i++) {
+        const Layer &l = opt.layers[i];
+        std::string op = op_name(l.op);
+        if (l.activation != Activation::None) op += "+" + std::string(activation_name(l.activation));
+        std::string absorbed;
+        for (const auto &n : l.absorbed) absorbed += (absorbed.empty() ? "" : ", ") + n;
+        const TensorPlan &t = plan.tensors[i];
+        const int64_t bytes = int64_t(t.shape.c) * t.full_width() * t.full_height() * 4;
+        std::snprintf(line, sizeof line, "%-6zu %-*s %-26s %-14s %9.1fK  %s\n", i - 1, width, l.name.c_str(), op.c_str(), to_string(l.out).c_str(),
+                      double(bytes) / 1024.0, absorbed.c_str());
+        out += line;
+    }
+    std::snprintf(line, sizeof line,
+                  "%zu stages for %zu layers; activation arena %.1f MB (every tensor, halos included; no reuse across stages yet)\n",
+                  opt.layers.size() - 1, unfused.layers.size() - 1, double(plan.arena_bytes) / 1e6);
     out += line;
     return out;
 }

@@ -18,5 +18,8 @@ struct LayerCost {
 
 std::vector<LayerCost> layer_costs(const Graph &g);
 std::string summary_table(const Graph &g);  // the text `netc summary` prints
+// The compiled stages (the optimised graph): each with the layers it absorbed and the size of
+// its tensor in the activation arena, and the arena's total (`netc summary --stages`).
+std::string stages_table(const Graph &unfused);
 
 }  // namespace netc

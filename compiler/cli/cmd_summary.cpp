@@ -7,15 +7,23 @@
 namespace netc {
 
 int cmd_summary(int argc, char **argv) {
-    Args a(argc, argv, 2, {"--alpha", "--input-size", "--input-shape"}, {});
+    Args a(argc, argv, 2, {"--alpha", "--input-size", "--input-shape"}, {"--stages"});
     if (a.help()) {
         std::puts(
             "usage: netc summary SPEC\n"
             "\n"
             "Prints each layer (composites expanded, nothing folded) with its output shape,\n"
             "trainable parameters (BatchNorm gamma/beta included) and multiply-accumulates, and the totals.\n"
-            "Needs no weights file.");
+            "Needs no weights file (--stages does: it folds them).\n"
+            "\n"
+            "  --stages            instead, the compiled stages: which layers each one computes (after\n"
+            "                      BatchNorm folding and activation fusion) and its tensor in the arena");
         std::fputs(kModelOptionsHelp, stdout);
+        return 0;
+    }
+    if (a.has("--stages")) {  // folding needs the weights
+        const Graph g = load_model(a.one_positional("spec file"), model_options(a));
+        std::printf("model %s (%s)\n%s", g.name.c_str(), g.spec_file.c_str(), stages_table(g).c_str());
         return 0;
     }
     const Graph g = load_model_structure(a.one_positional("spec file"), model_options(a));

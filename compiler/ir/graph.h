@@ -110,6 +110,10 @@ struct Layer {
     // Stored under "<layer>.<role>" in safetensors files.
     std::map<std::string, Tensor> params;
 
+    // The layers folded or fused into this one by the passes (a BatchNorm, an activation), in
+    // order: what its compiled stage computes besides itself (`netc summary --stages`).
+    std::vector<std::string> absorbed;
+
     // Where the layer came from, for error messages: JSON path in the spec ("layers[3]"),
     // or the composite it was expanded from ("layers[3] (separable_conv 'block1')").
     std::string origin;

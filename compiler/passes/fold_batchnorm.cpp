@@ -41,6 +41,7 @@ Graph fold_batchnorm(const Graph &g) {
         if (!is_linear_producer(cur.layers[size_t(p)]) || cur.consumers(p).size() != 1) continue;
         if (cur.is_output(p)) continue;  // its unnormalised value is observable
         fold_into(cur.layers[size_t(p)], bn);
+        cur.layers[size_t(p)].absorbed.push_back(bn.name);
         cur = bypass_layer(cur, int(j));
         j--;
     }
