@@ -322,10 +322,27 @@ static netc_status check_tensor(netc_session *s, int input, const netc_tensor_in
     return NETC_OK;
 }
 
+/* A tensor whose memory other tensors also use gets its halo zeroed before it is written. */
+static void zero_halo(netc_session *s, const netc_tensor_desc *t) {
+    if (!t->clear_halo) return;
+    const int64_t row = full_width(t) * t->channels;
+    float *base = (float *)(s->arena + t->offset);
+    for (int64_t y = 0; y < full_height(t); y++) {
+        float *r = base + y * row;
+        if (y < t->pad_top || y >= t->pad_top + t->height) {
+            memset(r, 0, (size_t)row * sizeof(float));
+        } else {
+            memset(r, 0, (size_t)t->pad_left * t->channels * sizeof(float));
+            memset(r + (t->pad_left + t->width) * t->channels, 0, (size_t)t->pad_right * t->channels * sizeof(float));
+        }
+    }
+}
+
 static void copy_input(netc_session *s, const netc_io_desc *io, const netc_tensor *t) {
     const netc_tensor_desc *td = &s->m->tensors[io->tensor];
     int64_t c_n = td->channels, row = td->width * c_n, stride = full_width(td) * c_n;
     float *dst = interior_host(s, td);
+    zero_halo(s, td);
     if (t->dtype == NETC_FLOAT32) {
         const float *src = t->data;
         for (int64_t y = 0; y < td->height; y++)
@@ -370,6 +387,7 @@ static netc_status run_stages(netc_session *s, const netc_tensor *inputs) {
     for (int32_t i = 0; i < m->num_stages; i++) {
         tl_halide_error[0] = '\0';
         double start = s->profile ? now_ms() : 0;
+        zero_halo(s, &m->tensors[m->stages[i].output]);
         int r = m->stages[i].fn(s->stage_args[i]);
         if (s->profile) s->profile[i] += now_ms() - start;
         if (r != 0) {

@@ -8,7 +8,8 @@
  * Tensor memory layout: float32, dims (c, x, y) with c innermost. A tensor may carry a
  * halo of zeros (pad_* rows/columns around it) so that a consumer with padding reads in
  * bounds without a boundary condition. The arena is zeroed once; stages write only the
- * interior, so halos stay zero.
+ * interior, so halos stay zero, except where tensors with disjoint lifetimes share memory:
+ * the runtime zeroes such a tensor's halo (clear_halo) before the stage that writes it.
  */
 #ifndef NETC_MODEL_H
 #define NETC_MODEL_H
@@ -19,7 +20,7 @@
 extern "C" {
 #endif
 
-#define NETC_ABI_VERSION 2
+#define NETC_ABI_VERSION 3
 
 typedef int (*netc_stage_fn)(void **args);
 
@@ -28,6 +29,7 @@ typedef struct {
     int32_t channels, width, height;
     int32_t pad_top, pad_left, pad_bottom, pad_right;
     int64_t offset; /* bytes from the start of the arena, 64-byte aligned */
+    int32_t clear_halo; /* the memory is shared with other tensors: zero the halo before writing */
 } netc_tensor_desc;
 
 typedef struct {

@@ -98,8 +98,9 @@ std::string stages_table(const Graph &unfused) {
         out += line;
     }
     std::snprintf(line, sizeof line,
-                  "%zu stages for %zu layers; activation arena %.1f MB (every tensor, halos included; no reuse across stages yet)\n",
-                  opt.layers.size() - 1, unfused.layers.size() - 1, double(plan.arena_bytes) / 1e6);
+                  "%zu stages for %zu layers; peak activation memory %.2f MB (the arena: tensors share memory when their "
+                  "lifetimes do not overlap; %.2f MB without sharing)\n",
+                  opt.layers.size() - 1, unfused.layers.size() - 1, double(plan.arena_bytes) / 1e6, double(plan.unshared_bytes) / 1e6);
     out += line;
     return out;
 }

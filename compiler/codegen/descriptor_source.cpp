@@ -86,7 +86,7 @@ std::string descriptor_source(const Graph &g, const MemoryPlan &plan, const std:
     o << "\nstatic const netc_tensor_desc tensors[] = {\n";
     for (const auto &t : plan.tensors)
         o << "    {" << c_string(t.name) << ", " << t.shape.c << ", " << t.shape.w << ", " << t.shape.h << ", " << t.pad_top << ", "
-          << t.pad_left << ", " << t.pad_bottom << ", " << t.pad_right << ", " << t.offset << "},\n";
+          << t.pad_left << ", " << t.pad_bottom << ", " << t.pad_right << ", " << t.offset << ", " << int(t.clear_halo) << "},\n";
     o << "};\n\n";
     for (size_t s = 0; s < stage_functions.size(); s++) {
         const Layer &l = g.layers[s + 1];

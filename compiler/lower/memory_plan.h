@@ -1,6 +1,9 @@
 // Where every activation lives: one tensor per layer of the optimised graph, each with a
 // halo of zeros as wide as its widest padded reader needs (so stages never test bounds),
-// packed into one arena that the runtime allocates once per session.
+// packed into one arena that the runtime allocates once per session. Tensors whose lifetimes
+// (from the stage that writes them to the last stage that reads them; outputs to the end)
+// do not overlap share memory; a shared tensor's halo is re-zeroed by the runtime before its
+// stage writes it (clear_halo), since the memory held another tensor's values.
 #pragma once
 
 #include <cstdint>
@@ -16,6 +19,7 @@ struct TensorPlan {
     Shape shape;
     int pad_top = 0, pad_left = 0, pad_bottom = 0, pad_right = 0;
     int64_t offset = 0;  // bytes into the arena
+    bool clear_halo = false;  // has a halo, in memory another tensor also uses
     int full_width() const { return shape.w + pad_left + pad_right; }
     int full_height() const { return shape.h + pad_top + pad_bottom; }
     int64_t bytes() const { return int64_t(shape.c) * full_width() * full_height() * 4; }
@@ -24,6 +28,7 @@ struct TensorPlan {
 struct MemoryPlan {
     std::vector<TensorPlan> tensors;  // tensors[i] belongs to layer i
     int64_t arena_bytes = 0;
+    int64_t unshared_bytes = 0;  // what the arena would be without sharing
 };
 
 MemoryPlan plan_memory(const Graph &g);
