@@ -92,8 +92,14 @@ void apply_default_schedule(StageFuncs &s, const StageVars &v, const TargetInfo 
         if (s.accumulator.defined()) {
             schedule_reduction(s, v, t);
         } else {
-            vectorize_channels(s.output, v, s.out.c, t);
-            s.output.parallel(v.y);
+            // Channel blocks outside a run of pixels: the block's taps (kh x kw vectors) stay in
+            // registers along the row, and unrolled neighbouring pixels share input loads.
+            const int vec = vector_for(s.out.c, t.vector_floats);
+            const int run = s.out.w >= 4 ? 4 : s.out.w >= 2 ? 2 : 1;
+            Var co("co"), ci("ci"), xo("xo"), xi("xi");
+            s.output.split(v.c, co, ci, vec).split(v.x, xo, xi, run).reorder(ci, xi, xo, co, v.y).parallel(v.y);
+            if (vec > 1) s.output.vectorize(ci);
+            if (run > 1) s.output.unroll(xi);
         }
         break;
     case StageKind::Pool: {
