@@ -32,18 +32,20 @@ void schedule_reduction(StageFuncs &s, const StageVars &v, const TargetInfo &t) 
     Var co("co"), ci("ci"), xo("xo"), xi("xi");
     Func out = s.output, acc = s.accumulator;
     out.split(v.c, co, ci, cb).split(v.x, xo, xi, pixels);
-    // Rows outermost reuse a row of input across every channel block: right while the weights
-    // stay in cache. When they do not but the whole input does (deep layers on small maps:
-    // MobileNetV1's 7x7 layers have 4 MiB of weights and 200 KiB of input), channel blocks go
-    // outermost instead, so each block's weights are read once and reused for every pixel.
+    // Rows outermost reuse a row of input across every channel block, but read all the weights
+    // once per row: right while the weights stay in cache. When they do not, channel blocks go
+    // outermost if that moves fewer bytes (the input once per channel block instead of the
+    // weights once per row): deep layers on small maps, e.g. MobileNetV1's 7x7 layers (4 MiB
+    // of weights, 200 KiB of input) and Xception's exit flow (12 MiB of weights on 10x10).
     int64_t reduction = 1;
     for (int i = 0; i < s.r.dimensions(); i++) {
         const int64_t *extent = Halide::Internal::as_const_int(s.r[i].extent());
         reduction *= extent ? *extent : 1;
     }
     const int64_t weight_bytes = reduction * s.out.c * 4, input_bytes = reduction * s.out.w * s.out.h * 4;
+    const int64_t blocks = s.out.c / cb;
     // The accumulator lives at the register tile: one block of channels x a run of pixels.
-    if (weight_bytes > t.l2_bytes / 2 && input_bytes <= t.l2_bytes / 2 && s.out.c / cb >= 2) {
+    if (weight_bytes > t.l2_bytes / 2 && blocks >= 2 && blocks * input_bytes < int64_t(s.out.h) * weight_bytes) {
         out.reorder(ci, xi, xo, v.y, co).parallel(co);
         acc.compute_at(out, xo);
     } else {
