@@ -78,6 +78,15 @@ add_test(NAME cli_check_detector COMMAND ${NETC} check ${SRC}/tests/models/tiny_
 set_tests_properties(cli_check_detector PROPERTIES PASS_REGULAR_EXPRESSION "detections +[0-9]+ compiled, [0-9]+ reference: the same" FAIL_REGULAR_EXPRESSION "FAIL|failed")
 add_error_test(cli_error_bench_too_few_runs 2 "--runs" bench ${SRC}/tests/models/tiny_net.json --runs 5)
 
+# Schedule files: another schedule computes the same numbers; a bad file names its field.
+add_test(NAME cli_compile_check_unusual_schedule
+         COMMAND ${CMAKE_COMMAND} -DNETC=${NETC} -DSPEC=${SRC}/models/mobilenet_v3_small.json -DWORK=${CMAKE_CURRENT_BINARY_DIR}/unusual_schedule
+                 -DSCHEDULE=${CMAKE_CURRENT_SOURCE_DIR}/schedules/unusual.json -P ${CMAKE_CURRENT_SOURCE_DIR}/compile_and_check.cmake)
+set_tests_properties(cli_compile_check_unusual_schedule PROPERTIES PASS_REGULAR_EXPRESSION "schedule parameters: .*unusual.json.*logits .*: ok"
+                     FAIL_REGULAR_EXPRESSION "FAIL|failed")
+add_error_test(cli_error_schedule_value 1 "bad_value.json: field 'conv.vectors_per_block': expected an integer from 1 to 2, got 3" compile ${SRC}/tests/models/tiny_net.json --schedule ${CMAKE_CURRENT_SOURCE_DIR}/schedules/bad_value.json --generated-dir ${CMAKE_CURRENT_BINARY_DIR}/bad_schedule)
+add_error_test(cli_error_schedule_field 1 "bad_field.json: field 'depthwise.pixel_runs': unknown field \\(did you mean 'pixel_run'\\?\\)" compile ${SRC}/tests/models/tiny_net.json --schedule ${CMAKE_CURRENT_SOURCE_DIR}/schedules/bad_field.json --generated-dir ${CMAKE_CURRENT_BINARY_DIR}/bad_schedule)
+
 # Layer names as ONNX exporters write them ("/features/features.0/Conv") compile and run.
 add_test(NAME cli_compile_check_odd_names
          COMMAND ${CMAKE_COMMAND} -DNETC=${NETC} -DSPEC=${SRC}/tests/models/odd_names.json -DWORK=${CMAKE_CURRENT_BINARY_DIR}/odd_names

@@ -1,4 +1,4 @@
-# cmake -DNETC=<netc> -DSPEC=<spec or .onnx> -DWORK=<dir> [-DALPHA=0.5 -DSIZE=160] -P compile_and_check.cmake
+# cmake -DNETC=<netc> -DSPEC=<spec or .onnx> -DWORK=<dir> [-DALPHA=0.5 -DSIZE=160] [-DSCHEDULE=<file>] -P compile_and_check.cmake
 # Compiles a model (optionally a width/resolution variant) and checks it against the
 # reference interpreter.
 set(opts)
@@ -6,7 +6,11 @@ if(DEFINED ALPHA)
   set(opts --alpha ${ALPHA} --input-size ${SIZE})
 endif()
 foreach(step compile check)
-  execute_process(COMMAND ${NETC} ${step} ${SPEC} ${opts} --generated-dir ${WORK}
+  set(step_opts ${opts})
+  if(step STREQUAL "compile" AND DEFINED SCHEDULE)
+    list(APPEND step_opts --schedule ${SCHEDULE})
+  endif()
+  execute_process(COMMAND ${NETC} ${step} ${SPEC} ${step_opts} --generated-dir ${WORK}
                   RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
   message("${out}${err}")
   if(rc)

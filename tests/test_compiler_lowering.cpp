@@ -89,8 +89,8 @@ std::string describe(const Graph &opt, const MemoryPlan &plan) {
 // Runs every stage with the JIT (exec/run_jit); returns the first output. A stage that
 // writes the zero halo other stages read as padding is a failure.
 std::vector<float> run_lowered(const Graph &opt, const MemoryPlan &plan, const std::vector<float> &input,
-                               const TargetInfo &target) {
-    JitRun r = run_jit(opt, plan, input, target);
+                               const TargetInfo &target, const ScheduleParams &params) {
+    JitRun r = run_jit(opt, plan, input, target, params);
     for (const std::string &t : r.written_halos) ADD_FAILURE() << "tensor " << t << ": the halo was written";
     return r.outputs.at(0);
 }
@@ -120,6 +120,7 @@ struct Options {
     float input_range = 1.0f;  // the input is uniform in [-range, range]
     double tolerance = 0;      // 0: 1e-5, or 1e-4 when some stage sums more than 64 terms
     std::string target = "host";
+    ScheduleParams schedule;   // the schedule templates' knobs (schedules/*.json)
 };
 
 // The whole check for one case. `layers` is the spec's layer array; the layer named `output`
@@ -139,7 +140,7 @@ void check_case(const Shape &in, const json &layers, const std::string &output, 
         const MemoryPlan plan = plan_memory(opt);
         const std::string where = describe(opt, plan);
         SCOPED_TRACE("optimised graph:\n" + where);
-        const std::vector<float> got = run_lowered(opt, plan, input, target_info(opts.target));
+        const std::vector<float> got = run_lowered(opt, plan, input, target_info(opts.target), opts.schedule);
         ASSERT_EQ(got.size(), want.size());
 
         const Shape s = opt.layers[size_t(opt.outputs.at(0))].out;
@@ -803,7 +804,7 @@ void with_producer(Shapes &r, Shape *in, json *layers) {
     layers->insert(layers->begin(), conv("pre", c, 1, 1, "valid", {{"activation", "relu"}}));
 }
 
-void sweep_conv2d(int first, int count, const std::string &target) {
+void sweep_conv2d(int first, int count, const std::string &target, const ScheduleParams &schedule = {}) {
     const int kernels[] = {1, 2, 3, 5};
     for (int i = first; i < first + count; i++) {
         Shapes r(uint32_t(7000 + i));
@@ -819,11 +820,11 @@ void sweep_conv2d(int first, int count, const std::string &target) {
                                         {{"dilation", dil}, {"groups", groups}, {"bias", r.between(0, 1) == 1},
                                          {"activation", acts[r.between(0, 2)]}})});
         with_producer(r, &in, &layers);
-        check_case(in, layers, "conv", uint64_t(7000 + i), {3.0f, 0, target});
+        check_case(in, layers, "conv", uint64_t(7000 + i), {3.0f, 0, target, schedule});
     }
 }
 
-void sweep_depthwise(int first, int count, const std::string &target) {
+void sweep_depthwise(int first, int count, const std::string &target, const ScheduleParams &schedule = {}) {
     const int kernels[] = {1, 2, 3, 5, 7, 9};
     for (int i = first; i < first + count; i++) {
         Shapes r(uint32_t(8000 + i));
@@ -838,7 +839,7 @@ void sweep_depthwise(int first, int count, const std::string &target) {
                                              {{"dilation", dil}, {"multiplier", mult}, {"bias", r.between(0, 1) == 1},
                                               {"activation", acts[r.between(0, 2)]}})});
         with_producer(r, &in, &layers);
-        check_case(in, layers, "dw", uint64_t(8000 + i), {3.0f, 0, target});
+        check_case(in, layers, "dw", uint64_t(8000 + i), {3.0f, 0, target, schedule});
     }
 }
 
@@ -866,6 +867,26 @@ TEST(LoweringSweep, AvgPoolAvx2) { sweep_avgpool(100, 8, "x86-64-avx2"); }
 TEST(LoweringSweep, Conv2DSse41) { sweep_conv2d(200, 8, "x86-64-sse41"); }
 TEST(LoweringSweep, DepthwiseSse41) { sweep_depthwise(200, 8, "x86-64-sse41"); }
 TEST(LoweringSweep, AvgPoolSse41) { sweep_avgpool(200, 6, "x86-64-sse41"); }
+
+// The schedule knobs at values the default files do not use: one vector per channel block,
+// 3-pixel tiles, channel blocks outermost on every layer (a tiny cache), 2-pixel depthwise runs,
+// dense layers always split across cores. Other schedules, the same numbers.
+ScheduleParams unusual_schedule() {
+    ScheduleParams p;
+    p.conv_vectors_per_block = 1;
+    p.conv_tile_pixels = 3;
+    p.cache_fraction = 1e-6;
+    p.depthwise_pixel_run = 2;
+    p.reduction_parallel_min_vectors = 1;
+    return p;
+}
+TEST(LoweringSweep, Conv2DUnusualSchedule) { sweep_conv2d(300, 10, "host", unusual_schedule()); }
+TEST(LoweringSweep, DepthwiseUnusualSchedule) { sweep_depthwise(300, 10, "host", unusual_schedule()); }
+TEST(LoweringSweep, DenseUnusualSchedule) {
+    Options o;
+    o.schedule = unusual_schedule();
+    check_case(Shape{3, 4, 20}, json::array({{{"name", "fc"}, {"op", "dense"}, {"units", 37}}}), "fc", 310, o);
+}
 
 }  // namespace
 }  // namespace netc

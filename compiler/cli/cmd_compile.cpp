@@ -7,7 +7,7 @@
 namespace netc {
 
 int cmd_compile(int argc, char **argv) {
-    Args a(argc, argv, 2, {"--alpha", "--input-size", "--input-shape", "--target", "--generated-dir", "--cc"}, {"--emit-stmt", "--quiet"});
+    Args a(argc, argv, 2, {"--alpha", "--input-size", "--input-shape", "--target", "--generated-dir", "--cc", "--schedule"}, {"--emit-stmt", "--quiet"});
     if (a.help()) {
         std::puts(
             "usage: netc compile SPEC [options]\n"
@@ -20,6 +20,7 @@ int cmd_compile(int argc, char **argv) {
             "  --target T          host (default: the best this CPU supports), x86-64-avx2, x86-64-avx512, x86-64-sse41\n"
             "  --generated-dir D   output root (default: generated)\n"
             "  --cc CC             C compiler for the model descriptor and the .so (default: cc)\n"
+            "  --schedule F        schedule parameters (default: schedules/<target>.json; see schedules/README.md)\n"
             "  --emit-stmt         also write each stage's lowered Halide statement (.stmt)\n"
             "  --quiet             no progress output\n");
         std::fputs(kModelOptionsHelp, stdout);
@@ -31,6 +32,7 @@ int cmd_compile(int argc, char **argv) {
     opt.generated_dir = a.get("--generated-dir", "generated");
     opt.cc = a.get("--cc", "cc");
     opt.emit_stmt = a.has("--emit-stmt");
+    opt.schedule_file = a.get("--schedule", "");
     if (!a.has("--quiet")) opt.progress = [](const std::string &s) { std::printf("%s\n", s.c_str()), std::fflush(stdout); };
     const Graph g = load_model(spec, model_options(a));
     CompileResult r = compile_model(g, opt);

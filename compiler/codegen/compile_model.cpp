@@ -1,4 +1,5 @@
 #include "codegen/compile_model.h"
+#include "schedule/schedule_params.h"
 
 #include <chrono>
 #include <cstdio>
@@ -102,6 +103,10 @@ CompileResult compile_model(const Graph &unfused, const CompileOptions &opt) {
     if (ec) fail(dir.string(), "", "--generated-dir", "cannot create the output directory: " + ec.message());
     r.dir = dir.string();
 
+    const std::string schedule_file = opt.schedule_file.empty() ? default_schedule_file(r.target.name) : opt.schedule_file;
+    const ScheduleParams params = schedule_file.empty() ? ScheduleParams{} : load_schedule_params(schedule_file);
+    if (opt.progress) opt.progress("schedule parameters: " + params.source);
+
     std::vector<Halide::Module> modules;
     std::vector<std::string> fns;
     const int n = int(g.layers.size()) - 1;
@@ -109,7 +114,7 @@ CompileResult compile_model(const Graph &unfused, const CompileOptions &opt) {
         const Layer &l = g.layers[size_t(i)];
         const auto ts = std::chrono::steady_clock::now();
         std::string fn = "netc_" + g.name + "_s" + std::to_string(i) + "_" + identifier_safe(l.name);
-        LoweredStage st = lower_stage(g, plan, i, r.target, fn);
+        LoweredStage st = lower_stage(g, plan, i, r.target, fn, params);
         modules.push_back(st.pipeline.compile_to_module(st.arguments(), fn, r.target.halide));
         if (opt.emit_stmt)
             st.pipeline.compile_to_lowered_stmt((dir / (fn + ".stmt")).string(), st.arguments(), Halide::Text, r.target.halide);

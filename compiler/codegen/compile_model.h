@@ -17,6 +17,7 @@ struct CompileOptions {
     std::string generated_dir = "generated";  // output goes to <generated_dir>/<model>/<target>/
     std::string cc = "cc";                     // compiles the descriptor and links the .so
     bool emit_stmt = false;                    // also write each stage's lowered statement (.stmt)
+    std::string schedule_file;                 // schedule parameters; "" = schedules/<target>.json if there is one
     std::function<void(const std::string &)> progress;  // one line per step; may be empty
 };
 

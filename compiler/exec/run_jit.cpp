@@ -30,7 +30,8 @@ bool halo_written(const Buffer<float> &b, const TensorPlan &t) {
 
 }  // namespace
 
-JitRun run_jit(const Graph &opt, const MemoryPlan &plan, const std::vector<float> &input, const TargetInfo &target) {
+JitRun run_jit(const Graph &opt, const MemoryPlan &plan, const std::vector<float> &input, const TargetInfo &target,
+               const ScheduleParams &params) {
     std::vector<Buffer<float>> tensors;
     for (const TensorPlan &t : plan.tensors) tensors.push_back(tensor_buffer(t));
     const Shape in = opt.layers[0].out;
@@ -42,7 +43,7 @@ JitRun run_jit(const Graph &opt, const MemoryPlan &plan, const std::vector<float
     const Halide::Target jit = target.halide.without_feature(Halide::Target::NoRuntime);
     for (int i = 1; i < int(opt.layers.size()); i++) {
         const Layer &l = opt.layers[size_t(i)];
-        LoweredStage st = lower_stage(opt, plan, i, target, "s" + std::to_string(i));
+        LoweredStage st = lower_stage(opt, plan, i, target, "s" + std::to_string(i), params);
         if (st.inputs.size() != l.inputs.size()) fail("", l.name, "", "internal: the stage takes " + std::to_string(st.inputs.size()) + " inputs");
         for (size_t k = 0; k < st.inputs.size(); k++) st.inputs[k].set(tensors[size_t(l.inputs[k])]);
         // A view of the interior (sharing the storage); Halide::Buffer's crop would change the

@@ -9,6 +9,7 @@
 
 #include "ir/graph.h"
 #include "lower/memory_plan.h"
+#include "schedule/schedule_params.h"
 #include "schedule/target.h"
 
 namespace netc {
@@ -19,6 +20,7 @@ struct JitRun {
 };
 
 // Throws CompileError if a stage fails to lower or run.
-JitRun run_jit(const Graph &opt, const MemoryPlan &plan, const std::vector<float> &input, const TargetInfo &target);
+JitRun run_jit(const Graph &opt, const MemoryPlan &plan, const std::vector<float> &input, const TargetInfo &target,
+               const ScheduleParams &params = {});
 
 }  // namespace netc

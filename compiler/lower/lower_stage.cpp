@@ -68,7 +68,7 @@ StageFuncs lower_op(const Layer &l, const Shape &in_shape, Func in, const StageV
 }  // namespace
 
 LoweredStage lower_stage(const Graph &g, const MemoryPlan &plan, int layer, const TargetInfo &target,
-                         const std::string &function_name) {
+                         const std::string &function_name, const ScheduleParams &params) {
     Layer l = g.layers[size_t(layer)];
     // Layer names may be any string (ONNX's look like "/features/features.0/Conv"); Halide's
     // Func names may not contain '.'.
@@ -94,7 +94,7 @@ LoweredStage lower_stage(const Graph &g, const MemoryPlan &plan, int layer, cons
         st.funcs = lower_op(l, g.layers[size_t(l.inputs[0])].out, st.inputs[0], v);
     }
     constrain_output(st.funcs.output, plan.tensors[size_t(layer)]);
-    apply_default_schedule(st.funcs, v, target);
+    apply_default_schedule(st.funcs, v, target, params);
     st.pipeline = Pipeline(st.funcs.output);
     return st;
 }

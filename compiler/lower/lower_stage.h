@@ -7,6 +7,7 @@
 
 #include "lower/memory_plan.h"
 #include "lower/stage.h"
+#include "schedule/schedule_params.h"
 #include "schedule/target.h"
 
 namespace netc {
@@ -21,6 +22,6 @@ struct LoweredStage {
 };
 
 LoweredStage lower_stage(const Graph &g, const MemoryPlan &plan, int layer, const TargetInfo &target,
-                         const std::string &function_name);
+                         const std::string &function_name, const ScheduleParams &params = {});
 
 }  // namespace netc

@@ -23,12 +23,13 @@ void vectorize_channels(Func f, const StageVars &v, int channels, const TargetIn
 
 // Register-tiled convolution: a block of output channels × a run of pixels accumulates
 // in registers over the whole reduction, then the activation is applied on the way out.
-void schedule_reduction(StageFuncs &s, const StageVars &v, const TargetInfo &t) {
+void schedule_reduction(StageFuncs &s, const StageVars &v, const TargetInfo &t, const ScheduleParams &p) {
     const int vec = vector_for(s.out.c, t.vector_floats);
-    const int vectors = (vec == t.vector_floats && s.out.c >= 2 * vec) ? 2 : 1;
+    const int vectors = (vec == t.vector_floats && s.out.c >= 2 * vec) ? p.conv_vectors_per_block : 1;
     const int cb = vec * vectors;
     // Accumulators: vectors × pixels, leaving registers for the weights and the broadcast input.
-    const int pixels = std::max(1, std::min(s.out.w, (t.vector_registers - 4) / vectors / (t.vector_registers > 16 ? 2 : 1)));
+    const int fit = (t.vector_registers - 4) / vectors / (t.vector_registers > 16 ? 2 : 1);
+    const int pixels = std::max(1, std::min(s.out.w, p.conv_tile_pixels > 0 ? p.conv_tile_pixels : fit));
     Var co("co"), ci("ci"), xo("xo"), xi("xi");
     Func out = s.output, acc = s.accumulator;
     out.split(v.c, co, ci, cb).split(v.x, xo, xi, pixels);
@@ -45,7 +46,8 @@ void schedule_reduction(StageFuncs &s, const StageVars &v, const TargetInfo &t) 
     const int64_t weight_bytes = reduction * s.out.c * 4, input_bytes = reduction * s.out.w * s.out.h * 4;
     const int64_t blocks = s.out.c / cb;
     // The accumulator lives at the register tile: one block of channels x a run of pixels.
-    if (weight_bytes > t.l2_bytes / 2 && blocks >= 2 && blocks * input_bytes < int64_t(s.out.h) * weight_bytes) {
+    const int64_t budget = int64_t(p.cache_fraction * t.l2_bytes);
+    if (weight_bytes > budget && blocks >= 2 && blocks * input_bytes < int64_t(s.out.h) * weight_bytes) {
         out.reorder(ci, xi, xo, v.y, co).parallel(co);
         acc.compute_at(out, xo);
     } else {
@@ -68,14 +70,14 @@ void schedule_reduction(StageFuncs &s, const StageVars &v, const TargetInfo &t) 
     upd.reorder(order);
 }
 
-void schedule_vector_reduction(StageFuncs &s, const StageVars &v, const TargetInfo &t) {
+void schedule_vector_reduction(StageFuncs &s, const StageVars &v, const TargetInfo &t, const ScheduleParams &p) {
     // global pool and dense: output is one pixel; vectorize and split channels across cores.
     const int vec = vector_for(s.out.c, t.vector_floats);
     Var co("co"), ci("ci");
     Func out = s.output, acc = s.accumulator;
     if (vec > 1) {
         out.split(v.c, co, ci, vec).vectorize(ci);
-        if (s.out.c >= 4 * vec) out.parallel(co);
+        if (s.out.c >= p.reduction_parallel_min_vectors * vec) out.parallel(co);
         acc.compute_at(out, co).vectorize(v.c, vec);
         acc.update().vectorize(v.c, vec);
     } else {
@@ -85,19 +87,21 @@ void schedule_vector_reduction(StageFuncs &s, const StageVars &v, const TargetIn
 
 }  // namespace
 
-void apply_default_schedule(StageFuncs &s, const StageVars &v, const TargetInfo &t) {
+void apply_default_schedule(StageFuncs &s, const StageVars &v, const TargetInfo &t, const ScheduleParams &p) {
     switch (s.kind) {
     case StageKind::Conv:
-        schedule_reduction(s, v, t);
+        schedule_reduction(s, v, t, p);
         break;
     case StageKind::Depthwise:
         if (s.accumulator.defined()) {
-            schedule_reduction(s, v, t);
+            schedule_reduction(s, v, t, p);
         } else {
             // Channel blocks outside a run of pixels: the block's taps (kh x kw vectors) stay in
             // registers along the row, and unrolled neighbouring pixels share input loads.
             const int vec = vector_for(s.out.c, t.vector_floats);
-            const int run = s.out.w >= 4 ? 4 : s.out.w >= 2 ? 2 : 1;
+            int run = p.depthwise_pixel_run;
+            while (run > s.out.w) run /= 2;
+            run = std::max(run, 1);
             Var co("co"), ci("ci"), xo("xo"), xi("xi");
             s.output.split(v.c, co, ci, vec).split(v.x, xo, xi, run).reorder(ci, xi, xo, co, v.y).parallel(v.y);
             if (vec > 1) s.output.vectorize(ci);
@@ -124,7 +128,7 @@ void apply_default_schedule(StageFuncs &s, const StageVars &v, const TargetInfo 
         break;
     case StageKind::GlobalPool:
     case StageKind::Dense:
-        schedule_vector_reduction(s, v, t);
+        schedule_vector_reduction(s, v, t, p);
         break;
     case StageKind::Softmax:
         // Small (one vector of class scores per pixel): computed per row, whole.

@@ -4,10 +4,11 @@
 #pragma once
 
 #include "lower/stage.h"
+#include "schedule/schedule_params.h"
 #include "schedule/target.h"
 
 namespace netc {
 
-void apply_default_schedule(StageFuncs &s, const StageVars &v, const TargetInfo &t);
+void apply_default_schedule(StageFuncs &s, const StageVars &v, const TargetInfo &t, const ScheduleParams &p = {});
 
 }  // namespace netc
