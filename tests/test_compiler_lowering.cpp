@@ -584,6 +584,18 @@ TEST(LoweringReshape, ChangesHeightWidthAndChannels) {
     check_case(Shape{7, 9, 17}, json::array({{{"name", "r"}, {"op", "reshape"}, {"shape", {-1, 1, 21}}}}), "r", 227);
 }
 
+// 32k output channels: the weights are blocked by 32 (conv2d.cpp); plain, grouped, and with
+// the unusual schedule (16-lane blocks inside 32-channel weight blocks, channel blocks outermost).
+TEST(LoweringConv, BlockedWeights64And96Channels) {
+    check_case(Shape{9, 11, 24}, json::array({conv("c", 64, 1, 1, "valid", {{"activation", "relu6"}})}), "c", 250);
+    check_case(Shape{10, 7, 16}, json::array({conv("c", 96, 3, 2, "same")}), "c", 251);
+    check_case(Shape{6, 6, 8}, json::array({conv("c", 128, 3, 1, "same", {{"groups", 2}})}), "c", 252);
+    Options o;
+    o.schedule.conv_vectors_per_block = 1;
+    o.schedule.cache_fraction = 1e-6;
+    check_case(Shape{5, 9, 20}, json::array({conv("c", 64, 1, 1, "valid")}), "c", 253, o);
+}
+
 // Users' variants of the bundled networks' blocks, at sizes where vectors and tiles do not divide.
 
 // Xception's downsampling block on an odd map: ReLU, two Keras separable convs (nothing between
