@@ -449,6 +449,15 @@ static int32_t greedy_nms(det_rec *cand, int32_t m, const float *boxes, float io
     return kept;
 }
 
+/* One NMS group (a class, or all priors when class-agnostic): sort its candidates, suppress,
+ * and add the survivors to the final list. */
+static void nms_group_into(det_rec *cand, int32_t m, const float *boxes, float iou_threshold,
+                           det_rec *final_list, int32_t *num_final, int32_t final_cap) {
+    heap_sort(cand, m, 0);
+    int32_t kept = greedy_nms(cand, m, boxes, iou_threshold);
+    for (int32_t j = 0; j < kept; j++) heap_push_bounded(final_list, num_final, final_cap, cand[j], 1);
+}
+
 /* ---- post-processing ---------------------------------------------------------------- */
 
 static void decode_boxes(const netc_detection_config *c, const float *priors, int32_t n,
@@ -542,10 +551,7 @@ int32_t netc_detect_postprocess(const netc_detection_config *c, const float *pri
                     heap_push_bounded(cand, &m, L.group_cap, r, 0);
                 }
             }
-            heap_sort(cand, m, 0);
-            int32_t kept = greedy_nms(cand, m, decoded, c->iou_threshold);
-            for (int32_t j = 0; j < kept; j++)
-                heap_push_bounded(final_list, &num_final, L.final_cap, cand[j], 1);
+            nms_group_into(cand, m, decoded, c->iou_threshold, final_list, &num_final, L.final_cap);
         }
     } else {
         int32_t m = 0;
@@ -567,10 +573,7 @@ int32_t netc_detect_postprocess(const netc_detection_config *c, const float *pri
                 heap_push_bounded(cand, &m, L.group_cap, r, 0);
             }
         }
-        heap_sort(cand, m, 0);
-        int32_t kept = greedy_nms(cand, m, decoded, c->iou_threshold);
-        for (int32_t j = 0; j < kept; j++)
-            heap_push_bounded(final_list, &num_final, L.final_cap, cand[j], 1);
+        nms_group_into(cand, m, decoded, c->iou_threshold, final_list, &num_final, L.final_cap);
     }
     heap_sort(final_list, num_final, 1);
 

@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "exec/run_jit.h"
+#include "io/layout.h"
 #include "lower/memory_plan.h"
 #include "onnx/import_onnx.h"
 #include "onnx/onnx_file.h"
@@ -59,25 +60,10 @@ std::string one_line(std::string s) {
     return s.substr(0, 160);
 }
 
-// NCHW → netc's HWC (batch 1).
-std::vector<float> to_hwc(const ConstTensor &t) {
-    const int64_t c = t.dims[1], h = t.dims[2], w = t.dims[3];
-    std::vector<float> out(size_t(c * h * w));
-    for (int64_t y = 0; y < h; y++)
-        for (int64_t x = 0; x < w; x++)
-            for (int64_t ch = 0; ch < c; ch++) out[size_t((y * w + x) * c + ch)] = float(t.values[size_t((ch * h + y) * w + x)]);
-    return out;
-}
-
 // netc's output in the ONNX output's element order.
 std::vector<double> to_onnx_order(const std::vector<float> &v, const OnnxOutput &o) {
-    std::vector<double> out(v.begin(), v.end());
-    if (!o.nchw) return out;
-    const int64_t c = o.onnx_shape[1], h = o.onnx_shape[2], w = o.onnx_shape[3];
-    for (int64_t ch = 0; ch < c; ch++)
-        for (int64_t y = 0; y < h; y++)
-            for (int64_t x = 0; x < w; x++) out[size_t((ch * h + y) * w + x)] = v[size_t((y * w + x) * c + ch)];
-    return out;
+    if (!o.nchw) return std::vector<double>(v.begin(), v.end());
+    return hwc_to_chw<double>(v, o.onnx_shape[1], o.onnx_shape[2], o.onnx_shape[3]);
 }
 
 // "" if equal within tolerance, else what differs.
@@ -119,7 +105,8 @@ Outcome run_test(const fs::path &dir, const TargetInfo &target) {
         const Graph g = infer_shapes(im.graph);
         const Graph opt = optimize(g);
         const MemoryPlan plan = plan_memory(opt);
-        const std::vector<float> input = im.input_nchw ? to_hwc(first) : std::vector<float>(first.values.begin(), first.values.end());
+        const std::vector<float> input = im.input_nchw ? chw_to_hwc<float>(first.values, first.dims[1], first.dims[2], first.dims[3])
+                                                       : std::vector<float>(first.values.begin(), first.values.end());
         const JitRun jit = run_jit(opt, plan, input, target);
         const auto ref = run_reference(g, input);
         for (size_t o = 0; o < im.outputs.size(); o++) {

@@ -13,6 +13,7 @@
 #include "mobilenet_v2.h"
 #include "mobilenet_v3_large.h"
 #include "mobilenet_v3_small.h"
+#include "analysis/difference.h"
 #include "exec/postprocess_detections.h"
 #include "reference/reference.h"
 #include "spec/load_model.h"
@@ -55,16 +56,6 @@ std::vector<std::vector<float>> run_compiled(netc_session *s, const netc_model *
     return outs;
 }
 
-double relative_diff(const std::vector<float> &got, const std::vector<float> &want) {
-    double max_abs = 0, max_ref = 0;
-    for (size_t i = 0; i < want.size(); i++) {
-        max_abs = std::max(max_abs, double(std::fabs(got[i] - want[i])));
-        if (!std::isfinite(got[i])) max_abs = INFINITY;
-        max_ref = std::max(max_ref, double(std::fabs(want[i])));
-    }
-    return max_abs / std::max(max_ref, 1e-30);
-}
-
 void expect_matches_reference(const netc_model *m, const std::string &spec, int threads) {
     netc_set_num_threads(threads);
     const netc::Graph g = netc::load_model(std::string(NETC_SOURCE_DIR) + "/" + spec);
@@ -76,7 +67,7 @@ void expect_matches_reference(const netc_model *m, const std::string &spec, int 
     ASSERT_EQ(got.size(), want.size());
     for (size_t o = 0; o < want.size(); o++) {
         ASSERT_EQ(got[o].size(), want[o].size());
-        EXPECT_LE(relative_diff(got[o], want[o]), 1e-4) << spec << " output " << o;
+        EXPECT_LE(netc::difference(got[o], want[o]).relative, 1e-4) << spec << " output " << o;
     }
     netc_session_destroy(s);
 }

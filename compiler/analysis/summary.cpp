@@ -43,12 +43,17 @@ std::string with_commas(int64_t v) {
     }
     return out;
 }
+// The name column fits the longest name (ONNX imports have long ones).
+int name_column_width(const Graph &g) {
+    int width = 28;
+    for (const Layer &l : g.layers) width = std::max(width, int(l.name.size()));
+    return width;
+}
+
 }  // namespace
 
 std::string summary_table(const Graph &g) {
-    // The name column fits the longest name (ONNX imports have long ones).
-    int width = 28;
-    for (const Layer &l : g.layers) width = std::max(width, int(l.name.size()));
+    const int width = name_column_width(g);
     const std::string rule(size_t(width) + 61, '-');
     std::string out;
     auto row = [&](const std::string &name, const std::string &op, const std::string &shape, const std::string &params, const std::string &macs) {
@@ -79,8 +84,7 @@ std::string summary_table(const Graph &g) {
 std::string stages_table(const Graph &unfused) {
     const Graph opt = optimize(unfused);
     const MemoryPlan plan = plan_memory(opt);
-    int width = 28;
-    for (const Layer &l : opt.layers) width = std::max(width, int(l.name.size()));
+    const int width = name_column_width(opt);
     std::string out;
     char line[2048];
     std::snprintf(line, sizeof line, "%-6s %-*s %-26s %-14s %10s  %s\n", "stage", width, "layer", "op", "output", "tensor", "also computes");

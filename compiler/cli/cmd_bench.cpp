@@ -7,6 +7,7 @@
 
 #include <unistd.h>
 
+#include "analysis/difference.h"
 #include "analysis/fma_peak.h"
 #include "analysis/summary.h"
 #include "cli/args.h"
@@ -25,16 +26,6 @@ constexpr int kMinRuns = 30;  // fewer make medians on a shared machine unreliab
 double percentile(const std::vector<double> &sorted, double p) {
     const size_t i = size_t(p * double(sorted.size() - 1) + 0.5);
     return sorted[std::min(i, sorted.size() - 1)];
-}
-
-double relative_diff(const std::vector<float> &got, const std::vector<float> &want) {
-    double max_abs = 0, max_ref = 0;
-    for (size_t i = 0; i < want.size() && i < got.size(); i++) {
-        const double d = std::fabs(double(got[i]) - want[i]);
-        max_abs = std::isnan(d) ? INFINITY : std::max(max_abs, d);
-        max_ref = std::max(max_ref, std::fabs(double(want[i])));
-    }
-    return got.size() == want.size() ? max_abs / std::max(max_ref, 1e-30) : INFINITY;
 }
 
 // The stages, slowest first: time, share, MACs and throughput (of this machine's FMA peak).
@@ -124,7 +115,8 @@ int cmd_bench(int argc, char **argv) {
         const OrtBaseline ort = run_onnxruntime(g, input, threads, runs, work);
         std::filesystem::remove_all(work);
         double worst = 0;
-        for (size_t o = 0; o < ort.outputs.size(); o++) worst = std::max(worst, relative_diff(m.run(input)[o], ort.outputs[o]));
+        const auto ours = m.run(input);
+        for (size_t o = 0; o < ort.outputs.size(); o++) worst = std::max(worst, difference(ours[o], ort.outputs[o]).relative);
         std::printf("onnxruntime %s (same network, weights, input, %d thread%s): median %.3f ms, min %.3f ms; outputs agree to %.2g relative%s\n",
                     ort.version.c_str(), threads, threads == 1 ? "" : "s", ort.median_ms, ort.min_ms, worst, worst <= 1e-4 ? "" : " (MISMATCH)");
         std::printf("ratio netc / onnxruntime (median): %.2f (%s)\n", median / ort.median_ms, median <= ort.median_ms ? "netc faster" : "onnxruntime faster");

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdio>
 
+#include "analysis/difference.h"
 #include "exec/postprocess_detections.h"
 #include "reference/reference.h"
 
@@ -30,17 +31,11 @@ bool compare_with_reference(const Graph &g, LoadedModel &m, const std::vector<fl
     const auto want = run_reference(g, input);
     bool ok = true;
     for (size_t o = 0; o < want.size(); o++) {
-        double max_abs = 0, max_ref = 0;
-        for (size_t i = 0; i < want[o].size(); i++) {
-            max_abs = std::max(max_abs, double(std::fabs(got[o][i] - want[o][i])));
-            max_ref = std::max(max_ref, double(std::fabs(want[o][i])));
-            if (!std::isfinite(got[o][i])) max_abs = INFINITY;
-        }
-        const double rel = max_abs / std::max(max_ref, 1e-30);
-        const bool pass = rel <= tolerance;
+        const Difference d = difference(got[o], want[o]);
+        const bool pass = d.relative <= tolerance;
         ok &= pass;
-        std::printf("%-20s max abs diff %.3g, relative %.3g (tolerance %.1g): %s\n", g.layers[size_t(g.outputs[o])].name.c_str(), max_abs,
-                    rel, tolerance, pass ? "ok" : "FAIL");
+        std::printf("%-20s max abs diff %.3g, relative %.3g (tolerance %.1g): %s\n", g.layers[size_t(g.outputs[o])].name.c_str(), d.max_abs,
+                    d.relative, tolerance, pass ? "ok" : "FAIL");
     }
     if (g.detection.present) {
         const DetectionSpec &d = g.detection;

@@ -9,6 +9,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "io/command.h"
 #include "lower/lower_stage.h"
 #include "spec/diagnostic.h"
 #include "spec/load_model.h"
@@ -23,27 +24,11 @@ double seconds_since(std::chrono::steady_clock::time_point t0) {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 }
 
-std::string runtime_dir() {
-    const char *home = std::getenv("NETC_HOME");
-    return home ? std::string(home) + "/runtime" : std::string(NETC_RUNTIME_INCLUDE_DIR);
-}
+std::string runtime_dir() { return netc_path("runtime", NETC_RUNTIME_INCLUDE_DIR); }
 
-std::string runtime_library() {
-    const char *home = std::getenv("NETC_HOME");
-    return home ? std::string(home) + "/lib/libnetc_runtime.a" : std::string(NETC_RUNTIME_LIBRARY);
-}
+std::string runtime_library() { return netc_path("lib/libnetc_runtime.a", NETC_RUNTIME_LIBRARY); }
 
-void run(const std::string &cmd, const std::string &what) {
-    if (std::system((cmd + " 2>&1").c_str()) != 0)
-        fail("", "", "", what + " failed; the command was:\n  " + cmd + "\n(set the C compiler with --cc)");
-}
-
-// A path as one shell word, whatever it contains.
-std::string shell_word(const std::string &path) {
-    std::string out = "'";
-    for (char c : path) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
-    return out + "'";
-}
+void run(const std::string &cmd, const std::string &what) { run_command(cmd, what, "(set the C compiler with --cc)"); }
 
 void write_text(const std::string &path, const std::string &text) {
     std::ofstream f(path);

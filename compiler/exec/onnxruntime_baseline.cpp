@@ -1,13 +1,12 @@
 #include "exec/onnxruntime_baseline.h"
 
-#include <array>
-#include <cstdio>
-#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
 #include <regex>
 
+#include "io/command.h"
+#include "io/layout.h"
 #include "io/npy.h"
 #include "onnx/export_onnx.h"
 #include "spec/diagnostic.h"
@@ -16,28 +15,7 @@ namespace netc {
 
 namespace {
 
-std::string tools_dir() {
-    const char *home = std::getenv("NETC_HOME");
-    return home ? std::string(home) + "/tools" : std::string(NETC_TOOLS_DIR);
-}
-
-std::string quoted(const std::string &s) {
-    std::string out = "'";
-    for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
-    return out + "'";
-}
-
-// Runs a command, returning what it printed (stdout and stderr); throws on failure.
-std::string run(const std::string &cmd, const std::string &what) {
-    std::string out;
-    FILE *p = popen((cmd + " 2>&1").c_str(), "r");
-    if (!p) fail("", "", "", "cannot start " + what);
-    std::array<char, 4096> buf;
-    size_t n;
-    while ((n = fread(buf.data(), 1, buf.size(), p)) > 0) out.append(buf.data(), n);
-    if (pclose(p) != 0) fail("", "", "", what + " failed:\n" + out + "(the command was: " + cmd + ")");
-    return out;
-}
+std::string tools_dir() { return netc_path("tools", NETC_TOOLS_DIR); }
 
 }  // namespace
 
@@ -52,12 +30,8 @@ OrtBaseline run_onnxruntime(const Graph &g, const std::vector<float> &input, int
     const std::string model = work_dir + "/" + g.name + ".onnx", x = work_dir + "/input.npy", out = work_dir + "/ort_out";
     export_onnx(g, model);
     const Shape s = g.input.shape;
-    NpyArray nchw{{1, s.c, s.h, s.w}, std::vector<float>(input.size())};
-    for (int y = 0; y < s.h; y++)
-        for (int xx = 0; xx < s.w; xx++)
-            for (int c = 0; c < s.c; c++) nchw.data[size_t((c * s.h + y) * s.w + xx)] = input[size_t((y * s.w + xx) * s.c + c)];
-    write_npy(x, nchw);
-    const std::string text = run("node " + quoted(runner) + " " + quoted(model) + " --input " + quoted(x) + " --out-dir " + quoted(out) +
+    write_npy(x, NpyArray{{1, s.c, s.h, s.w}, hwc_to_chw<float>(input, s.c, s.h, s.w)});
+    const std::string text = run_command("node " + shell_word(runner) + " " + shell_word(model) + " --input " + shell_word(x) + " --out-dir " + shell_word(out) +
                                      " --threads " + std::to_string(threads) + " --runs " + std::to_string(runs),
                                  "ONNX Runtime (node tools/onnx/ort_run.js)");
     OrtBaseline b;
@@ -71,16 +45,7 @@ OrtBaseline run_onnxruntime(const Graph &g, const std::vector<float> &input, int
     for (int o : g.outputs) {
         const Layer &l = g.layers[size_t(o)];
         const NpyArray a = read_npy(out + "/" + l.name + ".npy");
-        std::vector<float> hwc(a.data.size());
-        if (a.shape.size() == 4) {  // NCHW → netc's HWC
-            const Shape os = l.out;
-            for (int c = 0; c < os.c; c++)
-                for (int y = 0; y < os.h; y++)
-                    for (int xx = 0; xx < os.w; xx++) hwc[size_t((y * os.w + xx) * os.c + c)] = a.data[size_t((c * os.h + y) * os.w + xx)];
-        } else {
-            hwc = a.data;
-        }
-        b.outputs.push_back(hwc);
+        b.outputs.push_back(a.shape.size() == 4 ? chw_to_hwc<float>(a.data, l.out.c, l.out.h, l.out.w) : a.data);
     }
     return b;
 }

@@ -215,17 +215,7 @@ bool fold_constant_op(Importer &im, const std::string &op) {
             out.values.insert(out.values.end(), c(k).values.begin(), c(k).values.end());
         }
     } else if (op == "Reshape") {
-        std::vector<int64_t> dims;
-        int infer = -1;
-        for (size_t i = 0; i < c(1).values.size(); i++) {
-            int64_t d = int64_t(c(1).values[i]);
-            if (d == 0) d = c(0).dims.at(i);
-            if (d == -1) infer = int(i), d = 1;
-            dims.push_back(d);
-        }
-        const int64_t known = std::accumulate(dims.begin(), dims.end(), int64_t(1), std::multiplies<int64_t>());
-        if (infer >= 0) dims[size_t(infer)] = c(0).elements() / known;
-        out = with_dims(c(0), dims);
+        out = with_dims(c(0), reshape_target(im, c(0).dims, c(1)));
     } else if (op == "Flatten") {
         const int64_t axis = im.attr_int("axis", 1);
         int64_t outer = 1;

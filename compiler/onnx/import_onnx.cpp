@@ -7,16 +7,11 @@
 #include "onnx/importer.h"
 #include "passes/passes.h"
 #include "spec/diagnostic.h"
+#include "spec/weights.h"
 
 namespace netc {
 
 namespace {
-
-std::string join(const std::vector<int64_t> &v) {
-    std::string s;
-    for (size_t i = 0; i < v.size(); i++) s += (i ? ", " : "") + std::to_string(v[i]);
-    return "[" + s + "]";
-}
 
 // "mobilenet_v2.onnx" → "mobilenet_v2": the default model name, a C identifier.
 std::string name_from_path(const std::string &path) {
@@ -245,7 +240,7 @@ void Importer::add_input() {
         if (dims[d] < 0) fail(path, in.name(), "graph.input", "dimension " + std::to_string(d) + " is dynamic" + fix);
     if (dims.size() == 4 && dims[0] != 1) fail(path, in.name(), "graph.input", "batch size " + std::to_string(dims[0]) + ": netc compiles batch-1 networks");
     for (int64_t d : dims)
-        if (d < 1) fail(path, in.name(), "graph.input", "input of shape " + join(dims) + " holds no values");
+        if (d < 1) fail(path, in.name(), "graph.input", "input of shape " + shape_string(dims) + " holds no values");
     onnx_input_shape_ = dims;
     // An image [1, C, H, W] is NCHW; any other shape is taken in row-major order (netc's HWC
     // storage of the shape netc_shape_of_row_major gives it), for the ops that allow it. So is
@@ -286,7 +281,7 @@ void Importer::translate(const onnx::NodeProto &n) {
     node = &n;
     if (!n.domain().empty() && n.domain() != "ai.onnx") unsupported("operator domain '" + n.domain() + "'");
     const std::string &op = n.op_type();
-    if (!static_problem().empty() && static_problem() == "op type not supported") unsupported("op type not supported");
+    if (static_problem() == "op type not supported") unsupported("op type not supported");
     // Nodes whose inputs are all constants are computed now (Shape subgraphs, weight reshapes).
     bool all_constant = n.input_size() > 0;
     for (int k = 0; k < n.input_size(); k++)

@@ -98,4 +98,7 @@ bool translate_shape_ops(Importer &im, const std::string &op);
 bool translate_dense(Importer &im, const std::string &op);
 bool fold_constant_op(Importer &im, const std::string &op);  // every input constant: computed now
 
+// Reshape's target shape for an input of shape `input` (0 copies, -1 inferred); the node's.
+std::vector<int64_t> reshape_target(Importer &im, const std::vector<int64_t> &input, const ConstTensor &target);
+
 }  // namespace netc

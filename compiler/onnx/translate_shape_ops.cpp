@@ -81,29 +81,7 @@ void flatten(Importer &im) {
 
 void reshape(Importer &im) {
     const Value &x = im.activation(0);
-    const ConstTensor &target = im.constant(1);
-    const bool allow_zero = im.attr_int("allowzero", 0) != 0;
-    std::vector<int64_t> shape;
-    int infer = -1;
-    for (size_t i = 0; i < target.values.size(); i++) {
-        int64_t d = int64_t(target.values[i]);
-        if (d == 0 && !allow_zero) {
-            if (i >= x.shape.size()) im.unsupported("shape copies a dimension the input does not have");
-            d = x.shape[i];
-        }
-        if (d == -1) {
-            if (infer >= 0) im.unsupported("shape has two -1 entries");
-            infer = int(i);
-            d = 1;
-        }
-        shape.push_back(d);
-    }
-    if (infer >= 0) {
-        const int64_t known = product(shape);
-        if (known == 0 || product(x.shape) % known) im.unsupported("shape does not divide the input's values");
-        shape[size_t(infer)] = product(x.shape) / known;
-    }
-    reshape_to(im, x, shape);
+    reshape_to(im, x, reshape_target(im, x.shape, im.constant(1)));
 }
 
 void squeeze_or_unsqueeze(Importer &im, bool squeeze) {
@@ -244,6 +222,32 @@ void shape(Importer &im) {
 }
 
 }  // namespace
+
+// Reshape's target: 0 copies the input's dimension (unless allowzero), one -1 is inferred.
+std::vector<int64_t> reshape_target(Importer &im, const std::vector<int64_t> &input, const ConstTensor &target) {
+    const bool allow_zero = im.attr_int("allowzero", 0) != 0;
+    std::vector<int64_t> shape;
+    int infer = -1;
+    for (size_t i = 0; i < target.values.size(); i++) {
+        int64_t d = int64_t(target.values[i]);
+        if (d == 0 && !allow_zero) {
+            if (i >= input.size()) im.unsupported("shape copies a dimension the input does not have");
+            d = input[i];
+        }
+        if (d == -1) {
+            if (infer >= 0) im.unsupported("shape has two -1 entries");
+            infer = int(i);
+            d = 1;
+        }
+        shape.push_back(d);
+    }
+    if (infer >= 0) {
+        const int64_t known = product(shape);
+        if (known == 0 || product(input) % known) im.unsupported("shape does not divide the input's values");
+        shape[size_t(infer)] = product(input) / known;
+    }
+    return shape;
+}
 
 bool translate_shape_ops(Importer &im, const std::string &op) {
     if (op == "Flatten") flatten(im);

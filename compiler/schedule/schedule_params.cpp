@@ -6,6 +6,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "io/command.h"
 #include "spec/field_reader.h"
 
 namespace netc {
@@ -69,9 +70,7 @@ ScheduleParams load_schedule_params(const std::string &path) {
 }
 
 std::string default_schedule_file(const std::string &target_name) {
-    const char *home = std::getenv("NETC_HOME");
-    const std::string dir = home ? std::string(home) + "/schedules" : std::string(NETC_SCHEDULES_DIR);
-    const std::string path = dir + "/" + target_name + ".json";
+    const std::string path = netc_path("schedules", NETC_SCHEDULES_DIR) + "/" + target_name + ".json";
     return std::filesystem::exists(path) ? path : "";
 }
 

@@ -1,0 +1,33 @@
+#include "io/command.h"
+
+#include <array>
+#include <cstdio>
+#include <cstdlib>
+
+#include "spec/diagnostic.h"
+
+namespace netc {
+
+std::string shell_word(const std::string &s) {
+    std::string out = "'";
+    for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+    return out + "'";
+}
+
+std::string run_command(const std::string &cmd, const std::string &what, const std::string &hint) {
+    std::string out;
+    FILE *p = popen((cmd + " 2>&1").c_str(), "r");
+    if (!p) fail("", "", "", "cannot start " + what);
+    std::array<char, 4096> buf;
+    size_t n;
+    while ((n = fread(buf.data(), 1, buf.size(), p)) > 0) out.append(buf.data(), n);
+    if (pclose(p) != 0) fail("", "", "", what + " failed:\n" + out + "(the command was: " + cmd + ")" + (hint.empty() ? "" : "\n" + hint));
+    return out;
+}
+
+std::string netc_path(const std::string &under, const std::string &built_in) {
+    const char *home = std::getenv("NETC_HOME");
+    return home ? std::string(home) + "/" + under : built_in;
+}
+
+}  // namespace netc
