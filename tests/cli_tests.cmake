@@ -23,7 +23,9 @@ set_tests_properties(cli_summary_mobilenet_v3_small PROPERTIES PASS_REGULAR_EXPR
 add_test(NAME cli_summary_mobilenet_ssd COMMAND ${NETC} summary ${SRC}/models/mobilenet_ssd.json)
 set_tests_properties(cli_summary_mobilenet_ssd PROPERTIES PASS_REGULAR_EXPRESSION "total: 5,796,089 parameters.*1148\\.5M MACs")
 add_test(NAME cli_summary_stages COMMAND ${NETC} summary ${SRC}/models/mobilenet_v3_small.json --stages)
-set_tests_properties(cli_summary_stages PROPERTIES PASS_REGULAR_EXPRESSION "0 +stem +conv2d\\+hswish +112x112x16 .* stem_bn, stem_hswish.*80 stages for 137 layers; activation arena")
+set_tests_properties(cli_summary_stages PROPERTIES PASS_REGULAR_EXPRESSION "0 +stem +conv2d\\+hswish +112x112x16 .* stem_bn, stem_hswish.*block1_project +conv2d .*block1_se_scale \\(mul, tile\\).*block3_add +add .*block3_project \\(conv2d, epilogue\\).*63 stages for 137 layers \\(17 fused into the stage of a later one; 80 after folding\\); peak activation memory")
+add_test(NAME cli_summary_stages_unfused COMMAND ${NETC} summary ${SRC}/models/mobilenet_v3_small.json --stages --schedule ${SRC}/tests/schedules/unfused.json)
+set_tests_properties(cli_summary_stages_unfused PROPERTIES PASS_REGULAR_EXPRESSION "unfused.json.*80 stages for 137 layers \\(0 fused")
 add_test(NAME cli_summary_xception COMMAND ${NETC} summary ${SRC}/models/xception.json)
 set_tests_properties(cli_summary_xception PROPERTIES PASS_REGULAR_EXPRESSION "total: 22,855,952 parameters.*8357\\.4M MACs")
 
@@ -86,6 +88,18 @@ set_tests_properties(cli_compile_check_unusual_schedule PROPERTIES PASS_REGULAR_
                      FAIL_REGULAR_EXPRESSION "FAIL|failed")
 add_error_test(cli_error_schedule_value 1 "bad_value.json: field 'conv.vectors_per_block': expected an integer from 1 to 2, got 3" compile ${SRC}/tests/models/tiny_net.json --schedule ${CMAKE_CURRENT_SOURCE_DIR}/schedules/bad_value.json --generated-dir ${CMAKE_CURRENT_BINARY_DIR}/bad_schedule)
 add_error_test(cli_error_schedule_field 1 "bad_field.json: field 'depthwise.pixel_runs': unknown field \\(did you mean 'pixel_run'\\?\\)" compile ${SRC}/tests/models/tiny_net.json --schedule ${CMAKE_CURRENT_SOURCE_DIR}/schedules/bad_field.json --generated-dir ${CMAKE_CURRENT_BINARY_DIR}/bad_schedule)
+
+add_error_test(cli_error_schedule_fusion_layer 1 "bad_fusion_layer.json: layer 'sep_dww': field 'fusion.layers': no layer of model 'tiny_net' \\(after its passes\\) has this name" compile ${SRC}/tests/models/tiny_net.json --schedule ${CMAKE_CURRENT_SOURCE_DIR}/schedules/bad_fusion_layer.json --generated-dir ${CMAKE_CURRENT_BINARY_DIR}/bad_schedule)
+add_error_test(cli_error_schedule_fusion_boundary 1 "bad_fusion_boundary.json: layer 'pool': field 'fusion.layers': this layer cannot be fused into the layer after it" compile ${SRC}/tests/models/tiny_net.json --schedule ${CMAKE_CURRENT_SOURCE_DIR}/schedules/bad_fusion_boundary.json --generated-dir ${CMAKE_CURRENT_BINARY_DIR}/bad_schedule)
+
+# netc tune measures the fusable boundaries and writes a schedule the compiler takes.
+add_test(NAME cli_tune_then_check
+         COMMAND ${CMAKE_COMMAND} -DNETC=${NETC} -DSPEC=${SRC}/models/mobilenet_v3_small.json -DWORK=${CMAKE_CURRENT_BINARY_DIR}/tuned
+                 -P ${CMAKE_CURRENT_SOURCE_DIR}/tune_then_check.cmake)
+set_tests_properties(cli_tune_then_check PROPERTIES
+                     PASS_REGULAR_EXPRESSION "block1_se_scale -> block1_project \\(tile\\): fused [0-9.]+ ms, apart [0-9.]+ ms.*boundaries measured.*schedule parameters: .*tuned.json.*: ok"
+                     FAIL_REGULAR_EXPRESSION "FAIL|failed")
+add_error_test(cli_error_tune_runs 2 "--runs" tune ${SRC}/tests/models/tiny_net.json --runs 3)
 
 # Layer names as ONNX exporters write them ("/features/features.0/Conv") compile and run.
 add_test(NAME cli_compile_check_odd_names

@@ -104,10 +104,11 @@ Outcome run_test(const fs::path &dir, const TargetInfo &target) {
         const OnnxImport im = import_onnx(model_path, options);
         const Graph g = infer_shapes(im.graph);
         const Graph opt = optimize(g);
-        const MemoryPlan plan = plan_memory(opt);
+        const StagePlan stages = plan_stages(opt, target, ScheduleParams{});
+        const MemoryPlan plan = plan_memory(opt, stages);
         const std::vector<float> input = im.input_nchw ? chw_to_hwc<float>(first.values, first.dims[1], first.dims[2], first.dims[3])
                                                        : std::vector<float>(first.values.begin(), first.values.end());
-        const JitRun jit = run_jit(opt, plan, input, target);
+        const JitRun jit = run_jit(opt, stages, plan, input, target);
         const auto ref = run_reference(g, input);
         for (size_t o = 0; o < im.outputs.size(); o++) {
             ConstTensor want;

@@ -69,12 +69,13 @@ std::string padding_string(const Padding &p) {
 }
 
 // What the optimised graph and its plan look like, for failure messages.
-std::string describe(const Graph &opt, const MemoryPlan &plan) {
+std::string describe(const Graph &opt, const StagePlan &stages, const MemoryPlan &plan) {
     std::ostringstream os;
     for (size_t i = 0; i < opt.layers.size(); i++) {
         const Layer &l = opt.layers[i];
         const TensorPlan &t = plan.tensors[i];
-        os << "  [" << i << "] " << l.name << " " << op_name(l.op) << " out " << to_string(l.out);
+        os << "  [" << i << "] stage " << stages.stage_of[i] << (plan.tensors[i].materialized ? "" : " (fused)") << " " << l.name << " "
+           << op_name(l.op) << " out " << to_string(l.out);
         if (l.op == OpKind::Conv2D || l.op == OpKind::DepthwiseConv2D || l.op == OpKind::AvgPool)
             os << " k " << l.kernel_h << "x" << l.kernel_w << " s " << l.stride_h << "x" << l.stride_w << " d " << l.dilation_h
                << "x" << l.dilation_w << " pad " << padding_string(l.padding);
@@ -88,9 +89,9 @@ std::string describe(const Graph &opt, const MemoryPlan &plan) {
 
 // Runs every stage with the JIT (exec/run_jit); returns the first output. A stage that
 // writes the zero halo other stages read as padding is a failure.
-std::vector<float> run_lowered(const Graph &opt, const MemoryPlan &plan, const std::vector<float> &input,
+std::vector<float> run_lowered(const Graph &opt, const StagePlan &stages, const MemoryPlan &plan, const std::vector<float> &input,
                                const TargetInfo &target, const ScheduleParams &params) {
-    JitRun r = run_jit(opt, plan, input, target, params);
+    JitRun r = run_jit(opt, stages, plan, input, target, params);
     for (const std::string &t : r.written_halos) ADD_FAILURE() << "tensor " << t << ": the halo was written";
     return r.outputs.at(0);
 }
@@ -121,6 +122,7 @@ struct Options {
     double tolerance = 0;      // 0: 1e-5, or 1e-4 when some stage sums more than 64 terms
     std::string target = "host";
     ScheduleParams schedule;   // the schedule templates' knobs (schedules/*.json)
+    int min_fused = 0;         // at least this many layers must be computed inside a later layer's stage
 };
 
 // The whole check for one case. `layers` is the spec's layer array; the layer named `output`
@@ -137,10 +139,15 @@ void check_case(const Shape &in, const json &layers, const std::string &output, 
 
         const std::vector<float> want = run_reference(g, input).at(0);
         const Graph opt = optimize(g);
-        const MemoryPlan plan = plan_memory(opt);
-        const std::string where = describe(opt, plan);
+        const TargetInfo target = target_info(opts.target);
+        const StagePlan stages = plan_stages(opt, target, opts.schedule);
+        const MemoryPlan plan = plan_memory(opt, stages);
+        const std::string where = describe(opt, stages, plan);
         SCOPED_TRACE("optimised graph:\n" + where);
-        const std::vector<float> got = run_lowered(opt, plan, input, target_info(opts.target), opts.schedule);
+        int fused = 0;
+        for (const TensorPlan &t : plan.tensors) fused += !t.materialized;
+        EXPECT_GE(fused, opts.min_fused) << "the stage plan fused fewer layers than the case is about";
+        const std::vector<float> got = run_lowered(opt, stages, plan, input, target, opts.schedule);
         ASSERT_EQ(got.size(), want.size());
 
         const Shape s = opt.layers[size_t(opt.outputs.at(0))].out;
@@ -890,10 +897,62 @@ ScheduleParams unusual_schedule() {
     p.cache_fraction = 1e-6;
     p.depthwise_pixel_run = 2;
     p.reduction_parallel_min_vectors = 1;
+    p.fusion = FusionMode::All;  // fused producers recomputed per channel block (blocks outermost)
+    p.fused_producer_rows = false;
     return p;
 }
 TEST(LoweringSweep, Conv2DUnusualSchedule) { sweep_conv2d(300, 10, "host", unusual_schedule()); }
 TEST(LoweringSweep, DepthwiseUnusualSchedule) { sweep_depthwise(300, 10, "host", unusual_schedule()); }
+// ---------------------------------------------------------------------------------------
+// Fused stages (schedule/plan_stages.h): the blocks of these networks at odd sizes, every
+// fusable boundary fused, the producer computed per row or per pixel tile, and nothing fused.
+
+ScheduleParams fusion_schedule(FusionMode mode, bool rows) {
+    ScheduleParams p;
+    p.fusion = mode;
+    p.fused_producer_rows = rows;
+    return p;
+}
+
+// A random block: separable conv, inverted residual (with or without squeeze-excite and a
+// residual), or Xception's relu + separable conv + residual add; half with a 1x1 conv before.
+void sweep_fused_blocks(int first, int count, const std::string &target, const ScheduleParams &schedule, int min_fused) {
+    for (int i = first; i < first + count; i++) {
+        Shapes r(uint32_t(9500 + i));
+        const int k = r.between(0, 2) ? 3 : 5, stride = r.between(0, 2) ? 1 : 2;
+        Shape in{r.between(k, k + 10), r.between(k, k + 10), r.between(3, 40)};
+        const char *acts[] = {"none", "relu", "relu6", "hswish"};
+        json layers;
+        switch (r.between(0, 2)) {
+        case 0:
+            layers = json::array({{{"name", "block"}, {"op", "separable_conv"}, {"filters", r.between(4, 40)}, {"kernel", k}, {"stride", stride},
+                                   {"multiplier", r.between(0, 3) ? 1 : 2}, {"activation", acts[r.between(0, 3)]},
+                                   {"normalize_depthwise", r.between(0, 1) == 1}}});
+            break;
+        case 1: {
+            json ir = {{"name", "block"}, {"op", "inverted_residual"}, {"expansion", r.between(1, 4)}, {"kernel", k}, {"stride", stride},
+                       {"filters", r.between(0, 1) ? in.c : r.between(4, 40)}, {"activation", acts[r.between(1, 3)]}};
+            if (r.between(0, 1)) ir["se_channels"] = r.between(2, 12), ir["se_gate"] = r.between(0, 1) ? "hsigmoid" : "sigmoid";
+            layers = json::array({ir});
+            break;
+        }
+        default:
+            layers = json::array({simple("act", "relu"),
+                                  {{"name", "sep"}, {"op", "separable_conv"}, {"filters", in.c}, {"kernel", k}, {"normalize_depthwise", false}},
+                                  {{"name", "block"}, {"op", "add"}, {"inputs", {"sep", "input"}}}});
+        }
+        with_producer(r, &in, &layers);
+        if (layers.back()["op"] == "add" && layers[0]["name"] == "pre") layers.back()["inputs"] = {"sep", "pre"};  // the block's input
+        check_case(in, layers, "block", uint64_t(9500 + i), {2.0f, 0, target, schedule, min_fused});
+    }
+}
+
+TEST(LoweringFusion, BlocksFusedRowByRow) { sweep_fused_blocks(0, 16, "host", fusion_schedule(FusionMode::All, true), 1); }
+TEST(LoweringFusion, BlocksFusedTileByTile) { sweep_fused_blocks(0, 16, "host", fusion_schedule(FusionMode::All, false), 1); }
+TEST(LoweringFusion, BlocksUnfused) { sweep_fused_blocks(0, 8, "host", fusion_schedule(FusionMode::None, true), 0); }
+TEST(LoweringFusion, BlocksFusedAvx2) { sweep_fused_blocks(100, 8, "x86-64-avx2", fusion_schedule(FusionMode::All, true), 1); }
+TEST(LoweringFusion, BlocksFusedUnusualSchedule) { sweep_fused_blocks(200, 8, "host", unusual_schedule(), 1); }
+
 TEST(LoweringSweep, DenseUnusualSchedule) {
     Options o;
     o.schedule = unusual_schedule();

@@ -1,6 +1,7 @@
 #include "analysis/summary.h"
 
 #include "lower/memory_plan.h"
+#include "schedule/plan_stages.h"
 #include "spec/load_model.h"
 
 #include <algorithm>
@@ -81,30 +82,44 @@ std::string summary_table(const Graph &g) {
     return out;
 }
 
-std::string stages_table(const Graph &unfused) {
+std::string stages_table(const Graph &unfused, const TargetInfo &target, const ScheduleParams &params) {
     const Graph opt = optimize(unfused);
-    const MemoryPlan plan = plan_memory(opt);
+    const StagePlan stages = plan_stages(opt, target, params);
+    const MemoryPlan plan = plan_memory(opt, stages);
     const int width = name_column_width(opt);
-    std::string out;
-    char line[2048];
-    std::snprintf(line, sizeof line, "%-6s %-*s %-26s %-14s %10s  %s\n", "stage", width, "layer", "op", "output", "tensor", "also computes");
-    out += line;
-    for (size_t i = 1; i < opt.layers.size(); i++) {
-        const Layer &l = opt.layers[i];
+    auto op_of = [&](const Layer &l) {
         std::string op = op_name(l.op);
         if (l.activation != Activation::None) op += "+" + std::string(activation_name(l.activation));
-        std::string absorbed;
-        for (const auto &n : l.absorbed) absorbed += (absorbed.empty() ? "" : ", ") + n;
-        const TensorPlan &t = plan.tensors[i];
-        const int64_t bytes = int64_t(t.shape.c) * t.full_width() * t.full_height() * 4;
-        std::snprintf(line, sizeof line, "%-6zu %-*s %-26s %-14s %9.1fK  %s\n", i - 1, width, l.name.c_str(), op.c_str(), to_string(l.out).c_str(),
-                      double(bytes) / 1024.0, absorbed.c_str());
+        return op;
+    };
+    std::string out = "target " + target.name + ", schedule parameters: " + params.source + "\n";
+    char line[4096];
+    std::snprintf(line, sizeof line, "%-6s %-*s %-26s %-14s %10s  %s\n", "stage", width, "output layer", "op", "output", "tensor",
+                  "also computes (fused layers: how)");
+    out += line;
+    int fused = 0;
+    for (size_t s = 0; s < stages.stages.size(); s++) {
+        const StageGroup &group = stages.stages[s];
+        const Layer &l = opt.layers[size_t(group.output())];
+        std::string also;
+        auto add = [&](const std::string &text) { also += (also.empty() ? "" : ", ") + text; };
+        for (int i : group.layers) {
+            const Layer &m = opt.layers[size_t(i)];
+            if (i != group.output()) {
+                add(m.name + " (" + op_of(m) + ", " + fusion_kind_name(fusion_kind(opt, i)) + ")");
+                fused++;
+            }
+            for (const auto &n : m.absorbed) add(n);
+        }
+        std::snprintf(line, sizeof line, "%-6zu %-*s %-26s %-14s %9.1fK  %s\n", s, width, l.name.c_str(), op_of(l).c_str(), to_string(l.out).c_str(),
+                      double(plan.tensors[size_t(group.output())].bytes()) / 1024.0, also.c_str());
         out += line;
     }
     std::snprintf(line, sizeof line,
-                  "%zu stages for %zu layers; peak activation memory %.2f MB (the arena: tensors share memory when their "
-                  "lifetimes do not overlap; %.2f MB without sharing)\n",
-                  opt.layers.size() - 1, unfused.layers.size() - 1, double(plan.arena_bytes) / 1e6, double(plan.unshared_bytes) / 1e6);
+                  "%zu stages for %zu layers (%d fused into the stage of a later one; %zu after folding); peak activation memory %.2f MB "
+                  "(the arena: tensors share memory when their lifetimes do not overlap; %.2f MB without sharing)\n",
+                  stages.stages.size(), unfused.layers.size() - 1, fused, opt.layers.size() - 1, double(plan.arena_bytes) / 1e6,
+                  double(plan.unshared_bytes) / 1e6);
     out += line;
     return out;
 }

@@ -8,6 +8,8 @@
 #include <vector>
 
 #include "ir/graph.h"
+#include "schedule/schedule_params.h"
+#include "schedule/target.h"
 
 namespace netc {
 
@@ -18,8 +20,9 @@ struct LayerCost {
 
 std::vector<LayerCost> layer_costs(const Graph &g);
 std::string summary_table(const Graph &g);  // the text `netc summary` prints
-// The compiled stages (the optimised graph): each with the layers it absorbed and the size of
-// its tensor in the activation arena, and the arena's total (`netc summary --stages`).
-std::string stages_table(const Graph &unfused);
+// The compiled stages (the optimised graph, fused as the schedule parameters say): each with
+// the layers it holds and absorbed, the size of its tensor in the activation arena, and the
+// arena's total (`netc summary --stages`).
+std::string stages_table(const Graph &unfused, const TargetInfo &target, const ScheduleParams &params);
 
 }  // namespace netc

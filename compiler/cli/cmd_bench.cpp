@@ -2,7 +2,11 @@
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
 #include <map>
+#include <stdexcept>
+
+#include <nlohmann/json.hpp>
 #include <thread>
 
 #include <unistd.h>
@@ -29,13 +33,29 @@ double percentile(const std::vector<double> &sorted, double p) {
 }
 
 // The stages, slowest first: time, share, MACs and throughput (of this machine's FMA peak).
-void print_stages(const Graph &opt, const std::vector<std::string> &names, const std::vector<double> &ms, double peak_gflops, size_t show) {
-    std::map<std::string, int64_t> macs;
-    std::map<std::string, std::string> ops;
+// Which layers each stage holds comes from the compiled model's metadata (<model>.json): the
+// schedule it was compiled with decided the fusion.
+void print_stages(const Graph &opt, const std::string &metadata_file, const std::vector<std::string> &names, const std::vector<double> &ms,
+                  double peak_gflops, size_t show) {
+    std::map<std::string, int64_t> layer_macs;
+    std::map<std::string, std::string> layer_ops;
     for (const auto &c : layer_costs(opt)) {
         const Layer &l = opt.layers[size_t(c.layer)];
-        macs[l.name] = c.macs;
-        ops[l.name] = std::string(op_name(l.op)) + (l.activation != Activation::None ? "+" + std::string(activation_name(l.activation)) : "");
+        layer_macs[l.name] = c.macs;
+        layer_ops[l.name] = std::string(op_name(l.op)) + (l.activation != Activation::None ? "+" + std::string(activation_name(l.activation)) : "");
+    }
+    std::map<std::string, int64_t> macs;
+    std::map<std::string, std::string> ops;
+    std::ifstream f(metadata_file);
+    const nlohmann::json meta = nlohmann::json::parse(f, nullptr, false);
+    if (meta.is_discarded() || !meta.contains("stages")) throw std::runtime_error(metadata_file + ": cannot read the stages of the compiled model");
+    for (const auto &st : meta["stages"]) {
+        const std::string name = st.value("name", "");
+        for (const auto &l : st.value("layers", nlohmann::json::array())) {
+            const std::string ln = l.value("name", "");
+            macs[name] += layer_macs[ln];
+            ops[name] += (ops[name].empty() ? "" : " > ") + layer_ops[ln];
+        }
     }
     double total = 0;
     for (double m : ms) total += m;
@@ -43,12 +63,12 @@ void print_stages(const Graph &opt, const std::vector<std::string> &names, const
     for (size_t i = 0; i < order.size(); i++) order[i] = i;
     std::sort(order.begin(), order.end(), [&](size_t a, size_t b) { return ms[a] > ms[b]; });
     std::printf("\nstages, slowest first (mean of the timed runs; %zu of %zu shown):\n", std::min(show, ms.size()), ms.size());
-    std::printf("  %-34s %-22s %9s %6s %10s %9s %7s\n", "stage", "op", "ms", "share", "MACs", "GFLOP/s", "% peak");
+    std::printf("  %-34s %-30s %9s %6s %10s %9s %7s\n", "stage", "op (fused: in order)", "ms", "share", "MACs", "GFLOP/s", "% peak");
     for (size_t k = 0; k < order.size() && k < show; k++) {
         const size_t i = order[k];
         const std::string &n = names[i];
         const double gflops = macs[n] ? 2.0 * double(macs[n]) / (ms[i] * 1e6) : 0;
-        std::printf("  %-34.34s %-22.22s %9.3f %5.1f%% %10.1fM %9.1f %6.0f%%\n", n.c_str(), ops[n].c_str(), ms[i], 100.0 * ms[i] / total,
+        std::printf("  %-34.34s %-30.30s %9.3f %5.1f%% %10.1fM %9.1f %6.0f%%\n", n.c_str(), ops[n].c_str(), ms[i], 100.0 * ms[i] / total,
                     double(macs[n]) / 1e6, gflops, 100.0 * gflops / peak_gflops);
     }
 }
@@ -87,7 +107,8 @@ int cmd_bench(int argc, char **argv) {
     const std::string vs = a.get("--vs", "");
     if (!vs.empty() && vs != "onnxruntime") throw UsageError("--vs takes 'onnxruntime', got '" + vs + "'");
     const Graph g = load_model(a.one_positional("spec file"), model_options(a));
-    LoadedModel m(compiled_dir(a.get("--generated-dir", "generated"), g, a.get("--target", "host")), g.name);
+    const std::string dir = compiled_dir(a.get("--generated-dir", "generated"), g, a.get("--target", "host"));
+    LoadedModel m(dir, g.name);
     const int threads = threads_flag ? threads_flag : int(std::max(1u, std::thread::hardware_concurrency()));
     m.set_threads(threads);
     const std::vector<float> input = seeded_input(g, 1);
@@ -122,7 +143,8 @@ int cmd_bench(int argc, char **argv) {
         std::printf("ratio netc / onnxruntime (median): %.2f (%s)\n", median / ort.median_ms, median <= ort.median_ms ? "netc faster" : "onnxruntime faster");
         if (worst > 1e-4) return 1;
     }
-    if (show > 0) print_stages(optimize(g), m.stage_names(), m.stage_times(input, std::max(10, runs / 3)), peak.gflops, show);
+    if (show > 0)
+        print_stages(optimize(g), dir + "/" + g.name + ".json", m.stage_names(), m.stage_times(input, std::max(10, runs / 3)), peak.gflops, show);
     return 0;
 }
 

@@ -20,7 +20,8 @@ int cmd_compile(int argc, char **argv) {
             "  --target T          host (default: the best this CPU supports), x86-64-avx2, x86-64-avx512, x86-64-sse41\n"
             "  --generated-dir D   output root (default: generated)\n"
             "  --cc CC             C compiler for the model descriptor and the .so (default: cc)\n"
-            "  --schedule F        schedule parameters (default: schedules/<target>.json; see schedules/README.md)\n"
+            "  --schedule F        schedule parameters (default: schedules/<target>/<model>.json from netc tune,\n"
+            "                      else schedules/<target>.json; see schedules/README.md and docs/fusion.md)\n"
             "  --emit-stmt         also write each stage's lowered Halide statement (.stmt)\n"
             "  --quiet             no progress output\n");
         std::fputs(kModelOptionsHelp, stdout);

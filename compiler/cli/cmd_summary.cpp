@@ -7,7 +7,7 @@
 namespace netc {
 
 int cmd_summary(int argc, char **argv) {
-    Args a(argc, argv, 2, {"--alpha", "--input-size", "--input-shape"}, {"--stages"});
+    Args a(argc, argv, 2, {"--alpha", "--input-size", "--input-shape", "--target", "--schedule"}, {"--stages"});
     if (a.help()) {
         std::puts(
             "usage: netc summary SPEC\n"
@@ -17,13 +17,17 @@ int cmd_summary(int argc, char **argv) {
             "Needs no weights file (--stages does: it folds them).\n"
             "\n"
             "  --stages            instead, the compiled stages: which layers each one computes (after\n"
-            "                      BatchNorm folding and activation fusion) and its tensor in the arena");
+            "                      BatchNorm folding, activation fusion and stage fusion) and its tensor in the arena\n"
+            "  --target T          with --stages: the target whose schedule decides the fusion (default host)\n"
+            "  --schedule F        with --stages: schedule parameters (default: as netc compile picks them)");
         std::fputs(kModelOptionsHelp, stdout);
         return 0;
     }
     if (a.has("--stages")) {  // folding needs the weights
         const Graph g = load_model(a.one_positional("spec file"), model_options(a));
-        std::printf("model %s (%s)\n%s", g.name.c_str(), g.spec_file.c_str(), stages_table(g).c_str());
+        const TargetInfo target = resolve_target(a.get("--target", "host"));
+        const ScheduleParams params = schedule_params_for(target.name, g.name, a.get("--schedule", ""));
+        std::printf("model %s (%s)\n%s", g.name.c_str(), g.spec_file.c_str(), stages_table(g, target, params).c_str());
         return 0;
     }
     const Graph g = load_model_structure(a.one_positional("spec file"), model_options(a));

@@ -11,6 +11,7 @@
 
 #include "io/command.h"
 #include "lower/lower_stage.h"
+#include "schedule/plan_stages.h"
 #include "spec/diagnostic.h"
 #include "spec/load_model.h"
 
@@ -44,7 +45,7 @@ std::string header_source(const Graph &g) {
            "_model(void);\n\n#ifdef __cplusplus\n}\n#endif\n\n#endif\n";
 }
 
-nlohmann::json metadata(const Graph &g, const MemoryPlan &plan, const CompileResult &r, const std::vector<std::string> &fns) {
+nlohmann::json metadata(const Graph &g, const MemoryPlan &plan, const CompileResult &r, const std::vector<LoweredStage> &stages) {
     nlohmann::json m;
     m["netc_version"] = NETC_VERSION;
     m["model"] = g.name;
@@ -60,10 +61,15 @@ nlohmann::json metadata(const Graph &g, const MemoryPlan &plan, const CompileRes
         Shape s = g.layers[size_t(o)].out;
         m["outputs"].push_back({{"name", g.layers[size_t(o)].name}, {"shape", {s.h, s.w, s.c}}});
     }
-    for (size_t i = 1; i < g.layers.size(); i++) {
-        const Layer &l = g.layers[i];
-        m["stages"].push_back({{"name", l.name}, {"function", fns[i - 1]}, {"op", op_name(l.op)},
-                               {"activation", activation_name(l.activation)}, {"output_shape", {l.out.h, l.out.w, l.out.c}}});
+    for (const LoweredStage &st : stages) {
+        nlohmann::json layers = nlohmann::json::array();
+        for (int i : st.group.layers) {
+            const Layer &l = g.layers[size_t(i)];
+            layers.push_back({{"name", l.name}, {"op", op_name(l.op)}, {"activation", activation_name(l.activation)},
+                              {"output_shape", {l.out.h, l.out.w, l.out.c}}});
+        }
+        m["stages"].push_back({{"name", stage_name(g, st.group)}, {"function", st.function_name}, {"kind", stage_kind_name(st.funcs.kind)},
+                               {"layers", layers}});
     }
     return m;
 }
@@ -78,8 +84,6 @@ CompileResult compile_model(const Graph &unfused, const CompileOptions &opt) {
     CompileResult r;
     r.target = resolve_target(opt.target);
     const Graph g = optimize(unfused);
-    const MemoryPlan plan = plan_memory(g);
-    r.arena_bytes = plan.arena_bytes;
 
     const fs::path model_dir = fs::path(opt.generated_dir) / g.name;
     const fs::path dir = model_dir / r.target.name;
@@ -88,27 +92,33 @@ CompileResult compile_model(const Graph &unfused, const CompileOptions &opt) {
     if (ec) fail(dir.string(), "", "--generated-dir", "cannot create the output directory: " + ec.message());
     r.dir = dir.string();
 
-    const std::string schedule_file = opt.schedule_file.empty() ? default_schedule_file(r.target.name) : opt.schedule_file;
-    const ScheduleParams params = schedule_file.empty() ? ScheduleParams{} : load_schedule_params(schedule_file);
+    const ScheduleParams params = schedule_params_for(r.target.name, g.name, opt.schedule_file);
     if (opt.progress) opt.progress("schedule parameters: " + params.source);
+    const StagePlan stages = plan_stages(g, r.target, params);
+    const MemoryPlan plan = plan_memory(g, stages);
+    r.arena_bytes = plan.arena_bytes;
 
     std::vector<Halide::Module> modules;
-    std::vector<std::string> fns;
-    const int n = int(g.layers.size()) - 1;
-    for (int i = 1; i <= n; i++) {
-        const Layer &l = g.layers[size_t(i)];
+    std::vector<LoweredStage> lowered;
+    const int n = int(stages.stages.size());
+    for (int i = 0; i < n; i++) {
+        const StageGroup &group = stages.stages[size_t(i)];
         const auto ts = std::chrono::steady_clock::now();
-        std::string fn = "netc_" + g.name + "_s" + std::to_string(i) + "_" + identifier_safe(l.name);
-        LoweredStage st = lower_stage(g, plan, i, r.target, fn, params);
+        std::string fn = "netc_" + g.name + "_s" + std::to_string(i + 1) + "_" + identifier_safe(stage_name(g, group));
+        LoweredStage st = lower_stage(g, plan, group, r.target, fn, params);
         modules.push_back(st.pipeline.compile_to_module(st.arguments(), fn, r.target.halide));
         if (opt.emit_stmt)
             st.pipeline.compile_to_lowered_stmt((dir / (fn + ".stmt")).string(), st.arguments(), Halide::Text, r.target.halide);
-        fns.push_back(fn);
-        for (const auto &[role, t] : l.params) r.weight_bytes += int64_t(t.data.size()) * 4;
-        char line[256];
-        std::snprintf(line, sizeof line, "[%d/%d] %-28s %-12s %-14s lowered in %.2fs", i, n, l.name.c_str(),
-                      stage_kind_name(st.funcs.kind), to_string(l.out).c_str(), seconds_since(ts));
+        std::string holds;
+        for (int layer : group.layers) {
+            for (const auto &[role, t] : g.layers[size_t(layer)].params) r.weight_bytes += int64_t(t.data.size()) * 4;
+            if (group.layers.size() > 1) holds += (holds.empty() ? " (" : " + ") + g.layers[size_t(layer)].name;
+        }
+        char line[512];
+        std::snprintf(line, sizeof line, "[%d/%d] %-28s %-12s %-14s lowered in %.2fs%s%s", i + 1, n, stage_name(g, group).c_str(),
+                      stage_kind_name(st.funcs.kind), to_string(st.funcs.out).c_str(), seconds_since(ts), holds.c_str(), holds.empty() ? "" : ")");
         say(line);
+        lowered.push_back(std::move(st));
     }
     r.stages = n;
 
@@ -120,7 +130,7 @@ CompileResult compile_model(const Graph &unfused, const CompileOptions &opt) {
     say("code generated in " + std::to_string(seconds_since(tc)).substr(0, 5) + "s");
 
     const std::string glue_c = (dir / (g.name + "_model.c")).string(), glue_o = (dir / (g.name + "_model.o")).string();
-    write_text(glue_c, descriptor_source(g, plan, fns, r.target));
+    write_text(glue_c, descriptor_source(g, plan, lowered, r.target));
     run(opt.cc + " -O2 -fPIC -c " + shell_word(glue_c) + " -I" + shell_word(runtime_dir()) + " -o " + shell_word(glue_o), "compiling the model descriptor");
 
     r.library = (dir / ("lib" + g.name + ".a")).string();
@@ -152,7 +162,7 @@ CompileResult compile_model(const Graph &unfused, const CompileOptions &opt) {
 
     r.seconds = seconds_since(t0);
     r.metadata = (dir / (g.name + ".json")).string();
-    write_text(r.metadata, metadata(g, plan, r, fns).dump(2) + "\n");
+    write_text(r.metadata, metadata(g, plan, r, lowered).dump(2) + "\n");
 
     if (opt.target == "host") {
         // generated/<model>/host → the directory of the host's target, a stable path for builds.

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "ir/graph.h"
+#include "lower/lower_stage.h"
 #include "lower/memory_plan.h"
 #include "schedule/target.h"
 
@@ -34,7 +35,6 @@ struct CompileResult {
 CompileResult compile_model(const Graph &unfused, const CompileOptions &options);
 
 // C source of the descriptor the runtime reads (see runtime/netc_model.h).
-std::string descriptor_source(const Graph &g, const MemoryPlan &plan, const std::vector<std::string> &stage_functions,
-                              const TargetInfo &target);
+std::string descriptor_source(const Graph &g, const MemoryPlan &plan, const std::vector<LoweredStage> &stages, const TargetInfo &target);
 
 }  // namespace netc

@@ -10,15 +10,6 @@ namespace {
 
 using Halide::Buffer;
 
-// Full extents, the interior starting at (0, 0), the halo at negative coordinates and past
-// the end, all zero to begin with.
-Buffer<float> tensor_buffer(const TensorPlan &t) {
-    Buffer<float> b(t.shape.c, t.full_width(), t.full_height());
-    b.set_min(0, -t.pad_left, -t.pad_top);
-    b.fill(0.0f);
-    return b;
-}
-
 bool halo_written(const Buffer<float> &b, const TensorPlan &t) {
     bool written = false;
     b.for_each_element([&](int c, int x, int y) {
@@ -30,10 +21,17 @@ bool halo_written(const Buffer<float> &b, const TensorPlan &t) {
 
 }  // namespace
 
-JitRun run_jit(const Graph &opt, const MemoryPlan &plan, const std::vector<float> &input, const TargetInfo &target,
-               const ScheduleParams &params) {
+Buffer<float> tensor_buffer(const TensorPlan &t) {
+    Buffer<float> b(t.shape.c, t.full_width(), t.full_height());
+    b.set_min(0, -t.pad_left, -t.pad_top);
+    b.fill(0.0f);
+    return b;
+}
+
+JitRun run_jit(const Graph &opt, const StagePlan &stages, const MemoryPlan &plan, const std::vector<float> &input,
+               const TargetInfo &target, const ScheduleParams &params) {
     std::vector<Buffer<float>> tensors;
-    for (const TensorPlan &t : plan.tensors) tensors.push_back(tensor_buffer(t));
+    for (const TensorPlan &t : plan.tensors) tensors.push_back(t.materialized ? tensor_buffer(t) : Buffer<float>());
     const Shape in = opt.layers[0].out;
     if (int64_t(input.size()) != in.elements())
         fail("", opt.input.name, "", "input has " + std::to_string(input.size()) + " values, the graph takes " + std::to_string(in.elements()));
@@ -41,19 +39,19 @@ JitRun run_jit(const Graph &opt, const MemoryPlan &plan, const std::vector<float
         for (int x = 0; x < in.w; x++)
             for (int c = 0; c < in.c; c++) tensors[0](c, x, y) = input[(size_t(y) * in.w + x) * in.c + c];
     const Halide::Target jit = target.halide.without_feature(Halide::Target::NoRuntime);
-    for (int i = 1; i < int(opt.layers.size()); i++) {
-        const Layer &l = opt.layers[size_t(i)];
-        LoweredStage st = lower_stage(opt, plan, i, target, "s" + std::to_string(i), params);
-        if (st.inputs.size() != l.inputs.size()) fail("", l.name, "", "internal: the stage takes " + std::to_string(st.inputs.size()) + " inputs");
-        for (size_t k = 0; k < st.inputs.size(); k++) st.inputs[k].set(tensors[size_t(l.inputs[k])]);
+    for (size_t s = 0; s < stages.stages.size(); s++) {
+        const StageGroup &group = stages.stages[s];
+        LoweredStage st = lower_stage(opt, plan, group, target, "s" + std::to_string(s + 1), params);
+        for (size_t k = 0; k < st.inputs.size(); k++) st.inputs[k].set(tensors[size_t(st.input_tensors[k])]);
         // A view of the interior (sharing the storage); Halide::Buffer's crop would change the
         // shared handle, so the view is made on the underlying Runtime::Buffer.
-        Buffer<float> interior(tensors[size_t(i)].get()->cropped(1, 0, l.out.w).cropped(2, 0, l.out.h));
+        const Shape out = opt.layers[size_t(group.output())].out;
+        Buffer<float> interior(tensors[size_t(group.output())].get()->cropped(1, 0, out.w).cropped(2, 0, out.h));
         st.pipeline.realize(interior, jit);
     }
     JitRun r;
     for (size_t i = 0; i < tensors.size(); i++)
-        if (halo_written(tensors[i], plan.tensors[i])) r.written_halos.push_back(plan.tensors[i].name);
+        if (plan.tensors[i].materialized && halo_written(tensors[i], plan.tensors[i])) r.written_halos.push_back(plan.tensors[i].name);
     for (int o : opt.outputs) {
         const Shape s = opt.layers[size_t(o)].out;
         std::vector<float> out(size_t(s.elements()));

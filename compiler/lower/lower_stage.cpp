@@ -1,5 +1,7 @@
 #include "lower/lower_stage.h"
 
+#include <map>
+
 #include "lower/ops/ops.h"
 #include "schedule/default_schedule.h"
 #include "spec/diagnostic.h"
@@ -67,33 +69,59 @@ StageFuncs lower_op(const Layer &l, const Shape &in_shape, Func in, const StageV
 
 }  // namespace
 
-LoweredStage lower_stage(const Graph &g, const MemoryPlan &plan, int layer, const TargetInfo &target,
+LoweredStage lower_stage(const Graph &g, const MemoryPlan &plan, const StageGroup &group, const TargetInfo &target,
                          const std::string &function_name, const ScheduleParams &params) {
-    Layer l = g.layers[size_t(layer)];
-    // Layer names may be any string (ONNX's look like "/features/features.0/Conv"); Halide's
-    // Func names may not contain '.'.
-    l.name = "l_" + identifier_safe(l.name);
     LoweredStage st;
-    st.layer = layer;
+    st.group = group;
     st.function_name = function_name;
     StageVars v;
-    for (size_t k = 0; k < l.inputs.size(); k++) {
-        ImageParam p(Float(32), 3, l.name + "_in" + std::to_string(k));
-        constrain_input(p, plan.tensors[size_t(l.inputs[k])]);
-        st.inputs.push_back(p);
-    }
-    if (reads_several_inputs(l.op)) {
-        std::vector<Shape> shapes;
-        std::vector<Func> ins;
-        for (size_t k = 0; k < l.inputs.size(); k++) {
-            shapes.push_back(g.layers[size_t(l.inputs[k])].out);
-            ins.push_back(st.inputs[k]);
+    std::map<int, Func> computed;  // layers of this stage, by index
+    auto input_func = [&](const Layer &reader, int layer) -> Func {
+        const auto it = computed.find(layer);
+        if (it == computed.end()) {
+            for (size_t k = 0; k < st.input_tensors.size(); k++)
+                if (st.input_tensors[k] == layer) return st.inputs[k];
+            ImageParam p(Float(32), 3, "l_" + identifier_safe(g.layers[size_t(layer)].name) + "_in");
+            constrain_input(p, plan.tensors[size_t(layer)]);
+            st.inputs.push_back(p);
+            st.input_tensors.push_back(layer);
+            return p;
         }
-        st.funcs = lower_combine(l, shapes, ins, v);
-    } else {
-        st.funcs = lower_op(l, g.layers[size_t(l.inputs[0])].out, st.inputs[0], v);
+        // Read with padding inside the stage: zeros outside the interior, as a halo in memory would be.
+        const Padding &pad = reader.padding;
+        if (pad.top || pad.left || pad.bottom || pad.right) {
+            const Shape s = g.layers[size_t(layer)].out;
+            return BoundaryConditions::constant_exterior(it->second, 0.0f, {{0, s.c}, {0, s.w}, {0, s.h}});
+        }
+        return it->second;
+    };
+    std::vector<StageFuncs> lowered;
+    for (int index : group.layers) {
+        Layer l = g.layers[size_t(index)];
+        // Layer names may be any string (ONNX's look like "/features/features.0/Conv"); Halide's
+        // Func names may not contain '.'.
+        l.name = "l_" + identifier_safe(l.name);
+        std::vector<Func> ins;
+        std::vector<Shape> shapes;
+        for (int in : l.inputs) {
+            ins.push_back(input_func(g.layers[size_t(index)], in));
+            shapes.push_back(g.layers[size_t(in)].out);
+        }
+        lowered.push_back(reads_several_inputs(l.op) ? lower_combine(l, shapes, ins, v) : lower_op(l, shapes[0], ins[0], v));
+        computed[index] = lowered.back().output;
     }
-    constrain_output(st.funcs.output, plan.tensors[size_t(layer)]);
+    // The stage is scheduled around its reduction (plan_stages allows one), else its last layer.
+    // The layer just before a conv feeds it per pixel tile; earlier ones are inlined into that
+    // one, and layers after the anchor into the output.
+    size_t a = lowered.size() - 1;
+    for (size_t k = 0; k < lowered.size(); k++)
+        if (lowered[k].accumulator.defined()) a = k;
+    st.funcs = lowered[a];
+    if (a > 0 && st.funcs.kind == StageKind::Conv)
+        st.funcs.tile_producers.push_back(TileProducer{lowered[a - 1].output, lowered[a - 1].out.c});
+    st.funcs.output = lowered.back().output;
+    st.funcs.out = lowered.back().out;
+    constrain_output(st.funcs.output, plan.tensors[size_t(group.output())]);
     apply_default_schedule(st.funcs, v, target, params);
     st.pipeline = Pipeline(st.funcs.output);
     return st;

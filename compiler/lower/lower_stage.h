@@ -1,5 +1,6 @@
-// Layer of the optimised graph → a scheduled Halide Pipeline with one ImageParam per input
-// tensor and the output tensor's interior as its output, all shapes fixed by the memory plan.
+// A stage of the optimised graph (one layer, or several fused: schedule/plan_stages.h) → a
+// scheduled Halide Pipeline with one ImageParam per tensor it reads from memory and its
+// output tensor's interior as its output, all shapes fixed by the memory plan.
 #pragma once
 
 #include <string>
@@ -13,7 +14,8 @@
 namespace netc {
 
 struct LoweredStage {
-    int layer = 0;
+    StageGroup group;
+    std::vector<int> input_tensors;  // the layer whose tensor each of `inputs` reads
     std::string function_name;  // C symbol of the generated function
     StageFuncs funcs;
     std::vector<Halide::ImageParam> inputs;
@@ -21,7 +23,7 @@ struct LoweredStage {
     std::vector<Halide::Argument> arguments() const;
 };
 
-LoweredStage lower_stage(const Graph &g, const MemoryPlan &plan, int layer, const TargetInfo &target,
+LoweredStage lower_stage(const Graph &g, const MemoryPlan &plan, const StageGroup &group, const TargetInfo &target,
                          const std::string &function_name, const ScheduleParams &params = {});
 
 }  // namespace netc

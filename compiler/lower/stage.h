@@ -1,5 +1,6 @@
 // A stage: one layer of the optimised graph (with its folded BatchNorm and fused
-// activation) lowered to Halide Funcs over (c, x, y), channels innermost.
+// activation), or several fused ones (schedule/plan_stages.h), lowered to Halide Funcs over
+// (c, x, y), channels innermost.
 // The op files in lower/ops/ write the algorithm; schedule/ decides loops and vectors.
 #pragma once
 
@@ -19,12 +20,20 @@ struct StageVars {
     Halide::Var c{"c"}, x{"x"}, y{"y"};
 };
 
+// A layer fused into a convolution's stage and computed per pixel tile of it (a depthwise
+// conv, a squeeze-excite scale): `channels` of it are read by every output pixel.
+struct TileProducer {
+    Halide::Func func;
+    int channels = 0;
+};
+
 struct StageFuncs {
     StageKind kind;
     Halide::Func output;       // (c, x, y)
     Halide::Func accumulator;  // reductions: the Func whose update sums over `r` (undefined otherwise)
     Halide::RDom r;
     std::vector<Halide::Func> helpers;  // softmax's max and sum
+    std::vector<TileProducer> tile_producers;  // fused stages only
     Shape out;                 // output extents, known at compile time
 };
 

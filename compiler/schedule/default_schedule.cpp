@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "spec/diagnostic.h"
+
 namespace netc {
 
 using namespace Halide;
@@ -21,38 +23,91 @@ void vectorize_channels(Func f, const StageVars &v, int channels, const TargetIn
     if (w > 1) f.vectorize(v.c, w);
 }
 
-// Register-tiled convolution: a block of output channels × a run of pixels accumulates
-// in registers over the whole reduction, then the activation is applied on the way out.
-void schedule_reduction(StageFuncs &s, const StageVars &v, const TargetInfo &t, const ScheduleParams &p) {
-    const int vec = vector_for(s.out.c, t.vector_floats);
-    const int vectors = (vec == t.vector_floats && s.out.c >= 2 * vec) ? p.conv_vectors_per_block : 1;
-    const int cb = vec * vectors;
+// A depthwise conv (or what a conv reads per row), row by row: channel blocks outside a run
+// of pixels, so the block's taps (kh x kw vectors) stay in registers along the row and
+// unrolled neighbouring pixels share input loads. Tails shift inwards (recomputing a few
+// values) rather than round up, which would read past the input.
+void schedule_depthwise_rows(Func f, const StageVars &v, const Shape &out, const TargetInfo &t, const ScheduleParams &p) {
+    const int vec = vector_for(out.c, t.vector_floats);
+    int run = p.depthwise_pixel_run;
+    while (run > out.w) run /= 2;
+    run = std::max(run, 1);
+    Var co("co"), ci("ci"), xo("xo"), xi("xi");
+    f.split(v.c, co, ci, vec, TailStrategy::ShiftInwards).split(v.x, xo, xi, run, TailStrategy::ShiftInwards).reorder(ci, xi, xo, co, v.y);
+    if (vec > 1) f.vectorize(ci);
+    if (run > 1) f.unroll(xi);
+}
+
+}  // namespace
+
+ConvTiling conv_tiling(const Shape &out, int64_t reduction, const TargetInfo &t, const ScheduleParams &p) {
+    ConvTiling k;
+    k.vec = vector_for(out.c, t.vector_floats);
+    const int vectors = (k.vec == t.vector_floats && out.c >= 2 * k.vec) ? p.conv_vectors_per_block : 1;
+    k.channel_block = k.vec * vectors;
     // Accumulators: vectors × pixels, leaving registers for the weights and the broadcast input.
     const int fit = (t.vector_registers - 4) / vectors / (t.vector_registers > 16 ? 2 : 1);
-    const int pixels = std::max(1, std::min(s.out.w, p.conv_tile_pixels > 0 ? p.conv_tile_pixels : fit));
-    Var co("co"), ci("ci"), xo("xo"), xi("xi");
-    Func out = s.output, acc = s.accumulator;
-    out.split(v.c, co, ci, cb).split(v.x, xo, xi, pixels);
+    k.pixels = std::max(1, std::min(out.w, p.conv_tile_pixels > 0 ? p.conv_tile_pixels : fit));
     // Rows outermost reuse a row of input across every channel block, but read all the weights
     // once per row: right while the weights stay in cache. When they do not, channel blocks go
     // outermost if that moves fewer bytes (the input once per channel block instead of the
     // weights once per row): deep layers on small maps, e.g. MobileNetV1's 7x7 layers (4 MiB
     // of weights, 200 KiB of input) and Xception's exit flow (12 MiB of weights on 10x10).
+    const int64_t weight_bytes = reduction * out.c * 4, input_bytes = reduction * out.w * out.h * 4;
+    const int64_t blocks = out.c / k.channel_block;
+    const int64_t budget = int64_t(p.cache_fraction * t.l2_bytes);
+    k.blocks_outermost = weight_bytes > budget && blocks >= 2 && blocks * input_bytes < int64_t(out.h) * weight_bytes;
+    return k;
+}
+
+ProducerLevel fused_producer_level(const Shape &conv_out, int channels, const ConvTiling &k, const ScheduleParams &p) {
+    constexpr int64_t kStackBytes = 16 * 1024;  // Halide::Runtime::Internal::Constants::maximum_stack_allocation_bytes
+    if (p.fused_producer_rows && !k.blocks_outermost && int64_t(conv_out.w) * channels * 4 <= kStackBytes) return ProducerLevel::Row;
+    if (int64_t(k.pixels) * channels * 4 <= kStackBytes) return ProducerLevel::Tile;
+    return ProducerLevel::None;
+}
+
+namespace {
+
+// Register-tiled convolution: a block of output channels × a run of pixels accumulates
+// in registers over the whole reduction, then the activation is applied on the way out.
+// Fused producers (a depthwise conv, a squeeze-excite scale) are computed per pixel tile,
+// for all their channels, just before the tile's channel blocks read them: they never
+// leave L1. A residual add or activation after the conv is inlined into the output.
+void schedule_reduction(StageFuncs &s, const StageVars &v, const TargetInfo &t, const ScheduleParams &p) {
     int64_t reduction = 1;
     for (int i = 0; i < s.r.dimensions(); i++) {
         const int64_t *extent = Halide::Internal::as_const_int(s.r[i].extent());
         reduction *= extent ? *extent : 1;
     }
-    const int64_t weight_bytes = reduction * s.out.c * 4, input_bytes = reduction * s.out.w * s.out.h * 4;
-    const int64_t blocks = s.out.c / cb;
-    // The accumulator lives at the register tile: one block of channels x a run of pixels.
-    const int64_t budget = int64_t(p.cache_fraction * t.l2_bytes);
-    if (weight_bytes > budget && blocks >= 2 && blocks * input_bytes < int64_t(s.out.h) * weight_bytes) {
+    const ConvTiling k = conv_tiling(s.out, reduction, t, p);
+    const int vec = k.vec;
+    Var co("co"), ci("ci"), xo("xo"), xi("xi");
+    Func out = s.output, acc = s.accumulator;
+    out.split(v.c, co, ci, k.channel_block).split(v.x, xo, xi, k.pixels);
+    if (k.blocks_outermost) {
         out.reorder(ci, xi, xo, v.y, co).parallel(co);
         acc.compute_at(out, xo);
     } else {
         out.reorder(ci, xi, co, xo, v.y).parallel(v.y);
         acc.compute_at(out, co);
+    }
+    for (TileProducer &tp : s.tile_producers) {
+        const ProducerLevel level = fused_producer_level(s.out, tp.channels, k, p);
+        if (level == ProducerLevel::None)
+            fail("", "", "", "internal: a fused layer of " + std::to_string(tp.channels) + " channels does not fit the stack (plan_stages checks this)");
+        if (level == ProducerLevel::Row) {
+            // A row of the producer for a row of the conv: the producer keeps its own loop
+            // order, and the row (a few tens of KiB) stays in L1/L2.
+            tp.func.compute_at(out, v.y);
+            schedule_depthwise_rows(tp.func, v, Shape{1, s.out.w, tp.channels}, t, p);
+        } else {
+            // Per pixel tile: channel vectors outside the tile's pixels.
+            tp.func.compute_at(out, xo);
+            const int pv = vector_for(tp.channels, t.vector_floats);
+            Var pc("pc"), pci("pci");
+            if (pv > 1) tp.func.split(v.c, pc, pci, pv, TailStrategy::ShiftInwards).reorder(pci, v.x, pc, v.y).vectorize(pci);
+        }
     }
     if (vec > 1) out.vectorize(ci, vec);
     out.unroll(xi);
@@ -96,16 +151,8 @@ void apply_default_schedule(StageFuncs &s, const StageVars &v, const TargetInfo 
         if (s.accumulator.defined()) {
             schedule_reduction(s, v, t, p);
         } else {
-            // Channel blocks outside a run of pixels: the block's taps (kh x kw vectors) stay in
-            // registers along the row, and unrolled neighbouring pixels share input loads.
-            const int vec = vector_for(s.out.c, t.vector_floats);
-            int run = p.depthwise_pixel_run;
-            while (run > s.out.w) run /= 2;
-            run = std::max(run, 1);
-            Var co("co"), ci("ci"), xo("xo"), xi("xi");
-            s.output.split(v.c, co, ci, vec).split(v.x, xo, xi, run).reorder(ci, xi, xo, co, v.y).parallel(v.y);
-            if (vec > 1) s.output.vectorize(ci);
-            if (run > 1) s.output.unroll(xi);
+            schedule_depthwise_rows(s.output, v, s.out, t, p);
+            s.output.parallel(v.y);
         }
         break;
     case StageKind::Pool: {

@@ -9,6 +9,22 @@
 
 namespace netc {
 
+// How a convolution is tiled: a register tile of `channel_block` output channels (vectors
+// of `vec`) × `pixels` pixels; channel blocks outside the rows when the weights overflow the
+// cache (then a fused producer would be recomputed per channel block: plan_stages asks this).
+struct ConvTiling {
+    int vec = 1, channel_block = 1, pixels = 1;
+    bool blocks_outermost = false;
+};
+ConvTiling conv_tiling(const Shape &out, int64_t reduction, const TargetInfo &t, const ScheduleParams &p);
+
+// Where a layer fused into a conv (`channels` values per pixel) is computed: a row of it per
+// row of the conv, a tile per register tile, or nowhere (it cannot be fused). Its buffer must
+// fit the 16 KiB Halide 14 keeps on the stack: a larger one would be a heap allocation per
+// row or tile, in every inference.
+enum class ProducerLevel { Row, Tile, None };
+ProducerLevel fused_producer_level(const Shape &conv_out, int channels, const ConvTiling &k, const ScheduleParams &p);
+
 void apply_default_schedule(StageFuncs &s, const StageVars &v, const TargetInfo &t, const ScheduleParams &p = {});
 
 }  // namespace netc

@@ -36,7 +36,7 @@ ScheduleParams load_schedule_params(const std::string &path) {
     }
     if (!root.is_object()) fail(path, "", "", "expected a JSON object");
     FieldReader top(root, path, "", "");
-    top.reject_unknown({"netc_schedule", "target", "description", "conv", "depthwise", "reduction"});
+    top.reject_unknown({"netc_schedule", "target", "description", "conv", "depthwise", "reduction", "fusion", "model", "tuned"});
     if (!root.contains("netc_schedule") || root["netc_schedule"] != 1) top.error("netc_schedule", "expected 1 (the format version)");
     ScheduleParams p;
     p.source = path;
@@ -66,12 +66,60 @@ ScheduleParams load_schedule_params(const std::string &path) {
         FieldReader r = section("reduction", {"parallel_min_vectors"});
         p.reduction_parallel_min_vectors = int_in(r, "parallel_min_vectors", p.reduction_parallel_min_vectors, 1, 1 << 20);
     }
+    {
+        FieldReader r = section("fusion", {"mode", "producer_at", "layers"});
+        if (r.has("producer_at")) {
+            const json &m = r.at("producer_at");
+            if (m != "row" && m != "tile") r.error("producer_at", "expected \"row\" or \"tile\", got " + m.dump());
+            p.fused_producer_rows = m == "row";
+        }
+        if (r.has("mode")) {
+            const json &m = r.at("mode");
+            if (m == "auto") p.fusion = FusionMode::Auto;
+            else if (m == "all") p.fusion = FusionMode::All;
+            else if (m == "none") p.fusion = FusionMode::None;
+            else r.error("mode", "expected \"auto\", \"all\" or \"none\", got " + m.dump());
+        }
+        if (r.has("layers")) {
+            const json &layers = r.at("layers");
+            if (!layers.is_object()) r.error("layers", "expected an object of layer name: true or false");
+            for (auto it = layers.begin(); it != layers.end(); ++it) {
+                if (!it.value().is_boolean()) r.error("layers." + it.key(), "expected true or false, got " + it.value().dump());
+                p.fuse_layers[it.key()] = it.value().get<bool>();
+            }
+        }
+    }
     return p;
 }
 
-std::string default_schedule_file(const std::string &target_name) {
-    const std::string path = netc_path("schedules", NETC_SCHEDULES_DIR) + "/" + target_name + ".json";
-    return std::filesystem::exists(path) ? path : "";
+std::string default_schedule_file(const std::string &target_name, const std::string &model) {
+    const std::string dir = netc_path("schedules", NETC_SCHEDULES_DIR);
+    for (const std::string &path : {dir + "/" + target_name + "/" + model + ".json", dir + "/" + target_name + ".json"})
+        if (std::filesystem::exists(path)) return path;
+    return "";
+}
+
+std::string tuned_schedule_file(const std::string &target_name, const std::string &model) {
+    return netc_path("schedules", NETC_SCHEDULES_DIR) + "/" + target_name + "/" + model + ".json";
+}
+
+ScheduleParams schedule_params_for(const std::string &target_name, const std::string &model, const std::string &file) {
+    const std::string path = file.empty() ? default_schedule_file(target_name, model) : file;
+    return path.empty() ? ScheduleParams{} : load_schedule_params(path);
+}
+
+nlohmann::ordered_json schedule_to_json(const ScheduleParams &p) {
+    nlohmann::ordered_json j;
+    j["netc_schedule"] = 1;
+    j["conv"] = {{"vectors_per_block", p.conv_vectors_per_block}, {"tile_pixels", p.conv_tile_pixels}, {"cache_fraction", p.cache_fraction}};
+    j["depthwise"] = {{"pixel_run", p.depthwise_pixel_run}};
+    j["reduction"] = {{"parallel_min_vectors", p.reduction_parallel_min_vectors}};
+    const char *mode = p.fusion == FusionMode::All ? "all" : p.fusion == FusionMode::None ? "none" : "auto";
+    j["fusion"] = {{"mode", mode}, {"producer_at", p.fused_producer_rows ? "row" : "tile"}};
+    nlohmann::ordered_json layers = nlohmann::ordered_json::object();
+    for (const auto &[name, fuse] : p.fuse_layers) layers[name] = fuse;
+    j["fusion"]["layers"] = layers;
+    return j;
 }
 
 }  // namespace netc

@@ -3,9 +3,15 @@
 // defaults below are what the files for the x86 targets say, so a missing file changes nothing.
 #pragma once
 
+#include <map>
 #include <string>
 
+#include <nlohmann/json.hpp>
+
 namespace netc {
+
+// Which fusable boundaries plan_stages fuses (schedule/plan_stages.h).
+enum class FusionMode { Auto, All, None };
 
 struct ScheduleParams {
     int conv_vectors_per_block = 2;   // output-channel vectors per register tile (1 or 2)
@@ -13,13 +19,27 @@ struct ScheduleParams {
     double cache_fraction = 0.5;      // share of L2 a reused working set (weights, input) may take
     int depthwise_pixel_run = 4;      // unrolled neighbouring pixels per depthwise step
     int reduction_parallel_min_vectors = 4;  // dense / global pool: split channel vectors across cores from this many
+    FusionMode fusion = FusionMode::Auto;
+    bool fused_producer_rows = true;  // a fused producer is computed per row of its conv (false: per pixel tile)
+    std::map<std::string, bool> fuse_layers;  // per layer: fuse it into the layer after it (or not)
     std::string source = "built-in defaults";
 };
 
 // Reads and checks a schedule file; errors name the file and the field.
 ScheduleParams load_schedule_params(const std::string &path);
 
-// schedules/<target>.json (under NETC_HOME if set, else the source tree), or "" if there is none.
-std::string default_schedule_file(const std::string &target_name);
+// The file a model compiles with when none is named: schedules/<target>/<model>.json (written
+// by `netc tune`) if there is one, else schedules/<target>.json, else "" (the built-in
+// defaults). Under NETC_HOME if set, else the source tree.
+std::string default_schedule_file(const std::string &target_name, const std::string &model);
+
+// Where `netc tune` writes a model's schedule by default: schedules/<target>/<model>.json.
+std::string tuned_schedule_file(const std::string &target_name, const std::string &model);
+
+// `file` if given, else default_schedule_file's choice, else the built-in defaults.
+ScheduleParams schedule_params_for(const std::string &target_name, const std::string &model, const std::string &file);
+
+// The knobs as a schedule file's JSON (every field written, so the file stands alone).
+nlohmann::ordered_json schedule_to_json(const ScheduleParams &p);
 
 }  // namespace netc
