@@ -125,8 +125,32 @@ void schedule_reduction(StageFuncs &s, const StageVars &v, const TargetInfo &t, 
     upd.reorder(order);
 }
 
+// Dense: each output is a dot product over one contiguous run of weights. The reduction is
+// split into vectors of input channels (rfactor): a few outputs at a time each accumulate a
+// vector of partial sums while sharing the input vector's load, and are summed across lanes at
+// the end. Blocks of outputs run in parallel.
+void schedule_dense(StageFuncs &s, const StageVars &v, const TargetInfo &t, const ScheduleParams &p) {
+    const int cin = int(*Halide::Internal::as_const_int(s.r[0].extent()));
+    const int vec = vector_for(cin, t.vector_floats);
+    if (vec == 1) {
+        s.accumulator.compute_at(s.output, v.c);
+        return;
+    }
+    constexpr int kOutputs = 8;  // outputs accumulated together: 8 vectors of partial sums
+    const int block = std::min(kOutputs, s.out.c);
+    Var co("co"), ci("ci"), u("u");
+    RVar rco("rco"), rci("rci");
+    Func out = s.output, acc = s.accumulator;
+    out.split(v.c, co, ci, block, TailStrategy::ShiftInwards);
+    if (s.out.c >= p.reduction_parallel_min_vectors * t.vector_floats) out.parallel(co);
+    acc.compute_at(out, co);
+    Func partial = acc.update().split(s.r[0], rco, rci, vec).rfactor(rci, u);
+    partial.reorder_storage(u, v.c).compute_at(out, co).vectorize(u).unroll(v.c);
+    partial.update().reorder(u, v.c, rco, s.r[1], s.r[2]).vectorize(u).unroll(v.c);
+}
+
 void schedule_vector_reduction(StageFuncs &s, const StageVars &v, const TargetInfo &t, const ScheduleParams &p) {
-    // global pool and dense: output is one pixel; vectorize and split channels across cores.
+    // global pool: output is one pixel; vectorize and split channels across cores.
     const int vec = vector_for(s.out.c, t.vector_floats);
     Var co("co"), ci("ci");
     Func out = s.output, acc = s.accumulator;
@@ -174,8 +198,10 @@ void apply_default_schedule(StageFuncs &s, const StageVars &v, const TargetInfo 
         s.output.parallel(v.y);
         break;
     case StageKind::GlobalPool:
-    case StageKind::Dense:
         schedule_vector_reduction(s, v, t, p);
+        break;
+    case StageKind::Dense:
+        schedule_dense(s, v, t, p);
         break;
     case StageKind::Softmax:
         // Small (one vector of class scores per pixel): computed per row, whole.
