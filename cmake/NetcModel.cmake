@@ -8,7 +8,7 @@ function(netc_add_model name)
   add_custom_command(
     OUTPUT ${dir}/lib${name}.a ${dir}/${name}.h ${dir}/libhalide_runtime.a
     COMMAND netc compile ${ARG_SPEC} --target host --generated-dir ${gen}
-    DEPENDS netc ${ARG_SPEC}
+    DEPENDS netc netc_runtime ${ARG_SPEC}
     COMMENT "netc compile ${name}"
     VERBATIM)
   add_custom_target(netc_model_${name}_files DEPENDS ${dir}/lib${name}.a)

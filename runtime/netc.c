@@ -9,6 +9,7 @@
 #define _POSIX_C_SOURCE 200809L
 
 #include "netc_model.h"
+#include "netc_threads.h"
 
 #include "HalideRuntime.h"
 
@@ -233,6 +234,7 @@ netc_status netc_session_create(const netc_model *m, netc_session **out) {
         return NETC_ERROR_OUT_OF_MEMORY;
     }
     memset(s->arena, 0, arena_bytes); /* the halos must be zero */
+    netc_pool_prepare();
 
     for (size_t i = 0; i < nt; i++) {
         const netc_tensor_desc *t = &m->tensors[i];
@@ -380,8 +382,16 @@ static netc_status check_inputs(netc_session *s, const netc_tensor *inputs, int3
     return NETC_OK;
 }
 
-/* Copies the (checked) inputs in and runs every stage. */
+/* Copies the (checked) inputs in and runs every stage, the worker pool spinning throughout. */
+static netc_status run_stages_in_pool(netc_session *s, const netc_tensor *inputs);
 static netc_status run_stages(netc_session *s, const netc_tensor *inputs) {
+    netc_pool_enter();
+    netc_status st = run_stages_in_pool(s, inputs);
+    netc_pool_leave();
+    return st;
+}
+
+static netc_status run_stages_in_pool(netc_session *s, const netc_tensor *inputs) {
     const netc_model *m = s->m;
     for (int32_t i = 0; i < m->num_inputs; i++) copy_input(s, &m->inputs[i], &inputs[i]);
     for (int32_t i = 0; i < m->num_stages; i++) {
@@ -467,5 +477,6 @@ int netc_set_num_threads(int n) {
         long cpus = sysconf(_SC_NPROCESSORS_ONLN);
         n = cpus > 0 ? (int)cpus : 1;
     }
-    return halide_set_num_threads(n);
+    netc_pool_set_threads(n);
+    return halide_set_num_threads(n); /* also Halide's own pool, for loops run before netc's is installed */
 }

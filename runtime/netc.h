@@ -99,8 +99,9 @@ netc_status netc_detect(netc_session *s, const netc_tensor *inputs, int32_t num_
 const char *netc_session_error(const netc_session *s);
 const char *netc_status_string(netc_status st);
 
-/* Worker threads for all sessions of the process (Halide's thread pool is process-wide).
- * 0 means one per core. Returns the previous setting. */
+/* Threads for all sessions of the process, the calling one included (0: one per core).
+ * Returns the previous setting. The workers spin while an inference runs, so each stage's
+ * parallel loop starts at once, and sleep between inferences (runtime/netc_threads.h). */
 int netc_set_num_threads(int n);
 
 #ifdef __cplusplus

@@ -2,11 +2,13 @@
 // below are descriptors written by hand, with stage functions that have the signature of
 // Halide's `_argv` entry points and read and write through halide_buffer_t.
 //
-// No Halide runtime is linked into this test, so the two Halide functions the runtime calls
-// (halide_set_num_threads, halide_set_error_handler) are defined here.
+// No Halide runtime is linked into this test, so the Halide functions the runtime calls
+// (halide_set_num_threads, halide_set_error_handler, halide_set_custom_do_par_for) are
+// defined here.
 
 #include "netc.h"
 #include "netc_model.h"
+#include "netc_threads.h"
 
 #include "HalideRuntime.h"
 
@@ -35,6 +37,14 @@ extern "C" halide_error_handler_t halide_set_error_handler(halide_error_handler_
 extern "C" int halide_set_num_threads(int n) {
     int previous = g_num_threads;
     g_num_threads = n;
+    return previous;
+}
+
+// The parallel-loop function the runtime installs (its worker pool, runtime/netc_threads.c).
+static halide_do_par_for_t g_do_par_for = nullptr;
+extern "C" halide_do_par_for_t halide_set_custom_do_par_for(halide_do_par_for_t f) {
+    halide_do_par_for_t previous = g_do_par_for;
+    g_do_par_for = f;
     return previous;
 }
 
@@ -682,6 +692,67 @@ TEST(Runtime, SetNumThreads) {
     EXPECT_EQ(g_num_threads, 3);
     EXPECT_EQ(netc_set_num_threads(0), 3); // returns the previous setting
     EXPECT_EQ(g_num_threads, (int)sysconf(_SC_NPROCESSORS_ONLN));
+}
+
+// ---- the worker pool (runtime/netc_threads.c) -----------------------------------------
+
+// Runs `extent` iterations of `task` through the installed do_par_for, as generated code does,
+// inside an "inference" (workers spinning).
+static int par_for(int threads, halide_task_t task, int extent, void *closure) {
+    netc_pool_set_threads(threads);
+    netc_pool_enter();  // starts the workers and installs the pool
+    EXPECT_NE(g_do_par_for, nullptr) << "the pool was not installed as Halide's do_par_for";
+    int r = g_do_par_for ? g_do_par_for(nullptr, task, 0, extent, static_cast<uint8_t *>(closure)) : -100;
+    netc_pool_leave();
+    return r;
+}
+
+static int count_task(void *, int i, uint8_t *closure) {
+    reinterpret_cast<std::atomic<int> *>(closure)[i]++;
+    return 0;
+}
+
+TEST(Pool, RunsEveryIterationExactlyOnce) {
+    for (int threads : {1, 2, 4, 2}) {  // and after the worker count changed
+        std::vector<std::atomic<int>> counts(20000);
+        ASSERT_EQ(par_for(threads, count_task, int(counts.size()), counts.data()), 0);
+        for (size_t i = 0; i < counts.size(); i++) ASSERT_EQ(counts[i].load(), 1) << "iteration " << i << ", " << threads << " threads";
+    }
+}
+
+struct Meeting {
+    std::atomic<int> arrived{0};
+    std::atomic<long> threads_seen{0};
+};
+// Every iteration waits (up to 2 s) until two iterations are running at once: only true if
+// a worker took part.
+static int meet_task(void *, int, uint8_t *closure) {
+    Meeting *m = reinterpret_cast<Meeting *>(closure);
+    m->arrived++;
+    for (int spin = 0; spin < 2000 && m->arrived.load() < 2; spin++) usleep(1000);
+    return 0;
+}
+
+TEST(Pool, WorkersTakePart) {
+    Meeting m;
+    ASSERT_EQ(par_for(2, meet_task, 2, &m), 0);
+    EXPECT_EQ(m.arrived.load(), 2);
+}
+
+static int failing_task(void *, int i, uint8_t *) { return i == 123 ? -7 : 0; }
+
+TEST(Pool, ReportsATaskError) { EXPECT_EQ(par_for(2, failing_task, 1000, nullptr), -7); }
+
+static int nested_task(void *, int i, uint8_t *closure) {
+    // A parallel loop inside a parallel loop runs on the calling thread.
+    auto *counts = reinterpret_cast<std::atomic<int> *>(closure);
+    return g_do_par_for(nullptr, count_task, i * 10, 10, reinterpret_cast<uint8_t *>(counts));
+}
+
+TEST(Pool, NestedLoopsRunOnTheCallingThread) {
+    std::vector<std::atomic<int>> counts(1000);
+    ASSERT_EQ(par_for(2, nested_task, 100, counts.data()), 0);
+    for (size_t i = 0; i < counts.size(); i++) ASSERT_EQ(counts[i].load(), 1) << i;
 }
 
 TEST(Runtime, StatusStrings) {
