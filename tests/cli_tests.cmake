@@ -92,13 +92,22 @@ add_error_test(cli_error_schedule_field 1 "bad_field.json: field 'depthwise.pixe
 add_error_test(cli_error_schedule_fusion_layer 1 "bad_fusion_layer.json: layer 'sep_dww': field 'fusion.layers': no layer of model 'tiny_net' \\(after its passes\\) has this name" compile ${SRC}/tests/models/tiny_net.json --schedule ${CMAKE_CURRENT_SOURCE_DIR}/schedules/bad_fusion_layer.json --generated-dir ${CMAKE_CURRENT_BINARY_DIR}/bad_schedule)
 add_error_test(cli_error_schedule_fusion_boundary 1 "bad_fusion_boundary.json: layer 'pool': field 'fusion.layers': this layer cannot be fused into the layer after it" compile ${SRC}/tests/models/tiny_net.json --schedule ${CMAKE_CURRENT_SOURCE_DIR}/schedules/bad_fusion_boundary.json --generated-dir ${CMAKE_CURRENT_BINARY_DIR}/bad_schedule)
 
-# netc tune measures the fusable boundaries and writes a schedule the compiler takes.
+# netc tune measures the fusable boundaries (and each stage's knobs) and writes a schedule
+# the compiler takes; the model compiled with it still matches the reference.
 add_test(NAME cli_tune_then_check
          COMMAND ${CMAKE_COMMAND} -DNETC=${NETC} -DSPEC=${SRC}/models/mobilenet_v3_small.json -DWORK=${CMAKE_CURRENT_BINARY_DIR}/tuned
-                 -P ${CMAKE_CURRENT_SOURCE_DIR}/tune_then_check.cmake)
+                 -DTUNE_OPTIONS=--fusion-only -P ${CMAKE_CURRENT_SOURCE_DIR}/tune_then_check.cmake)
 set_tests_properties(cli_tune_then_check PROPERTIES
                      PASS_REGULAR_EXPRESSION "block1_se_scale -> block1_project \\(tile\\): fused [0-9.]+ ms, apart [0-9.]+ ms.*boundaries measured.*schedule parameters: .*tuned.json.*: ok"
                      FAIL_REGULAR_EXPRESSION "FAIL|failed")
+add_test(NAME cli_tune_knobs_then_check
+         COMMAND ${CMAKE_COMMAND} -DNETC=${NETC} -DSPEC=${SRC}/tests/models/tiny_net.json -DWORK=${CMAKE_CURRENT_BINARY_DIR}/tuned_knobs
+                 -P ${CMAKE_CURRENT_SOURCE_DIR}/tune_then_check.cmake)
+set_tests_properties(cli_tune_knobs_then_check PROPERTIES
+                     PASS_REGULAR_EXPRESSION "per-stage knobs:.*stem: default [0-9.]+ ms.*stages timed.*schedule parameters: .*tuned.json.*prob .*: ok"
+                     FAIL_REGULAR_EXPRESSION "FAIL|failed")
+add_error_test(cli_error_schedule_stage_name 1 "bad_stage_name.json: layer 'no_such_stage': field 'stages': no stage of model 'tiny_net' has this name" compile ${SRC}/tests/models/tiny_net.json --schedule ${CMAKE_CURRENT_SOURCE_DIR}/schedules/bad_stage_name.json --generated-dir ${CMAKE_CURRENT_BINARY_DIR}/bad_schedule)
+add_error_test(cli_error_schedule_stage_knob 1 "bad_stage_knob.json: layer 'sep_pw': field 'stages.sep_pw.conv.tile_pixel': unknown field \\(did you mean 'tile_pixels'\\?\\)" compile ${SRC}/tests/models/tiny_net.json --schedule ${CMAKE_CURRENT_SOURCE_DIR}/schedules/bad_stage_knob.json --generated-dir ${CMAKE_CURRENT_BINARY_DIR}/bad_schedule)
 add_error_test(cli_error_tune_runs 2 "--runs" tune ${SRC}/tests/models/tiny_net.json --runs 3)
 
 # Layer names as ONNX exporters write them ("/features/features.0/Conv") compile and run.

@@ -953,6 +953,23 @@ TEST(LoweringFusion, BlocksUnfused) { sweep_fused_blocks(0, 8, "host", fusion_sc
 TEST(LoweringFusion, BlocksFusedAvx2) { sweep_fused_blocks(100, 8, "x86-64-avx2", fusion_schedule(FusionMode::All, true), 1); }
 TEST(LoweringFusion, BlocksFusedUnusualSchedule) { sweep_fused_blocks(200, 8, "host", unusual_schedule(), 1); }
 
+// Knobs of one stage's own (what `netc tune` writes) change that stage only, and compute the
+// same numbers.
+TEST(LoweringFusion, PerStageKnobs) {
+    Shape in{11, 13, 24};
+    json layers = json::array({{{"name", "a"}, {"op", "separable_conv"}, {"filters", 40}, {"stride", 2}},
+                               {{"name", "block"}, {"op", "separable_conv"}, {"filters", 36}, {"kernel", 5}}});
+    ScheduleParams p = fusion_schedule(FusionMode::All, true);
+    p.stages["block_pw"].conv_vectors_per_block = 1;
+    p.stages["block_pw"].conv_tile_pixels = 3;
+    p.stages["block_pw"].depthwise_pixel_run = 2;
+    p.stages["a_pw"].conv_tile_pixels = 5;
+    EXPECT_EQ(p.for_stage("block_pw").conv_tile_pixels, 3);
+    EXPECT_EQ(p.for_stage("a_pw").conv_vectors_per_block, p.conv_vectors_per_block);
+    EXPECT_EQ(p.for_stage("other").depthwise_pixel_run, p.depthwise_pixel_run);
+    check_case(in, layers, "block", 9700, {2.0f, 0, "host", p, 2});
+}
+
 TEST(LoweringSweep, DenseUnusualSchedule) {
     Options o;
     o.schedule = unusual_schedule();

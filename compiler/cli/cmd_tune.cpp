@@ -12,6 +12,7 @@
 #include "spec/diagnostic.h"
 #include "spec/load_model.h"
 #include "tune/tune_fusion.h"
+#include "tune/tune_knobs.h"
 
 namespace netc {
 
@@ -47,7 +48,7 @@ void require_runnable_here(const TargetInfo &t) {
 }  // namespace
 
 int cmd_tune(int argc, char **argv) {
-    Args a(argc, argv, 2, {"--alpha", "--input-size", "--input-shape", "--target", "--schedule", "--threads", "--runs", "-o"}, {});
+    Args a(argc, argv, 2, {"--alpha", "--input-size", "--input-shape", "--target", "--schedule", "--threads", "--runs", "-o"}, {"--fusion-only"});
     if (a.help()) {
         std::puts(
             "usage: netc tune SPEC [options]\n"
@@ -55,16 +56,19 @@ int cmd_tune(int argc, char **argv) {
             "Measures, on this machine, every stage boundary the model could fuse (a depthwise conv\n"
             "into the pointwise conv after it, a squeeze-excite scale into its conv, a residual add into\n"
             "the conv before it, ...): the stages involved are compiled both ways with the JIT and timed\n"
-            "(median of --runs after a warm-up), one boundary at a time in graph order. Writes a schedule\n"
-            "file with the faster choice for each, plus the measurements, which `netc compile` then\n"
-            "uses by default for this model and target. See docs/fusion.md.\n"
+            "(median of --runs after a warm-up), one boundary at a time in graph order. Then each stage\n"
+            "is timed with other register tiles (channel vectors x pixels) and depthwise pixel runs,\n"
+            "keeping one only if it is 3% faster than the default. Writes a schedule file with the\n"
+            "choices and the measurements, which `netc compile` then uses by default for this model\n"
+            "and target. See docs/fusion.md.\n"
             "\n"
             "options:\n"
             "  --target T          host (default) or a target this CPU runs: x86-64-avx2, x86-64-avx512, x86-64-sse41\n"
             "  --schedule F        the knobs to start from (default: schedules/<target>.json)\n"
             "  --threads N         threads the stages run on while timed (default: all cores)\n"
             "  --runs N            timed runs per candidate stage, median taken (default 30, at least 10)\n"
-            "  -o FILE             where to write (default: schedules/<target>/<model>.json)");
+            "  -o FILE             where to write (default: schedules/<target>/<model>.json)\n"
+            "  --fusion-only       decide the fusion only; keep the target's knobs for every stage");
         std::fputs(kModelOptionsHelp, stdout);
         return 0;
     }
@@ -85,7 +89,13 @@ int cmd_tune(int argc, char **argv) {
                 cpu_model_name().c_str(), threads, threads == 1 ? "" : "s", runs, base.source.c_str());
     std::fflush(stdout);
     const auto t0 = std::chrono::steady_clock::now();
-    const FusionTuning t = tune_fusion(opt, target, base, runs, [](const std::string &s) { std::printf("%s\n", s.c_str()), std::fflush(stdout); });
+    const auto print = [](const std::string &s) { std::printf("%s\n", s.c_str()), std::fflush(stdout); };
+    FusionTuning t = tune_fusion(opt, target, base, runs, print);
+    std::vector<StageTuning> knobs;
+    if (!a.has("--fusion-only")) {
+        std::printf("per-stage knobs:\n");
+        knobs = tune_stage_knobs(opt, target, t.params, runs, print);
+    }
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 
     nlohmann::ordered_json j = schedule_to_json(t.params);
@@ -106,8 +116,17 @@ int cmd_tune(int argc, char **argv) {
         fused_total += b.fused ? b.fused_ms : b.unfused_ms;
         apart_total += b.unfused_ms;
     }
+    nlohmann::ordered_json stage_times = nlohmann::ordered_json::array();
+    double default_total = 0, chosen_total = 0;
+    int changed = 0;
+    for (const StageTuning &k : knobs) {
+        stage_times.push_back({{"stage", k.stage}, {"chosen", k.chosen}, {"default_ms", k.default_ms}, {"chosen_ms", k.best_ms}});
+        default_total += k.default_ms;
+        chosen_total += k.best_ms;
+        changed += k.chosen != "default";
+    }
     file["tuned"] = {{"device", cpu_model_name()}, {"date", today()}, {"threads", threads}, {"runs", runs}, {"started_from", base.source},
-                     {"seconds", int(seconds)}, {"boundaries", measured}};
+                     {"seconds", int(seconds)}, {"boundaries", measured}, {"stages", stage_times}};
     std::error_code ec;
     if (std::filesystem::path(out).has_parent_path()) std::filesystem::create_directories(std::filesystem::path(out).parent_path(), ec);
     std::ofstream f(out);
@@ -115,9 +134,11 @@ int cmd_tune(int argc, char **argv) {
     if (!f) fail(out, "", "-o", "cannot write the schedule file");
     std::printf("%d of %zu boundaries fused; the stages they touch: %.3f ms as chosen vs %.3f ms with none fused (JIT, %d thread%s)\n",
                 fused, t.boundaries.size(), fused_total, apart_total, threads, threads == 1 ? "" : "s");
-    const std::string how = a.has("-o") ? " with --schedule " + out : "";
-    std::printf("wrote %s in %.0fs; `netc compile %s --target %s` uses it%s\n", out.c_str(), seconds, a.one_positional("spec file").c_str(),
-                target.name.c_str(), how.c_str());
+    if (!knobs.empty())
+        std::printf("%d of %zu stages with knobs of their own: %.3f ms as chosen vs %.3f ms with the target's (JIT, sum of stages)\n", changed,
+                    knobs.size(), chosen_total, default_total);
+    std::printf("wrote %s in %.0fs; netc compile uses it for %s on %s%s\n", out.c_str(), seconds, g.name.c_str(), target.name.c_str(),
+                a.has("-o") ? " when given --schedule with it" : "");
     return 0;
 }
 

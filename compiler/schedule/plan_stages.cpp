@@ -138,6 +138,11 @@ StagePlan plan_stages(const Graph &g, const TargetInfo &t, const ScheduleParams 
         const auto chosen = p.fuse_layers.find(g.layers[i].name);
         if (chosen != p.fuse_layers.end() && chosen->second && !why_not[i].empty()) fail(p.source, g.layers[i].name, "fusion.layers", why_not[i]);
     }
+    std::set<std::string> stage_names;
+    for (const StageGroup &s : stages.stages) stage_names.insert(stage_name(g, s));
+    for (const auto &[name, knobs] : p.stages)
+        if (!stage_names.count(name))
+            fail(p.source, name, "stages", "no stage of model '" + g.name + "' has this name (`netc summary --stages` lists them)");
     return stages;
 }
 

@@ -21,7 +21,28 @@ int int_in(const FieldReader &r, const std::string &f, int dflt, int lo, int hi)
     return v.get<int>();
 }
 
+// conv.vectors_per_block / conv.tile_pixels / depthwise.pixel_run: the knobs a stage may set
+// for itself, read the same way at the top level and under "stages".
+void read_stage_knobs(const FieldReader &conv, const FieldReader &depthwise, StageKnobs &k) {
+    if (conv.has("vectors_per_block")) k.conv_vectors_per_block = int_in(conv, "vectors_per_block", 0, 1, 2);
+    if (conv.has("tile_pixels")) k.conv_tile_pixels = int_in(conv, "tile_pixels", 0, 0, 64);
+    if (depthwise.has("pixel_run")) k.depthwise_pixel_run = int_in(depthwise, "pixel_run", 0, 1, 16);
+}
+
+void apply(const StageKnobs &k, ScheduleParams &p) {
+    if (k.conv_vectors_per_block) p.conv_vectors_per_block = *k.conv_vectors_per_block;
+    if (k.conv_tile_pixels) p.conv_tile_pixels = *k.conv_tile_pixels;
+    if (k.depthwise_pixel_run) p.depthwise_pixel_run = *k.depthwise_pixel_run;
+}
+
 }  // namespace
+
+ScheduleParams ScheduleParams::for_stage(const std::string &name) const {
+    ScheduleParams p = *this;
+    const auto it = stages.find(name);
+    if (it != stages.end()) apply(it->second, p);
+    return p;
+}
 
 ScheduleParams load_schedule_params(const std::string &path) {
     std::ifstream f(path);
@@ -36,7 +57,7 @@ ScheduleParams load_schedule_params(const std::string &path) {
     }
     if (!root.is_object()) fail(path, "", "", "expected a JSON object");
     FieldReader top(root, path, "", "");
-    top.reject_unknown({"netc_schedule", "target", "description", "conv", "depthwise", "reduction", "fusion", "model", "tuned"});
+    top.reject_unknown({"netc_schedule", "target", "description", "conv", "depthwise", "reduction", "fusion", "stages", "model", "tuned"});
     if (!root.contains("netc_schedule") || root["netc_schedule"] != 1) top.error("netc_schedule", "expected 1 (the format version)");
     ScheduleParams p;
     p.source = path;
@@ -50,8 +71,9 @@ ScheduleParams load_schedule_params(const std::string &path) {
     };
     {
         FieldReader r = section("conv", {"vectors_per_block", "tile_pixels", "cache_fraction"});
-        p.conv_vectors_per_block = int_in(r, "vectors_per_block", p.conv_vectors_per_block, 1, 2);
-        p.conv_tile_pixels = int_in(r, "tile_pixels", p.conv_tile_pixels, 0, 64);
+        StageKnobs top_knobs;
+        read_stage_knobs(r, section("depthwise", {"pixel_run"}), top_knobs);
+        apply(top_knobs, p);
         if (r.has("cache_fraction")) {
             const json &v = r.at("cache_fraction");
             if (!v.is_number() || v.get<double>() <= 0 || v.get<double>() > 4) r.error("cache_fraction", "expected a number in (0, 4], got " + v.dump());
@@ -59,12 +81,27 @@ ScheduleParams load_schedule_params(const std::string &path) {
         }
     }
     {
-        FieldReader r = section("depthwise", {"pixel_run"});
-        p.depthwise_pixel_run = int_in(r, "pixel_run", p.depthwise_pixel_run, 1, 16);
-    }
-    {
         FieldReader r = section("reduction", {"parallel_min_vectors"});
         p.reduction_parallel_min_vectors = int_in(r, "parallel_min_vectors", p.reduction_parallel_min_vectors, 1, 1 << 20);
+    }
+    if (root.contains("stages")) {
+        const json &stages = root["stages"];
+        if (!stages.is_object()) top.error("stages", "expected an object of stage name: {\"conv\": {...}, \"depthwise\": {...}}");
+        for (auto it = stages.begin(); it != stages.end(); ++it) {
+            const std::string where = "stages." + it.key();
+            if (!it.value().is_object()) top.error(where, "expected an object");
+            FieldReader stage(it.value(), path, it.key(), where);
+            stage.reject_unknown({"conv", "depthwise"});
+            static const json empty = json::object();
+            const json &conv = it.value().contains("conv") ? it.value()["conv"] : empty;
+            const json &dw = it.value().contains("depthwise") ? it.value()["depthwise"] : empty;
+            if (!conv.is_object()) stage.error("conv", "expected an object");
+            if (!dw.is_object()) stage.error("depthwise", "expected an object");
+            FieldReader rc(conv, path, it.key(), where + ".conv"), rd(dw, path, it.key(), where + ".depthwise");
+            rc.reject_unknown({"vectors_per_block", "tile_pixels"});
+            rd.reject_unknown({"pixel_run"});
+            read_stage_knobs(rc, rd, p.stages[it.key()]);
+        }
     }
     {
         FieldReader r = section("fusion", {"mode", "producer_at", "layers"});
@@ -119,6 +156,16 @@ nlohmann::ordered_json schedule_to_json(const ScheduleParams &p) {
     nlohmann::ordered_json layers = nlohmann::ordered_json::object();
     for (const auto &[name, fuse] : p.fuse_layers) layers[name] = fuse;
     j["fusion"]["layers"] = layers;
+    nlohmann::ordered_json stages = nlohmann::ordered_json::object();
+    for (const auto &[name, k] : p.stages) {
+        if (k.empty()) continue;
+        nlohmann::ordered_json e = nlohmann::ordered_json::object();
+        if (k.conv_vectors_per_block) e["conv"]["vectors_per_block"] = *k.conv_vectors_per_block;
+        if (k.conv_tile_pixels) e["conv"]["tile_pixels"] = *k.conv_tile_pixels;
+        if (k.depthwise_pixel_run) e["depthwise"]["pixel_run"] = *k.depthwise_pixel_run;
+        stages[name] = e;
+    }
+    j["stages"] = stages;
     return j;
 }
 

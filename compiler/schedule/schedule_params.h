@@ -4,6 +4,7 @@
 #pragma once
 
 #include <map>
+#include <optional>
 #include <string>
 
 #include <nlohmann/json.hpp>
@@ -12,6 +13,12 @@ namespace netc {
 
 // Which fusable boundaries plan_stages fuses (schedule/plan_stages.h).
 enum class FusionMode { Auto, All, None };
+
+// One stage's own values of the knobs (what `netc tune` measured for it); unset: the file's.
+struct StageKnobs {
+    std::optional<int> conv_vectors_per_block, conv_tile_pixels, depthwise_pixel_run;
+    bool empty() const { return !conv_vectors_per_block && !conv_tile_pixels && !depthwise_pixel_run; }
+};
 
 struct ScheduleParams {
     int conv_vectors_per_block = 2;   // output-channel vectors per register tile (1 or 2)
@@ -22,7 +29,11 @@ struct ScheduleParams {
     FusionMode fusion = FusionMode::Auto;
     bool fused_producer_rows = true;  // a fused producer is computed per row of its conv (false: per pixel tile)
     std::map<std::string, bool> fuse_layers;  // per layer: fuse it into the layer after it (or not)
+    std::map<std::string, StageKnobs> stages;  // per stage, by its name (its output layer)
     std::string source = "built-in defaults";
+
+    // The knobs stage `name` is scheduled with: these, with its own values in place.
+    ScheduleParams for_stage(const std::string &name) const;
 };
 
 // Reads and checks a schedule file; errors name the file and the field.

@@ -1,0 +1,113 @@
+#include "tune/tune_knobs.h"
+
+#include <algorithm>
+#include <cstdio>
+
+#include "lower/memory_plan.h"
+#include "schedule/default_schedule.h"
+#include "schedule/plan_stages.h"
+#include "tune/time_stage.h"
+
+namespace netc {
+
+namespace {
+
+constexpr double kMargin = 0.97;  // a candidate must be 3% faster than the default to replace it
+
+std::string describe(const StageKnobs &k) {
+    std::string s;
+    if (k.conv_vectors_per_block) s += "conv " + std::to_string(*k.conv_vectors_per_block) + " vector(s) x ";
+    if (k.conv_tile_pixels) s += std::to_string(*k.conv_tile_pixels) + " px";
+    if (k.depthwise_pixel_run) s += std::string(s.empty() ? "" : ", ") + "depthwise run " + std::to_string(*k.depthwise_pixel_run);
+    return s.empty() ? "default" : s;
+}
+
+// Register tiles worth trying: 1 or 2 channel vectors, and pixel counts up to what the
+// registers hold (the default) and a few below it.
+std::vector<StageKnobs> conv_candidates(const TargetInfo &t) {
+    std::vector<StageKnobs> out;
+    for (int vectors : {1, 2}) {
+        const int fit = (t.vector_registers - 4) / vectors / (t.vector_registers > 16 ? 2 : 1);
+        std::vector<int> pixels = {fit, fit - 1, fit - 2, fit / 2};
+        std::sort(pixels.begin(), pixels.end());
+        pixels.erase(std::unique(pixels.begin(), pixels.end()), pixels.end());
+        for (int px : pixels)
+            if (px >= 1) {
+                StageKnobs k;
+                k.conv_vectors_per_block = vectors;
+                k.conv_tile_pixels = px;
+                out.push_back(k);
+            }
+    }
+    return out;
+}
+
+}  // namespace
+
+std::vector<StageTuning> tune_stage_knobs(const Graph &opt, const TargetInfo &target, ScheduleParams &params, int runs,
+                                          const std::function<void(const std::string &)> &progress) {
+    const StagePlan stages = plan_stages(opt, target, params);
+    const MemoryPlan plan = plan_memory(opt, stages);
+    std::vector<StageTuning> result;
+    int done = 0;
+    for (const StageGroup &group : stages.stages) {
+        done++;
+        const std::string &name = stage_name(opt, group);
+        int conv = -1, depthwise = -1;
+        for (size_t k = 0; k < group.layers.size(); k++) {
+            const Layer &l = opt.layers[size_t(group.layers[k])];
+            if (l.op == OpKind::Conv2D) conv = int(k);
+            if (l.op == OpKind::DepthwiseConv2D && l.kernel_h * l.kernel_w <= 49) depthwise = int(k);
+        }
+        if (conv < 0 && depthwise < 0) continue;  // nothing these knobs change
+        auto time_with = [&](const StageKnobs &k) {
+            ScheduleParams p = params;
+            p.stages[name] = k;
+            return time_stage_ms(opt, plan, group, target, p, runs);
+        };
+        StageTuning t{name, "default"};
+        StageKnobs best = params.stages.count(name) ? params.stages[name] : StageKnobs{};
+        t.default_ms = t.best_ms = time_with(best);
+        std::vector<StageKnobs> candidates;
+        if (conv >= 0) {
+            const Layer &c = opt.layers[size_t(group.layers[size_t(conv)])];
+            const int64_t reduction = int64_t(opt.layers[size_t(c.inputs[0])].out.c / c.groups) * c.kernel_h * c.kernel_w;
+            for (const StageKnobs &k : conv_candidates(target)) {
+                // A fused producer's buffer must still fit the stack with this tile.
+                ScheduleParams p = params.for_stage(name);
+                p.conv_vectors_per_block = *k.conv_vectors_per_block;
+                p.conv_tile_pixels = *k.conv_tile_pixels;
+                const int producer_channels = conv > 0 ? opt.layers[size_t(group.layers[size_t(conv) - 1])].out.c : 0;
+                if (conv > 0 && fused_producer_level(c.out, producer_channels, conv_tiling(c.out, reduction, target, p), p) == ProducerLevel::None)
+                    continue;
+                candidates.push_back(k);
+            }
+        }
+        for (const StageKnobs &k : candidates) {
+            const double ms = time_with(k);
+            if (ms < t.best_ms) t.best_ms = ms, best = k;
+        }
+        if (depthwise >= 0) {
+            for (int run : {2, 4, 8}) {
+                StageKnobs k = best;
+                k.depthwise_pixel_run = run;
+                const double ms = time_with(k);
+                if (ms < t.best_ms) t.best_ms = ms, best = k;
+            }
+        }
+        if (t.best_ms < t.default_ms * kMargin) {
+            params.stages[name] = best;
+            t.chosen = describe(best);
+        } else {
+            t.best_ms = t.default_ms;
+        }
+        char line[512];
+        std::snprintf(line, sizeof line, "[%d/%zu] %s: default %.3f ms%s%s", done, stages.stages.size(), name.c_str(), t.default_ms,
+                      t.chosen == "default" ? ", kept" : (", " + t.chosen + " " + std::to_string(t.best_ms).substr(0, 5) + " ms").c_str(), "");
+        if (progress) progress(line);
+        result.push_back(t);
+    }
+    return result;
+}
+
+}  // namespace netc
