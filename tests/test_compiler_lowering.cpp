@@ -358,6 +358,22 @@ TEST(LoweringConv, ConvIntoPaddedDepthwise) {
     check_case(in, layers, "dw", 32, {3.0f});
 }
 
+// Wide layers whose channel count is not a multiple of 32 (Xception's 728): weights in
+// zero-padded blocks of 32, the last channel block guarded. 1x1 and 3x3, 1 and 2 channel
+// vectors per block, and a residual add in the same stage.
+TEST(LoweringConv, WideChannelsInPaddedBlocks) {
+    Shape in{7, 9, 20};
+    json layers = json::array({conv("wide", 264, 1, 1, "valid", {{"activation", "relu"}}),
+                               conv("wide3", 300, 3, 1, "same", {{"bias", true}}),
+                               conv("back", 300, 1, 1, "valid"),
+                               {{"name", "sum"}, {"op", "add"}, {"inputs", {"back", "wide3"}}}});
+    check_case(in, layers, "sum", 33, {1.0f});
+    Options one_vector;
+    one_vector.input_range = 1.0f;
+    one_vector.schedule.conv_vectors_per_block = 1;
+    check_case(in, layers, "sum", 34, one_vector);
+}
+
 // ---------------------------------------------------------------------------------------
 // depthwise_conv2d
 

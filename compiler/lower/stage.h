@@ -35,6 +35,7 @@ struct StageFuncs {
     std::vector<Halide::Func> helpers;  // softmax's max and sum
     std::vector<TileProducer> tile_producers;  // fused stages only
     Shape out;                 // output extents, known at compile time
+    int padded_channels = 0;   // the accumulator may be computed up to this many channels (zero weights past out.c)
 };
 
 }  // namespace netc

@@ -84,7 +84,10 @@ void schedule_reduction(StageFuncs &s, const StageVars &v, const TargetInfo &t, 
     const int vec = k.vec;
     Var co("co"), ci("ci"), xo("xo"), xi("xi");
     Func out = s.output, acc = s.accumulator;
-    out.split(v.c, co, ci, k.channel_block).split(v.x, xo, xi, k.pixels);
+    // With zero-padded weights every channel block starts aligned, so the last one is guarded
+    // rather than shifted inwards (which would start it between two weight blocks).
+    const bool padded = s.padded_channels > s.out.c && s.padded_channels % k.channel_block == 0;
+    out.split(v.c, co, ci, k.channel_block, padded ? TailStrategy::GuardWithIf : TailStrategy::Auto).split(v.x, xo, xi, k.pixels);
     if (k.blocks_outermost) {
         out.reorder(ci, xi, xo, v.y, co).parallel(co);
         acc.compute_at(out, xo);
