@@ -10,6 +10,10 @@ using namespace Halide;
 
 namespace {
 
+// Stages of elementwise work on fewer rows than this split their rows (or channels) into
+// kChunks parallel chunks instead of running one task per row.
+constexpr int kRowsToSplit = 8, kChunks = 8;
+
 // The widest vector (natural width, or a power-of-two fraction of it) that fits `extent`;
 // 1 means scalar code.
 int vector_for(int extent, int natural) {
@@ -197,8 +201,22 @@ void apply_default_schedule(StageFuncs &s, const StageVars &v, const TargetInfo 
         break;
     }
     case StageKind::Elementwise:
-        vectorize_channels(s.output, v, s.out.c, t);
-        s.output.parallel(v.y);
+        if (s.out.h >= kRowsToSplit) {
+            vectorize_channels(s.output, v, s.out.c, t);
+            s.output.parallel(v.y);
+        } else if (s.out.w == 1) {
+            // One pixel of many channels (a detector's flattened heads and their concat):
+            // chunks of channels in parallel.
+            const int vec = vector_for(s.out.c, t.vector_floats);
+            const int chunk = std::min(s.out.c, std::max(4 * vec, (s.out.c / kChunks + vec - 1) / vec * vec));
+            Var co("co"), ci("ci");
+            s.output.split(v.c, co, ci, chunk, TailStrategy::ShiftInwards).parallel(co);
+            if (vec > 1) s.output.vectorize(ci, vec, TailStrategy::ShiftInwards);
+        } else {
+            vectorize_channels(s.output, v, s.out.c, t);
+            Var xo("xo"), xi("xi");
+            s.output.split(v.x, xo, xi, std::max(1, s.out.w / kChunks), TailStrategy::ShiftInwards).parallel(xo);
+        }
         break;
     case StageKind::GlobalPool:
         schedule_vector_reduction(s, v, t, p);
@@ -207,9 +225,16 @@ void apply_default_schedule(StageFuncs &s, const StageVars &v, const TargetInfo 
         schedule_dense(s, v, t, p);
         break;
     case StageKind::Softmax:
-        // Small (one vector of class scores per pixel): computed per row, whole.
-        for (Func h : s.helpers) h.compute_at(s.output, v.y);
-        s.output.parallel(v.y);
+        // Small (one vector of class scores per pixel): computed per row, whole; or, on few
+        // rows (a detector's [priors, classes] is one row of 1917), per chunk of a row.
+        if (s.out.h >= kRowsToSplit) {
+            for (Func h : s.helpers) h.compute_at(s.output, v.y);
+            s.output.parallel(v.y);
+        } else {
+            Var xo("xo"), xi("xi");
+            s.output.split(v.x, xo, xi, std::max(1, s.out.w / kChunks), TailStrategy::ShiftInwards).parallel(xo);
+            for (Func h : s.helpers) h.compute_at(s.output, xo);
+        }
         break;
     }
 }
