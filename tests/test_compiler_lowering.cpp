@@ -912,6 +912,7 @@ ScheduleParams unusual_schedule() {
     p.conv_tile_pixels = 3;
     p.cache_fraction = 1e-6;
     p.depthwise_pixel_run = 2;
+    p.depthwise_pixels_outer = true;
     p.reduction_parallel_min_vectors = 1;
     p.fusion = FusionMode::All;  // fused producers recomputed per channel block (blocks outermost)
     p.fused_producer_rows = false;
@@ -979,6 +980,7 @@ TEST(LoweringFusion, PerStageKnobs) {
     p.stages["block_pw"].conv_vectors_per_block = 1;
     p.stages["block_pw"].conv_tile_pixels = 3;
     p.stages["block_pw"].depthwise_pixel_run = 2;
+    p.stages["block_pw"].depthwise_pixels_outer = true;
     p.stages["a_pw"].conv_tile_pixels = 5;
     EXPECT_EQ(p.for_stage("block_pw").conv_tile_pixels, 3);
     EXPECT_EQ(p.for_stage("a_pw").conv_vectors_per_block, p.conv_vectors_per_block);

@@ -27,12 +27,17 @@ void read_stage_knobs(const FieldReader &conv, const FieldReader &depthwise, Sta
     if (conv.has("vectors_per_block")) k.conv_vectors_per_block = int_in(conv, "vectors_per_block", 0, 1, 2);
     if (conv.has("tile_pixels")) k.conv_tile_pixels = int_in(conv, "tile_pixels", 0, 0, 64);
     if (depthwise.has("pixel_run")) k.depthwise_pixel_run = int_in(depthwise, "pixel_run", 0, 1, 16);
+    if (depthwise.has("pixels_outer")) {
+        if (!depthwise.at("pixels_outer").is_boolean()) depthwise.error("pixels_outer", "expected true or false, got " + depthwise.at("pixels_outer").dump());
+        k.depthwise_pixels_outer = depthwise.at("pixels_outer").get<bool>();
+    }
 }
 
 void apply(const StageKnobs &k, ScheduleParams &p) {
     if (k.conv_vectors_per_block) p.conv_vectors_per_block = *k.conv_vectors_per_block;
     if (k.conv_tile_pixels) p.conv_tile_pixels = *k.conv_tile_pixels;
     if (k.depthwise_pixel_run) p.depthwise_pixel_run = *k.depthwise_pixel_run;
+    if (k.depthwise_pixels_outer) p.depthwise_pixels_outer = *k.depthwise_pixels_outer;
 }
 
 }  // namespace
@@ -72,7 +77,7 @@ ScheduleParams load_schedule_params(const std::string &path) {
     {
         FieldReader r = section("conv", {"vectors_per_block", "tile_pixels", "cache_fraction"});
         StageKnobs top_knobs;
-        read_stage_knobs(r, section("depthwise", {"pixel_run"}), top_knobs);
+        read_stage_knobs(r, section("depthwise", {"pixel_run", "pixels_outer"}), top_knobs);
         apply(top_knobs, p);
         if (r.has("cache_fraction")) {
             const json &v = r.at("cache_fraction");
@@ -99,7 +104,7 @@ ScheduleParams load_schedule_params(const std::string &path) {
             if (!dw.is_object()) stage.error("depthwise", "expected an object");
             FieldReader rc(conv, path, it.key(), where + ".conv"), rd(dw, path, it.key(), where + ".depthwise");
             rc.reject_unknown({"vectors_per_block", "tile_pixels"});
-            rd.reject_unknown({"pixel_run"});
+            rd.reject_unknown({"pixel_run", "pixels_outer"});
             read_stage_knobs(rc, rd, p.stages[it.key()]);
         }
     }
@@ -149,7 +154,7 @@ nlohmann::ordered_json schedule_to_json(const ScheduleParams &p) {
     nlohmann::ordered_json j;
     j["netc_schedule"] = 1;
     j["conv"] = {{"vectors_per_block", p.conv_vectors_per_block}, {"tile_pixels", p.conv_tile_pixels}, {"cache_fraction", p.cache_fraction}};
-    j["depthwise"] = {{"pixel_run", p.depthwise_pixel_run}};
+    j["depthwise"] = {{"pixel_run", p.depthwise_pixel_run}, {"pixels_outer", p.depthwise_pixels_outer}};
     j["reduction"] = {{"parallel_min_vectors", p.reduction_parallel_min_vectors}};
     const char *mode = p.fusion == FusionMode::All ? "all" : p.fusion == FusionMode::None ? "none" : "auto";
     j["fusion"] = {{"mode", mode}, {"producer_at", p.fused_producer_rows ? "row" : "tile"}};
@@ -163,6 +168,7 @@ nlohmann::ordered_json schedule_to_json(const ScheduleParams &p) {
         if (k.conv_vectors_per_block) e["conv"]["vectors_per_block"] = *k.conv_vectors_per_block;
         if (k.conv_tile_pixels) e["conv"]["tile_pixels"] = *k.conv_tile_pixels;
         if (k.depthwise_pixel_run) e["depthwise"]["pixel_run"] = *k.depthwise_pixel_run;
+        if (k.depthwise_pixels_outer) e["depthwise"]["pixels_outer"] = *k.depthwise_pixels_outer;
         stages[name] = e;
     }
     j["stages"] = stages;

@@ -17,7 +17,8 @@ enum class FusionMode { Auto, All, None };
 // One stage's own values of the knobs (what `netc tune` measured for it); unset: the file's.
 struct StageKnobs {
     std::optional<int> conv_vectors_per_block, conv_tile_pixels, depthwise_pixel_run;
-    bool empty() const { return !conv_vectors_per_block && !conv_tile_pixels && !depthwise_pixel_run; }
+    std::optional<bool> depthwise_pixels_outer;
+    bool empty() const { return !conv_vectors_per_block && !conv_tile_pixels && !depthwise_pixel_run && !depthwise_pixels_outer; }
 };
 
 struct ScheduleParams {
@@ -25,6 +26,7 @@ struct ScheduleParams {
     int conv_tile_pixels = 0;         // pixels per register tile; 0: as many as the registers allow
     double cache_fraction = 0.5;      // share of L2 a reused working set (weights, input) may take
     int depthwise_pixel_run = 4;      // unrolled neighbouring pixels per depthwise step
+    bool depthwise_pixels_outer = false;  // depthwise: runs of pixels outside channel blocks (false: inside)
     int reduction_parallel_min_vectors = 4;  // dense / global pool: split channel vectors across cores from this many
     FusionMode fusion = FusionMode::Auto;
     bool fused_producer_rows = true;  // a fused producer is computed per row of its conv (false: per pixel tile)

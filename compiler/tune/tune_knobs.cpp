@@ -19,6 +19,7 @@ std::string describe(const StageKnobs &k) {
     if (k.conv_vectors_per_block) s += "conv " + std::to_string(*k.conv_vectors_per_block) + " vector(s) x ";
     if (k.conv_tile_pixels) s += std::to_string(*k.conv_tile_pixels) + " px";
     if (k.depthwise_pixel_run) s += std::string(s.empty() ? "" : ", ") + "depthwise run " + std::to_string(*k.depthwise_pixel_run);
+    if (k.depthwise_pixels_outer && *k.depthwise_pixels_outer) s += ", pixels outer";
     return s.empty() ? "default" : s;
 }
 
@@ -88,12 +89,15 @@ std::vector<StageTuning> tune_stage_knobs(const Graph &opt, const TargetInfo &ta
             if (ms < t.best_ms) t.best_ms = ms, best = k;
         }
         if (depthwise >= 0) {
-            for (int run : {2, 4, 8}) {
-                StageKnobs k = best;
-                k.depthwise_pixel_run = run;
-                const double ms = time_with(k);
-                if (ms < t.best_ms) t.best_ms = ms, best = k;
-            }
+            const StageKnobs conv_best = best;
+            for (bool pixels_outer : {false, true})
+                for (int run : {2, 4, 8}) {
+                    StageKnobs k = conv_best;
+                    k.depthwise_pixel_run = run;
+                    k.depthwise_pixels_outer = pixels_outer;
+                    const double ms = time_with(k);
+                    if (ms < t.best_ms) t.best_ms = ms, best = k;
+                }
         }
         if (t.best_ms < t.default_ms * kMargin) {
             params.stages[name] = best;
