@@ -107,6 +107,7 @@ set_tests_properties(cli_tune_knobs_then_check PROPERTIES
                      PASS_REGULAR_EXPRESSION "per-stage knobs:.*stem: default [0-9.]+ ms.*stages timed.*schedule parameters: .*tuned.json.*prob .*: ok"
                      FAIL_REGULAR_EXPRESSION "FAIL|failed")
 add_error_test(cli_error_schedule_stage_name 1 "bad_stage_name.json: layer 'no_such_stage': field 'stages': no stage of model 'tiny_net' has this name" compile ${SRC}/tests/models/tiny_net.json --schedule ${CMAKE_CURRENT_SOURCE_DIR}/schedules/bad_stage_name.json --generated-dir ${CMAKE_CURRENT_BINARY_DIR}/bad_schedule)
+add_error_test(cli_error_schedule_stage_tile 1 "bad_stage_tile.json: layer 'block5_pw': field 'stages.block5_pw.conv.tile_pixels': this register tile makes the fused layer's buffer exceed the 16 KiB" compile ${SRC}/models/mobilenet_v1.json --target x86-64-avx2 --schedule ${CMAKE_CURRENT_SOURCE_DIR}/schedules/bad_stage_tile.json --generated-dir ${CMAKE_CURRENT_BINARY_DIR}/bad_schedule)
 add_error_test(cli_error_schedule_stage_knob 1 "bad_stage_knob.json: layer 'sep_pw': field 'stages.sep_pw.conv.tile_pixel': unknown field \\(did you mean 'tile_pixels'\\?\\)" compile ${SRC}/tests/models/tiny_net.json --schedule ${CMAKE_CURRENT_SOURCE_DIR}/schedules/bad_stage_knob.json --generated-dir ${CMAKE_CURRENT_BINARY_DIR}/bad_schedule)
 add_error_test(cli_error_tune_runs 2 "--runs" tune ${SRC}/tests/models/tiny_net.json --runs 3)
 

@@ -35,6 +35,12 @@ std::vector<LayerCost> layer_costs(const Graph &g) {
     return out;
 }
 
+std::string op_label(const Layer &l) {
+    std::string op = op_name(l.op);
+    if (l.activation != Activation::None) op += "+" + std::string(activation_name(l.activation));
+    return op;
+}
+
 namespace {
 std::string with_commas(int64_t v) {
     std::string s = std::to_string(v), out;
@@ -68,9 +74,7 @@ std::string summary_table(const Graph &g) {
     int64_t params = 0, macs = 0;
     for (const auto &c : layer_costs(g)) {
         const Layer &l = g.layers[size_t(c.layer)];
-        std::string op = op_name(l.op);
-        if (l.activation != Activation::None) op += "+" + std::string(activation_name(l.activation));
-        row(l.name, op, to_string(l.out), with_commas(c.params), with_commas(c.macs));
+        row(l.name, op_label(l), to_string(l.out), with_commas(c.params), with_commas(c.macs));
         params += c.params;
         macs += c.macs;
     }
@@ -87,11 +91,6 @@ std::string stages_table(const Graph &unfused, const TargetInfo &target, const S
     const StagePlan stages = plan_stages(opt, target, params);
     const MemoryPlan plan = plan_memory(opt, stages);
     const int width = name_column_width(opt);
-    auto op_of = [&](const Layer &l) {
-        std::string op = op_name(l.op);
-        if (l.activation != Activation::None) op += "+" + std::string(activation_name(l.activation));
-        return op;
-    };
     std::string out = "target " + target.name + ", schedule parameters: " + params.source + "\n";
     char line[4096];
     std::snprintf(line, sizeof line, "%-6s %-*s %-26s %-14s %10s  %s\n", "stage", width, "output layer", "op", "output", "tensor",
@@ -106,12 +105,12 @@ std::string stages_table(const Graph &unfused, const TargetInfo &target, const S
         for (int i : group.layers) {
             const Layer &m = opt.layers[size_t(i)];
             if (i != group.output()) {
-                add(m.name + " (" + op_of(m) + ", " + fusion_kind_name(fusion_kind(opt, i)) + ")");
+                add(m.name + " (" + op_label(m) + ", " + fusion_kind_name(fusion_kind(opt, i)) + ")");
                 fused++;
             }
             for (const auto &n : m.absorbed) add(n);
         }
-        std::snprintf(line, sizeof line, "%-6zu %-*s %-26s %-14s %9.1fK  %s\n", s, width, l.name.c_str(), op_of(l).c_str(), to_string(l.out).c_str(),
+        std::snprintf(line, sizeof line, "%-6zu %-*s %-26s %-14s %9.1fK  %s\n", s, width, l.name.c_str(), op_label(l).c_str(), to_string(l.out).c_str(),
                       double(plan.tensors[size_t(group.output())].bytes()) / 1024.0, also.c_str());
         out += line;
     }

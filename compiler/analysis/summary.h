@@ -19,6 +19,9 @@ struct LayerCost {
 };
 
 std::vector<LayerCost> layer_costs(const Graph &g);
+
+// "conv2d+relu6": a layer's op and the activation fused into it, as the tables show it.
+std::string op_label(const Layer &l);
 std::string summary_table(const Graph &g);  // the text `netc summary` prints
 // The compiled stages (the optimised graph, fused as the schedule parameters say): each with
 // the layers it holds and absorbed, the size of its tensor in the activation arena, and the

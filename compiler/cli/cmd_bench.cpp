@@ -42,7 +42,7 @@ void print_stages(const Graph &opt, const std::string &metadata_file, const std:
     for (const auto &c : layer_costs(opt)) {
         const Layer &l = opt.layers[size_t(c.layer)];
         layer_macs[l.name] = c.macs;
-        layer_ops[l.name] = std::string(op_name(l.op)) + (l.activation != Activation::None ? "+" + std::string(activation_name(l.activation)) : "");
+        layer_ops[l.name] = op_label(l);
     }
     std::map<std::string, int64_t> macs;
     std::map<std::string, std::string> ops;

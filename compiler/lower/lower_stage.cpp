@@ -124,13 +124,8 @@ LoweredStage lower_stage(const Graph &g, const MemoryPlan &plan, const StageGrou
     constrain_output(st.funcs.output, plan.tensors[size_t(group.output())]);
     const std::string &name = stage_name(g, group);
     const ScheduleParams knobs = params.for_stage(name);
-    for (const TileProducer &tp : st.funcs.tile_producers) {
-        const Layer &conv = g.layers[size_t(group.layers[a])];
-        const int64_t reduction = int64_t(g.layers[size_t(conv.inputs[0])].out.c) * conv.kernel_h * conv.kernel_w;
-        if (fused_producer_level(st.funcs.out, tp.channels, conv_tiling(st.funcs.out, reduction, target, knobs), knobs) == ProducerLevel::None)
-            fail(params.source, name, "stages." + name + ".conv.tile_pixels",
-                 "this register tile makes the fused layer's buffer exceed the 16 KiB Halide keeps on the stack; use fewer pixels");
-    }
+    const std::string problem = stage_schedule_problem(g, group, target, knobs);
+    if (!problem.empty()) fail(params.source, name, "stages." + name + ".conv.tile_pixels", problem);
     apply_default_schedule(st.funcs, v, target, knobs);
     st.pipeline = Pipeline(st.funcs.output);
     return st;

@@ -47,14 +47,17 @@ void schedule_depthwise_rows(Func f, const StageVars &v, const Shape &out, const
 
 }  // namespace
 
+int register_tile_pixels(const TargetInfo &t, int vectors) {
+    // Accumulators: vectors × pixels, leaving registers for the weights and the broadcast input.
+    return (t.vector_registers - 4) / vectors / (t.vector_registers > 16 ? 2 : 1);
+}
+
 ConvTiling conv_tiling(const Shape &out, int64_t reduction, const TargetInfo &t, const ScheduleParams &p) {
     ConvTiling k;
     k.vec = vector_for(out.c, t.vector_floats);
     const int vectors = (k.vec == t.vector_floats && out.c >= 2 * k.vec) ? p.conv_vectors_per_block : 1;
     k.channel_block = k.vec * vectors;
-    // Accumulators: vectors × pixels, leaving registers for the weights and the broadcast input.
-    const int fit = (t.vector_registers - 4) / vectors / (t.vector_registers > 16 ? 2 : 1);
-    k.pixels = std::max(1, std::min(out.w, p.conv_tile_pixels > 0 ? p.conv_tile_pixels : fit));
+    k.pixels = std::max(1, std::min(out.w, p.conv_tile_pixels > 0 ? p.conv_tile_pixels : register_tile_pixels(t, vectors)));
     // Rows outermost reuse a row of input across every channel block, but read all the weights
     // once per row: right while the weights stay in cache. When they do not, channel blocks go
     // outermost if that moves fewer bytes (the input once per channel block instead of the
@@ -103,10 +106,8 @@ void schedule_reduction(StageFuncs &s, const StageVars &v, const TargetInfo &t, 
         acc.compute_at(out, co);
     }
     for (TileProducer &tp : s.tile_producers) {
-        const ProducerLevel level = fused_producer_level(s.out, tp.channels, k, p);
-        if (level == ProducerLevel::None)
-            fail("", "", "", "internal: a fused layer of " + std::to_string(tp.channels) + " channels does not fit the stack (plan_stages checks this)");
-        if (level == ProducerLevel::Row) {
+        // Never ProducerLevel::None here: lower_stage has checked (stage_schedule_problem).
+        if (fused_producer_level(s.out, tp.channels, k, p) == ProducerLevel::Row) {
             // A row of the producer for a row of the conv: the producer keeps its own loop
             // order, and the row (a few tens of KiB) stays in L1/L2.
             tp.func.compute_at(out, v.y);

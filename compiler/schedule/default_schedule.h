@@ -18,6 +18,10 @@ struct ConvTiling {
 };
 ConvTiling conv_tiling(const Shape &out, int64_t reduction, const TargetInfo &t, const ScheduleParams &p);
 
+// The most pixels a register tile of `vectors` channel vectors holds on this target (what
+// conv.tile_pixels 0 means).
+int register_tile_pixels(const TargetInfo &t, int vectors);
+
 // Where a layer fused into a conv (`channels` values per pixel) is computed: a row of it per
 // row of the conv, a tile per register tile, or nowhere (it cannot be fused). Its buffer must
 // fit the 16 KiB Halide 14 keeps on the stack: a larger one would be a heap allocation per

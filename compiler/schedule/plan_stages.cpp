@@ -152,6 +152,18 @@ std::string fusion_blocker(const Graph &g, const TargetInfo &t, const SchedulePa
     return why_not[size_t(layer)];
 }
 
+std::string stage_schedule_problem(const Graph &g, const StageGroup &s, const TargetInfo &t, const ScheduleParams &p) {
+    // The layer just before the stage's conv is the one computed per row or tile inside it.
+    for (size_t k = 1; k < s.layers.size(); k++) {
+        const Layer &conv = g.layers[size_t(s.layers[k])];
+        if (conv.op != OpKind::Conv2D) continue;
+        const int channels = g.layers[size_t(s.layers[k - 1])].out.c;
+        if (fused_producer_level(conv.out, channels, conv_tiling(conv.out, reduction_of(g, conv), t, p), p) == ProducerLevel::None)
+            return "this register tile makes the fused layer's buffer exceed the 16 KiB Halide keeps on the stack; use fewer pixels";
+    }
+    return "";
+}
+
 const std::string &stage_name(const Graph &g, const StageGroup &s) { return g.layers[size_t(s.output())].name; }
 
 }  // namespace netc

@@ -56,6 +56,11 @@ StagePlan plan_stages(const Graph &g, const TargetInfo &t, const ScheduleParams 
 // layers before it ("" if it can): what `netc tune` asks before timing a boundary.
 std::string fusion_blocker(const Graph &g, const TargetInfo &t, const ScheduleParams &p, int layer);
 
+// Why stage `s` cannot be scheduled with knobs `p` (its own: ScheduleParams::for_stage), or ""
+// if it can: the layer fused into its conv must still fit the stack with the conv's register
+// tile. lower_stage fails with this; `netc tune` skips such candidates.
+std::string stage_schedule_problem(const Graph &g, const StageGroup &s, const TargetInfo &t, const ScheduleParams &p);
+
 // The stage's name in the runtime and in profiles: its output layer's name.
 const std::string &stage_name(const Graph &g, const StageGroup &s);
 

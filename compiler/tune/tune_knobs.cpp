@@ -28,7 +28,7 @@ std::string describe(const StageKnobs &k) {
 std::vector<StageKnobs> conv_candidates(const TargetInfo &t) {
     std::vector<StageKnobs> out;
     for (int vectors : {1, 2}) {
-        const int fit = (t.vector_registers - 4) / vectors / (t.vector_registers > 16 ? 2 : 1);
+        const int fit = register_tile_pixels(t, vectors);
         std::vector<int> pixels = {fit, fit - 1, fit - 2, fit / 2};
         std::sort(pixels.begin(), pixels.end());
         pixels.erase(std::unique(pixels.begin(), pixels.end()), pixels.end());
@@ -71,17 +71,11 @@ std::vector<StageTuning> tune_stage_knobs(const Graph &opt, const TargetInfo &ta
         t.default_ms = t.best_ms = time_with(best);
         std::vector<StageKnobs> candidates;
         if (conv >= 0) {
-            const Layer &c = opt.layers[size_t(group.layers[size_t(conv)])];
-            const int64_t reduction = int64_t(opt.layers[size_t(c.inputs[0])].out.c / c.groups) * c.kernel_h * c.kernel_w;
             for (const StageKnobs &k : conv_candidates(target)) {
                 // A fused producer's buffer must still fit the stack with this tile.
-                ScheduleParams p = params.for_stage(name);
-                p.conv_vectors_per_block = *k.conv_vectors_per_block;
-                p.conv_tile_pixels = *k.conv_tile_pixels;
-                const int producer_channels = conv > 0 ? opt.layers[size_t(group.layers[size_t(conv) - 1])].out.c : 0;
-                if (conv > 0 && fused_producer_level(c.out, producer_channels, conv_tiling(c.out, reduction, target, p), p) == ProducerLevel::None)
-                    continue;
-                candidates.push_back(k);
+                ScheduleParams p = params;
+                p.stages[name] = k;
+                if (stage_schedule_problem(opt, group, target, p.for_stage(name)).empty()) candidates.push_back(k);
             }
         }
         for (const StageKnobs &k : candidates) {
