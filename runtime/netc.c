@@ -9,6 +9,7 @@
 #define _POSIX_C_SOURCE 200809L
 
 #include "netc_model.h"
+#include "netc_scratch.h"
 #include "netc_threads.h"
 
 #include "HalideRuntime.h"
@@ -235,6 +236,10 @@ netc_status netc_session_create(const netc_model *m, netc_session **out) {
     }
     memset(s->arena, 0, arena_bytes); /* the halos must be zero */
     netc_pool_prepare();
+    if (netc_scratch_reserve((size_t)m->scratch_bytes) != 0) {
+        netc_session_destroy(s);
+        return NETC_ERROR_OUT_OF_MEMORY;
+    }
 
     for (size_t i = 0; i < nt; i++) {
         const netc_tensor_desc *t = &m->tensors[i];

@@ -20,7 +20,7 @@
 extern "C" {
 #endif
 
-#define NETC_ABI_VERSION 3
+#define NETC_ABI_VERSION 4
 
 typedef int (*netc_stage_fn)(void **args);
 
@@ -50,6 +50,7 @@ struct netc_model {
     const char *name;
     const char *target;
     int64_t arena_bytes;
+    int64_t scratch_bytes; /* the stages' temporaries one thread holds at once (netc_scratch.h) */
     int32_t num_tensors;
     const netc_tensor_desc *tensors;
     int32_t num_stages;

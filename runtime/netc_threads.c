@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "HalideRuntime.h"
+#include "netc_scratch.h"
 
 enum { MAX_WORKERS = 255 };
 
@@ -78,6 +79,7 @@ static void *worker_main(void *arg) {
             spins = 0;
         }
         seen = atomic_load_explicit(&pool.seq, memory_order_acquire);
+        netc_scratch_prepare_thread();
         run_iterations();
         atomic_fetch_sub_explicit(&pool.unfinished, 1, memory_order_release);
     }

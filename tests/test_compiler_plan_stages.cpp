@@ -126,16 +126,16 @@ TEST(PlanStages, FusedLayersGetNoMemoryAndInStageReadersNoHalo) {
     EXPECT_EQ(unfused.tensors[1].pad_top, 1);
 }
 
-TEST(PlanStages, AProducerTooBigForTheStackIsNotFused) {
-    // 1024 channels: a row (8 px) or a tile of them is 32 KiB, over the 16 KiB Halide keeps on
-    // the stack; fused, it would be a heap allocation per row in every inference.
-    const Graph g = optimized(R"({"name": "wide", "op": "conv2d", "filters": 1024, "kernel": 1},
+TEST(PlanStages, AProducerTooBigForTheCacheIsNotFused) {
+    // 20000 channels: a row or a register tile of them (8 px) is 625 KiB, over half of the
+    // 1 MiB L2: fused, it would not stay in cache.
+    const Graph g = optimized(R"({"name": "wide", "op": "conv2d", "filters": 20000, "kernel": 1},
                                  {"name": "s", "op": "separable_conv", "filters": 16})",
                               R"("s")");
     ScheduleParams p = mode(FusionMode::All);
     EXPECT_EQ(stages_of(g, plan_stages(g, avx512(), p)), "wide | s_dw | s_pw");
     p.fuse_layers["s_dw"] = true;
-    EXPECT_NE(plan_error(g, avx512(), p).find("16 KiB"), std::string::npos) << plan_error(g, avx512(), p);
+    EXPECT_NE(plan_error(g, avx512(), p).find("half of L2 (512 KiB)"), std::string::npos) << plan_error(g, avx512(), p);
 }
 
 TEST(PlanStages, ChoicesThatCannotBeHonouredAreErrorsNamingFileAndLayer) {

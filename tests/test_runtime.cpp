@@ -8,7 +8,10 @@
 
 #include "netc.h"
 #include "netc_model.h"
+#include "netc_scratch.h"
 #include "netc_threads.h"
+
+#include "count_allocations.h"
 
 #include "HalideRuntime.h"
 
@@ -53,61 +56,22 @@ static void report_error(const char *msg) {
     if (g_error_handler) g_error_handler(nullptr, msg);
 }
 
-// ---- counting heap allocations ---------------------------------------------------------
-// The test executable replaces glibc's allocation functions with ones that count calls and
-// forward to glibc's own allocator (__libc_*), so every block still comes from, and goes
-// back to, the same heap. This sees an allocation even if it is freed within the same run,
-// which a before/after comparison of mallinfo2() would miss. The test checks that the
-// counter does see the runtime's allocations before trusting it.
-// Sanitizers bring their own allocator, so the counting is left out under them.
-#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
-#define NETC_SANITIZED 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer) || \
-    __has_feature(memory_sanitizer)
-#define NETC_SANITIZED 1
-#endif
-#endif
-#if defined(__GLIBC__) && !defined(NETC_SANITIZED)
-#define NETC_COUNT_ALLOCATIONS 1
-static std::atomic<long> g_allocations{0};
-extern "C" {
-void *__libc_malloc(size_t);
-void *__libc_calloc(size_t, size_t);
-void *__libc_realloc(void *, size_t);
-void *__libc_memalign(size_t, size_t);
-void __libc_free(void *);
-
-void *malloc(size_t n) noexcept {
-    g_allocations.fetch_add(1, std::memory_order_relaxed);
-    return __libc_malloc(n);
+// The runtime's scratch allocator installs itself as Halide's halide_malloc/halide_free
+// (runtime/netc_scratch.c): kept here, so tests can allocate the way generated code does.
+static halide_malloc_t g_halide_malloc = nullptr;
+static halide_free_t g_halide_free = nullptr;
+extern "C" halide_malloc_t halide_set_custom_malloc(halide_malloc_t f) {
+    halide_malloc_t previous = g_halide_malloc;
+    g_halide_malloc = f;
+    return previous;
 }
-void *calloc(size_t n, size_t size) noexcept {
-    g_allocations.fetch_add(1, std::memory_order_relaxed);
-    return __libc_calloc(n, size);
+extern "C" halide_free_t halide_set_custom_free(halide_free_t f) {
+    halide_free_t previous = g_halide_free;
+    g_halide_free = f;
+    return previous;
 }
-void *realloc(void *p, size_t n) noexcept {
-    g_allocations.fetch_add(1, std::memory_order_relaxed);
-    return __libc_realloc(p, n);
-}
-void *aligned_alloc(size_t alignment, size_t n) noexcept {
-    g_allocations.fetch_add(1, std::memory_order_relaxed);
-    return __libc_memalign(alignment, n);
-}
-void *memalign(size_t alignment, size_t n) noexcept {
-    g_allocations.fetch_add(1, std::memory_order_relaxed);
-    return __libc_memalign(alignment, n);
-}
-int posix_memalign(void **out, size_t alignment, size_t n) noexcept {
-    g_allocations.fetch_add(1, std::memory_order_relaxed);
-    void *p = __libc_memalign(alignment, n);
-    if (!p) return ENOMEM;
-    *out = p;
-    return 0;
-}
-void free(void *p) noexcept { __libc_free(p); }
-}
-#endif
+extern "C" void *halide_default_malloc(void *, size_t n) { return aligned_alloc(64, (n + 63) / 64 * 64); }
+extern "C" void halide_default_free(void *, void *p) { free(p); }
 
 // ---- helpers to read and write through halide_buffer_t ---------------------------------
 
@@ -561,7 +525,7 @@ struct FakeDetector {
     netc_io_desc outputs[2] = {{{"boxes", 1, {4}, nullptr, nullptr}, 1}, {{"scores", 1, {2}, nullptr, nullptr}, 2}};
     netc_detection_config config = one_anchor_config();
     netc_model model() const {
-        return {NETC_ABI_VERSION, "detector", "host", 192, 3, tensors, 2, stages, 1, inputs, 2, outputs, &config, 0, 1};
+        return {NETC_ABI_VERSION, "detector", "host", 192, 0, 3, tensors, 2, stages, 1, inputs, 2, outputs, &config, 0, 1};
     }
 };
 
@@ -671,7 +635,7 @@ TEST(Session, StageErrorIsReportedWithHalideText) {
     static const netc_stage_desc stages[] = {{"conv_explodes", failing_stage, 1, stage_inputs, 1}};
     static const netc_io_desc inputs[] = {{{"x", 1, {1}, nullptr, nullptr}, 0}};
     static const netc_io_desc outputs[] = {{{"y", 1, {1}, nullptr, nullptr}, 1}};
-    netc_model m = {NETC_ABI_VERSION, "failing", "host", 128, 2, tensors, 1, stages,
+    netc_model m = {NETC_ABI_VERSION, "failing", "host", 128, 0, 2, tensors, 1, stages,
                     1, inputs, 1, outputs, nullptr, -1, -1};
     netc_session *s = nullptr;
     ASSERT_EQ(netc_session_create(&m, &s), NETC_OK);
@@ -754,6 +718,92 @@ TEST(Pool, NestedLoopsRunOnTheCallingThread) {
     ASSERT_EQ(par_for(2, nested_task, 100, counts.data()), 0);
     for (size_t i = 0; i < counts.size(); i++) ASSERT_EQ(counts[i].load(), 1) << i;
 }
+
+// ---- the scratch allocator (runtime/netc_scratch.c) -------------------------------------
+
+static bool aligned64(void *p) { return reinterpret_cast<uintptr_t>(p) % 64 == 0; }
+
+TEST(Scratch, InstallsItselfAsHalidesAllocator) {
+    ASSERT_EQ(netc_scratch_reserve(1 << 20), 0);
+    ASSERT_NE(g_halide_malloc, nullptr);
+    ASSERT_NE(g_halide_free, nullptr);
+    EXPECT_NE(g_halide_malloc, halide_default_malloc);
+}
+
+#ifdef NETC_COUNT_ALLOCATIONS
+TEST(Scratch, NestedTemporariesComeFromTheRegion) {
+    ASSERT_EQ(netc_scratch_reserve(1 << 20), 0);
+    const long before = g_allocations.load();
+    for (int round = 0; round < 3; round++) {
+        // As Halide allocates: nested, freed in reverse order.
+        char *a = static_cast<char *>(g_halide_malloc(nullptr, 100000));
+        char *b = static_cast<char *>(g_halide_malloc(nullptr, 33));
+        char *c = static_cast<char *>(g_halide_malloc(nullptr, 200000));
+        ASSERT_TRUE(a && b && c);
+        EXPECT_TRUE(aligned64(a) && aligned64(b) && aligned64(c));
+        EXPECT_GE(b, a + 100000);  // no overlap
+        EXPECT_GE(c, b + 33);
+        memset(a, 1, 100000);
+        memset(b, 2, 33);
+        memset(c, 3, 200000);
+        EXPECT_EQ(a[99999], 1);
+        EXPECT_EQ(b[32], 2);
+        g_halide_free(nullptr, c);
+        g_halide_free(nullptr, b);
+        g_halide_free(nullptr, a);
+    }
+    EXPECT_EQ(g_allocations.load() - before, 0);
+}
+
+TEST(Scratch, BlocksFreedOutOfOrderAreReused) {
+    ASSERT_EQ(netc_scratch_reserve(1 << 20), 0);
+    const long before = g_allocations.load();
+    void *a = g_halide_malloc(nullptr, 4096), *b = g_halide_malloc(nullptr, 4096);
+    g_halide_free(nullptr, a);  // not the top: kept until b goes
+    g_halide_free(nullptr, b);
+    void *again = g_halide_malloc(nullptr, 4096);
+    EXPECT_EQ(again, a) << "the region was not emptied";
+    g_halide_free(nullptr, again);
+    EXPECT_EQ(g_allocations.load() - before, 0);
+}
+
+TEST(Scratch, ATooLargeRequestGoesToTheHeapThenTheRegionGrows) {
+    ASSERT_EQ(netc_scratch_reserve(1 << 20), 0);
+    const size_t big = size_t(48) << 20;  // more than any reservation before
+    const long before = g_allocations.load();
+    char *p = static_cast<char *>(g_halide_malloc(nullptr, big));
+    ASSERT_NE(p, nullptr);
+    EXPECT_TRUE(aligned64(p));
+    p[big - 1] = 1;
+    g_halide_free(nullptr, p);
+    EXPECT_GE(g_allocations.load() - before, 1);
+    p = static_cast<char *>(g_halide_malloc(nullptr, big));  // the region grows, once
+    g_halide_free(nullptr, p);
+    const long grown = g_allocations.load();
+    p = static_cast<char *>(g_halide_malloc(nullptr, big));
+    p[big - 1] = 2;
+    g_halide_free(nullptr, p);
+    EXPECT_EQ(g_allocations.load() - grown, 0);
+}
+
+// A parallel loop's tasks allocate on the workers' threads: each has its own region.
+static int allocating_task(void *, int i, uint8_t *) {
+    char *p = static_cast<char *>(g_halide_malloc(nullptr, 50000));
+    if (!p) return -1;
+    memset(p, i & 0xff, 50000);
+    int bad = p[49999] != char(i & 0xff);
+    g_halide_free(nullptr, p);
+    return bad ? -2 : 0;
+}
+
+TEST(Scratch, WorkersAllocateWithoutTheHeapAfterTheFirstLoop) {
+    ASSERT_EQ(netc_scratch_reserve(1 << 20), 0);
+    ASSERT_EQ(par_for(2, allocating_task, 1000, nullptr), 0);
+    const long before = g_allocations.load();
+    for (int i = 0; i < 5; i++) ASSERT_EQ(par_for(2, allocating_task, 1000, nullptr), 0);
+    EXPECT_EQ(g_allocations.load() - before, 0);
+}
+#endif
 
 TEST(Runtime, StatusStrings) {
     std::vector<std::string> seen;

@@ -1,4 +1,5 @@
 #include "codegen/compile_model.h"
+
 #include "schedule/schedule_params.h"
 
 #include <chrono>
@@ -9,6 +10,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "codegen/scratch_bytes.h"
 #include "io/command.h"
 #include "lower/lower_stage.h"
 #include "schedule/plan_stages.h"
@@ -54,6 +56,7 @@ nlohmann::json metadata(const Graph &g, const MemoryPlan &plan, const CompileRes
     m["target"] = r.target.name;
     m["halide_target"] = r.target.halide.to_string();
     m["arena_bytes"] = plan.arena_bytes;
+    m["scratch_bytes_per_thread"] = r.scratch_bytes;
     m["weight_bytes"] = r.weight_bytes;
     m["compile_seconds"] = r.seconds;
     m["input"] = {{"name", g.input.name}, {"shape", {g.input.shape.h, g.input.shape.w, g.input.shape.c}}, {"mean", g.input.mean}, {"scale", g.input.scale}};
@@ -107,6 +110,7 @@ CompileResult compile_model(const Graph &unfused, const CompileOptions &opt) {
         std::string fn = "netc_" + g.name + "_s" + std::to_string(i + 1) + "_" + identifier_safe(stage_name(g, group));
         LoweredStage st = lower_stage(g, plan, group, r.target, fn, params);
         modules.push_back(st.pipeline.compile_to_module(st.arguments(), fn, r.target.halide));
+        r.scratch_bytes = std::max(r.scratch_bytes, scratch_bytes(modules.back()));
         if (opt.emit_stmt)
             st.pipeline.compile_to_lowered_stmt((dir / (fn + ".stmt")).string(), st.arguments(), Halide::Text, r.target.halide);
         std::string holds;
@@ -130,7 +134,7 @@ CompileResult compile_model(const Graph &unfused, const CompileOptions &opt) {
     say("code generated in " + std::to_string(seconds_since(tc)).substr(0, 5) + "s");
 
     const std::string glue_c = (dir / (g.name + "_model.c")).string(), glue_o = (dir / (g.name + "_model.o")).string();
-    write_text(glue_c, descriptor_source(g, plan, lowered, r.target));
+    write_text(glue_c, descriptor_source(g, plan, r.scratch_bytes, lowered, r.target));
     run(opt.cc + " -O2 -fPIC -c " + shell_word(glue_c) + " -I" + shell_word(runtime_dir()) + " -o " + shell_word(glue_o), "compiling the model descriptor");
 
     r.library = (dir / ("lib" + g.name + ".a")).string();

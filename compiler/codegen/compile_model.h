@@ -29,12 +29,14 @@ struct CompileResult {
     double seconds = 0;
     int stages = 0;
     int64_t weight_bytes = 0, arena_bytes = 0;
+    int64_t scratch_bytes = 0;  // per thread: the largest stage's heap temporaries (runtime/netc_scratch.h)
 };
 
 // `unfused` is what load_model returns; it is optimised here.
 CompileResult compile_model(const Graph &unfused, const CompileOptions &options);
 
 // C source of the descriptor the runtime reads (see runtime/netc_model.h).
-std::string descriptor_source(const Graph &g, const MemoryPlan &plan, const std::vector<LoweredStage> &stages, const TargetInfo &target);
+std::string descriptor_source(const Graph &g, const MemoryPlan &plan, int64_t scratch_bytes, const std::vector<LoweredStage> &stages,
+                              const TargetInfo &target);
 
 }  // namespace netc

@@ -70,10 +70,12 @@ ConvTiling conv_tiling(const Shape &out, int64_t reduction, const TargetInfo &t,
     return k;
 }
 
-ProducerLevel fused_producer_level(const Shape &conv_out, int channels, const ConvTiling &k, const ScheduleParams &p) {
-    constexpr int64_t kStackBytes = 16 * 1024;  // Halide::Runtime::Internal::Constants::maximum_stack_allocation_bytes
-    if (p.fused_producer_rows && !k.blocks_outermost && int64_t(conv_out.w) * channels * 4 <= kStackBytes) return ProducerLevel::Row;
-    if (int64_t(k.pixels) * channels * 4 <= kStackBytes) return ProducerLevel::Tile;
+int64_t fused_buffer_budget(const TargetInfo &t) { return t.l2_bytes / 2; }
+
+ProducerLevel fused_producer_level(const Shape &conv_out, int channels, const ConvTiling &k, const TargetInfo &t, const ScheduleParams &p) {
+    const int64_t budget = fused_buffer_budget(t);
+    if (p.fused_producer_rows && !k.blocks_outermost && int64_t(conv_out.w) * channels * 4 <= budget) return ProducerLevel::Row;
+    if (int64_t(k.pixels) * channels * 4 <= budget) return ProducerLevel::Tile;
     return ProducerLevel::None;
 }
 
@@ -107,7 +109,7 @@ void schedule_reduction(StageFuncs &s, const StageVars &v, const TargetInfo &t, 
     }
     for (TileProducer &tp : s.tile_producers) {
         // Never ProducerLevel::None here: lower_stage has checked (stage_schedule_problem).
-        if (fused_producer_level(s.out, tp.channels, k, p) == ProducerLevel::Row) {
+        if (fused_producer_level(s.out, tp.channels, k, t, p) == ProducerLevel::Row) {
             // A row of the producer for a row of the conv: the producer keeps its own loop
             // order, and the row (a few tens of KiB) stays in L1/L2.
             tp.func.compute_at(out, v.y);

@@ -24,10 +24,13 @@ int register_tile_pixels(const TargetInfo &t, int vectors);
 
 // Where a layer fused into a conv (`channels` values per pixel) is computed: a row of it per
 // row of the conv, a tile per register tile, or nowhere (it cannot be fused). Its buffer must
-// fit the 16 KiB Halide 14 keeps on the stack: a larger one would be a heap allocation per
-// row or tile, in every inference.
+// stay in cache: at most half of L2. (Beyond 16 KiB Halide 14 puts it on the heap; the
+// runtime serves that from each thread's scratch region, runtime/netc_scratch.h.)
 enum class ProducerLevel { Row, Tile, None };
-ProducerLevel fused_producer_level(const Shape &conv_out, int channels, const ConvTiling &k, const ScheduleParams &p);
+ProducerLevel fused_producer_level(const Shape &conv_out, int channels, const ConvTiling &k, const TargetInfo &t, const ScheduleParams &p);
+
+// The bytes a fused layer's buffer may take: half of L2.
+int64_t fused_buffer_budget(const TargetInfo &t);
 
 void apply_default_schedule(StageFuncs &s, const StageVars &v, const TargetInfo &t, const ScheduleParams &p = {});
 

@@ -112,8 +112,9 @@ StagePlan plan(const Graph &g, const TargetInfo &t, const ScheduleParams &p, std
         if (kind == FusionKind::Tile) {
             const Layer &conv = g.layers[size_t(i) + 1];
             const ConvTiling k = conv_tiling(conv.out, reduction_of(g, conv), t, p);
-            if (fused_producer_level(conv.out, l.out.c, k, p) == ProducerLevel::None)
-                why_not = "a tile of its " + std::to_string(l.out.c) + " channels would not fit the 16 KiB of stack a fused layer may use";
+            if (fused_producer_level(conv.out, l.out.c, k, t, p) == ProducerLevel::None)
+                why_not = "a tile of its " + std::to_string(l.out.c) + " channels would take more than half of L2 (" +
+                          std::to_string(fused_buffer_budget(t) / 1024) + " KiB)";
             // Auto: not when the conv keeps channel blocks outermost (the layer would be recomputed per block).
             fuse = why_not.empty() && (p.fusion == FusionMode::All || (p.fusion == FusionMode::Auto && !k.blocks_outermost));
         }
@@ -158,8 +159,9 @@ std::string stage_schedule_problem(const Graph &g, const StageGroup &s, const Ta
         const Layer &conv = g.layers[size_t(s.layers[k])];
         if (conv.op != OpKind::Conv2D) continue;
         const int channels = g.layers[size_t(s.layers[k - 1])].out.c;
-        if (fused_producer_level(conv.out, channels, conv_tiling(conv.out, reduction_of(g, conv), t, p), p) == ProducerLevel::None)
-            return "this register tile makes the fused layer's buffer exceed the 16 KiB Halide keeps on the stack; use fewer pixels";
+        if (fused_producer_level(conv.out, channels, conv_tiling(conv.out, reduction_of(g, conv), t, p), t, p) == ProducerLevel::None)
+            return "this register tile makes the fused layer's buffer exceed half of L2 (" +
+                   std::to_string(fused_buffer_budget(t) / 1024) + " KiB); use fewer pixels";
     }
     return "";
 }
