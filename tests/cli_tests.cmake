@@ -101,7 +101,7 @@ add_test(NAME cli_tune_then_check
          COMMAND ${CMAKE_COMMAND} -DNETC=${NETC} -DSPEC=${SRC}/models/mobilenet_v3_small.json -DWORK=${CMAKE_CURRENT_BINARY_DIR}/tuned
                  -DTUNE_OPTIONS=--fusion-only -P ${CMAKE_CURRENT_SOURCE_DIR}/tune_then_check.cmake)
 set_tests_properties(cli_tune_then_check PROPERTIES
-                     PASS_REGULAR_EXPRESSION "block1_se_scale -> block1_project \\(tile\\): fused [0-9.]+ ms, apart [0-9.]+ ms.*boundaries measured.*schedule parameters: .*tuned.json.*: ok"
+                     PASS_REGULAR_EXPRESSION "block1_se_scale -> block1_project \\(tile\\): fused [0-9.]+ ms, apart [0-9.]+ ms.*_expand -> block[0-9]+_dw \\(rows\\): fused [0-9.]+ ms, apart [0-9.]+ ms.*boundaries measured.*schedule parameters: .*tuned.json.*: ok"
                      FAIL_REGULAR_EXPRESSION "FAIL|failed")
 add_test(NAME cli_tune_knobs_then_check
          COMMAND ${CMAKE_COMMAND} -DNETC=${NETC} -DSPEC=${SRC}/tests/models/tiny_net.json -DWORK=${CMAKE_CURRENT_BINARY_DIR}/tuned_knobs

@@ -970,6 +970,25 @@ TEST(LoweringFusion, BlocksUnfused) { sweep_fused_blocks(0, 8, "host", fusion_sc
 TEST(LoweringFusion, BlocksFusedAvx2) { sweep_fused_blocks(100, 8, "x86-64-avx2", fusion_schedule(FusionMode::All, true), 1); }
 TEST(LoweringFusion, BlocksFusedUnusualSchedule) { sweep_fused_blocks(200, 8, "host", unusual_schedule(), 1); }
 
+// Inverted residuals with the expand conv fused row by row (a sliding window over strips of
+// rows, each strip recomputing the rows above its first): kernels 3 and 5, strides 1 and 2,
+// with and without the residual add, and strip counts that do and do not divide the height.
+TEST(LoweringFusion, ExpandConvFusedRowByRow) {
+    for (int i = 0; i < 12; i++) {
+        Shapes r(uint32_t(9800 + i));
+        const int k = i % 2 ? 5 : 3, stride = i % 4 < 2 ? 1 : 2;
+        Shape in{r.between(k, k + 12), r.between(k, k + 12), r.between(3, 40)};
+        const bool residual = stride == 1 && i % 3 == 0;
+        json ir = {{"name", "block"}, {"op", "inverted_residual"}, {"expansion", r.between(2, 6)}, {"kernel", k}, {"stride", stride},
+                   {"filters", residual ? in.c : r.between(4, 40)}, {"activation", i % 2 ? "hswish" : "relu6"}};
+        ScheduleParams p = fusion_schedule(FusionMode::All, i % 5 != 4);
+        p.expand_strips = 1 + i % 4 + (i == 11 ? 20 : 0);  // 1 to 4, and more strips than rows
+        SCOPED_TRACE("strips " + std::to_string(p.expand_strips));
+        // expand and depthwise fused into the project conv (and it into the add)
+        check_case(in, json::array({ir}), "block", uint64_t(9800 + i), {2.0f, 0, "host", p, residual ? 3 : 2});
+    }
+}
+
 // Knobs of one stage's own (what `netc tune` writes) change that stage only, and compute the
 // same numbers.
 TEST(LoweringFusion, PerStageKnobs) {

@@ -67,6 +67,52 @@ TEST(PlanStages, FusesEachKindOfBoundary) {
     EXPECT_EQ(fusion_kind(g, 1), FusionKind::Tile);
 }
 
+const char *kInvertedResidual = R"({"name": "ir", "op": "inverted_residual", "expansion": 4, "filters": 16})";
+
+TEST(PlanStages, ExpandConvFusedRowByRowOnlyWhenAskedAndWithItsDepthwise) {
+    const Graph g = optimized(kInvertedResidual, R"("ir")");
+    // expand > depthwise > project > add: Rows, Tile, Epilogue.
+    EXPECT_EQ(fusion_kind(g, 1), FusionKind::Rows);
+    EXPECT_EQ(fusion_kind(g, 2), FusionKind::Tile);
+    // Auto leaves the expand conv apart (its recomputed rows are measured by netc tune)...
+    EXPECT_EQ(stages_of(g, plan_stages(g, avx512(), mode(FusionMode::Auto))), "ir_expand | ir_dw + ir_project + ir_add");
+    // ... All and a per-layer choice fuse it: two convolutions in one stage.
+    EXPECT_EQ(stages_of(g, plan_stages(g, avx512(), mode(FusionMode::All))), "ir_expand + ir_dw + ir_project + ir_add");
+    ScheduleParams p = mode(FusionMode::Auto);
+    p.fuse_layers["ir_expand"] = true;
+    EXPECT_EQ(stages_of(g, plan_stages(g, avx512(), p)), "ir_expand + ir_dw + ir_project + ir_add");
+    // Not without the depthwise conv fused into the project conv.
+    p.fuse_layers["ir_dw"] = false;
+    EXPECT_NE(plan_error(g, avx512(), p).find("field 'fusion.layers': its depthwise conv is kept apart"), std::string::npos)
+        << plan_error(g, avx512(), p);
+    EXPECT_EQ(fusion_blocker(g, avx512(), p, 1), "its depthwise conv is kept apart from the conv after it; fuse that first");
+    // Nor when the project conv keeps its channel blocks outermost (two blocks of 32 here).
+    const Graph wide = optimized(R"({"name": "ir", "op": "inverted_residual", "expansion": 4, "filters": 64})", R"("ir")");
+    p = mode(FusionMode::All);
+    EXPECT_EQ(stages_of(wide, plan_stages(wide, avx512(), p)), "ir_expand + ir_dw + ir_project");
+    p.cache_fraction = 1e-6;
+    EXPECT_EQ(stages_of(wide, plan_stages(wide, avx512(), p)), "ir_expand | ir_dw + ir_project");
+    EXPECT_NE(fusion_blocker(wide, avx512(), p, 1).find("channel blocks outermost"), std::string::npos) << fusion_blocker(wide, avx512(), p, 1);
+}
+
+TEST(PlanStages, ExpandConvNotFusedIntoADepthwiseConvEndingTheStage) {
+    // The depthwise conv is the output: nothing to fuse the pair into.
+    const Graph g = optimized(R"({"name": "e", "op": "conv2d", "filters": 32, "kernel": 1},
+                                 {"name": "d", "op": "depthwise_conv2d", "kernel": 3, "padding": "same"})",
+                              R"("d")");
+    EXPECT_EQ(fusion_kind(g, 1), FusionKind::Rows);
+    EXPECT_EQ(stages_of(g, plan_stages(g, avx512(), mode(FusionMode::All))), "e | d");
+    EXPECT_NE(fusion_blocker(g, avx512(), mode(FusionMode::All), 1).find("does not feed a pointwise conv"), std::string::npos);
+}
+
+TEST(PlanStages, AConvFeedingAConvStaysApart) {
+    // Two pointwise convs, or a conv reading the fused expand's stage output: never one stage.
+    const Graph g = optimized(R"({"name": "a", "op": "conv2d", "filters": 8, "kernel": 1},
+                                 {"name": "b", "op": "conv2d", "filters": 8, "kernel": 1})",
+                              R"("b")");
+    EXPECT_EQ(stages_of(g, plan_stages(g, avx512(), mode(FusionMode::All))), "a | b");
+}
+
 TEST(PlanStages, NoneKeepsEveryLayerAStage) {
     const Graph g = optimized(kBlocks, R"("x")");
     const StagePlan p = plan_stages(g, avx512(), mode(FusionMode::None));

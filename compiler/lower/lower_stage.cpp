@@ -110,7 +110,7 @@ LoweredStage lower_stage(const Graph &g, const MemoryPlan &plan, const StageGrou
         lowered.push_back(reads_several_inputs(l.op) ? lower_combine(l, shapes, ins, v) : lower_op(l, shapes[0], ins[0], v));
         computed[index] = lowered.back().output;
     }
-    // The stage is scheduled around its reduction (plan_stages allows one), else its last layer.
+    // The stage is scheduled around its (last) reduction, else its last layer.
     // The layer just before a conv feeds it per pixel tile; earlier ones are inlined into that
     // one, and layers after the anchor into the output.
     size_t a = lowered.size() - 1;
@@ -119,6 +119,9 @@ LoweredStage lower_stage(const Graph &g, const MemoryPlan &plan, const StageGrou
     st.funcs = lowered[a];
     if (a > 0 && st.funcs.kind == StageKind::Conv)
         st.funcs.tile_producers.push_back(TileProducer{lowered[a - 1].output, lowered[a - 1].out.c});
+    // Two convs (plan_stages allows it for expand > depthwise > project): the first feeds the
+    // tile producer row by row.
+    if (a > 1 && st.funcs.kind == StageKind::Conv && lowered[a - 2].accumulator.defined()) st.funcs.row_producers.push_back(lowered[a - 2]);
     st.funcs.output = lowered.back().output;
     st.funcs.out = lowered.back().out;
     constrain_output(st.funcs.output, plan.tensors[size_t(group.output())]);

@@ -34,6 +34,9 @@ struct StageFuncs {
     Halide::RDom r;
     std::vector<Halide::Func> helpers;  // softmax's max and sum
     std::vector<TileProducer> tile_producers;  // fused stages only
+    // An expand (1x1) conv computed a row at a time, in a sliding window, for the tile
+    // producer (a depthwise conv) reading it: at most one.
+    std::vector<StageFuncs> row_producers;
     Shape out;                 // output extents, known at compile time
     int padded_channels = 0;   // the accumulator may be computed up to this many channels (zero weights past out.c)
 };

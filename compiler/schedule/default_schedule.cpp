@@ -81,47 +81,25 @@ ProducerLevel fused_producer_level(const Shape &conv_out, int channels, const Co
 
 namespace {
 
-// Register-tiled convolution: a block of output channels × a run of pixels accumulates
-// in registers over the whole reduction, then the activation is applied on the way out.
-// Fused producers (a depthwise conv, a squeeze-excite scale) are computed per pixel tile,
-// for all their channels, just before the tile's channel blocks read them: they never
-// leave L1. A residual add or activation after the conv is inlined into the output.
-void schedule_reduction(StageFuncs &s, const StageVars &v, const TargetInfo &t, const ScheduleParams &p) {
+int64_t constant_reduction(const RDom &r) {
     int64_t reduction = 1;
-    for (int i = 0; i < s.r.dimensions(); i++) {
-        const int64_t *extent = Halide::Internal::as_const_int(s.r[i].extent());
+    for (int i = 0; i < r.dimensions(); i++) {
+        const int64_t *extent = Halide::Internal::as_const_int(r[i].extent());
         reduction *= extent ? *extent : 1;
     }
-    const ConvTiling k = conv_tiling(s.out, reduction, t, p);
+    return reduction;
+}
+
+// The register tile of a convolution: `acc` is computed per (channel block `co`, pixel run
+// `xo`) of `out`, whose split this makes; vectors of channels × unrolled pixels accumulate
+// over the whole reduction. The caller orders and places `out`'s loops.
+void register_tile(const StageFuncs &s, Func out, const StageVars &v, const ConvTiling &k, Var co, Var ci, Var xo, Var xi) {
     const int vec = k.vec;
-    Var co("co"), ci("ci"), xo("xo"), xi("xi");
-    Func out = s.output, acc = s.accumulator;
+    Func acc = s.accumulator;
     // With zero-padded weights every channel block starts aligned, so the last one is guarded
     // rather than shifted inwards (which would start it between two weight blocks).
     const bool padded = s.padded_channels > s.out.c && s.padded_channels % k.channel_block == 0;
     out.split(v.c, co, ci, k.channel_block, padded ? TailStrategy::GuardWithIf : TailStrategy::Auto).split(v.x, xo, xi, k.pixels);
-    if (k.blocks_outermost) {
-        out.reorder(ci, xi, xo, v.y, co).parallel(co);
-        acc.compute_at(out, xo);
-    } else {
-        out.reorder(ci, xi, co, xo, v.y).parallel(v.y);
-        acc.compute_at(out, co);
-    }
-    for (TileProducer &tp : s.tile_producers) {
-        // Never ProducerLevel::None here: lower_stage has checked (stage_schedule_problem).
-        if (fused_producer_level(s.out, tp.channels, k, t, p) == ProducerLevel::Row) {
-            // A row of the producer for a row of the conv: the producer keeps its own loop
-            // order, and the row (a few tens of KiB) stays in L1/L2.
-            tp.func.compute_at(out, v.y);
-            schedule_depthwise_rows(tp.func, v, Shape{1, s.out.w, tp.channels}, t, p);
-        } else {
-            // Per pixel tile: channel vectors outside the tile's pixels.
-            tp.func.compute_at(out, xo);
-            const int pv = vector_for(tp.channels, t.vector_floats);
-            Var pc("pc"), pci("pci");
-            if (pv > 1) tp.func.split(v.c, pc, pci, pv, TailStrategy::ShiftInwards).reorder(pci, v.x, pc, v.y).vectorize(pci);
-        }
-    }
     if (vec > 1) out.vectorize(ci, vec);
     out.unroll(xi);
     if (vec > 1) acc.vectorize(v.c, vec);
@@ -136,6 +114,58 @@ void schedule_reduction(StageFuncs &s, const StageVars &v, const TargetInfo &t, 
     for (int i = 0; i < s.r.dimensions(); i++) order.push_back(s.r[i]);
     order.push_back(v.y);
     upd.reorder(order);
+}
+
+// Register-tiled convolution: a block of output channels × a run of pixels accumulates
+// in registers over the whole reduction, then the activation is applied on the way out.
+// Fused producers (a depthwise conv, a squeeze-excite scale) are computed per row or pixel
+// tile, for all their channels, just before the conv's channel blocks read them: they never
+// leave the cache. A residual add or activation after the conv is inlined into the output.
+// An expand conv feeding the depthwise producer (row_producers) is computed a row at a time
+// in a sliding window over a strip of rows; strips run in parallel, each recomputing the
+// rows its window needs above its first.
+void schedule_reduction(StageFuncs &s, const StageVars &v, const TargetInfo &t, const ScheduleParams &p) {
+    const ConvTiling k = conv_tiling(s.out, constant_reduction(s.r), t, p);
+    Var co("co"), ci("ci"), xo("xo"), xi("xi");
+    Func out = s.output, acc = s.accumulator;
+    register_tile(s, out, v, k, co, ci, xo, xi);
+    Var row = v.y;  // the loop a row producer is computed in
+    if (!s.row_producers.empty()) {
+        // plan_stages never pairs a row producer with channel blocks outermost.
+        Var ys("ys"), yi("yi");
+        const int strips = std::max(1, std::min(p.expand_strips, s.out.h));
+        out.split(v.y, ys, yi, (s.out.h + strips - 1) / strips, TailStrategy::ShiftInwards).reorder(ci, xi, co, xo, yi, ys).parallel(ys);
+        acc.compute_at(out, co);
+        row = yi;
+        for (StageFuncs &e : s.row_producers) {
+            const ConvTiling ek = conv_tiling(e.out, constant_reduction(e.r), t, p);
+            Var eco("eco"), eci("eci"), exo("exo"), exi("exi");
+            register_tile(e, e.output, v, ek, eco, eci, exo, exi);
+            e.output.reorder(eci, exi, eco, exo, v.y).store_at(out, ys).compute_at(out, yi);
+            e.accumulator.compute_at(e.output, eco);
+        }
+    } else if (k.blocks_outermost) {
+        out.reorder(ci, xi, xo, v.y, co).parallel(co);
+        acc.compute_at(out, xo);
+    } else {
+        out.reorder(ci, xi, co, xo, v.y).parallel(v.y);
+        acc.compute_at(out, co);
+    }
+    for (TileProducer &tp : s.tile_producers) {
+        // Never ProducerLevel::None here: lower_stage has checked (stage_schedule_problem).
+        if (fused_producer_level(s.out, tp.channels, k, t, p) == ProducerLevel::Row) {
+            // A row of the producer for a row of the conv: the producer keeps its own loop
+            // order, and the row stays in L1/L2.
+            tp.func.compute_at(out, row);
+            schedule_depthwise_rows(tp.func, v, Shape{1, s.out.w, tp.channels}, t, p);
+        } else {
+            // Per pixel tile: channel vectors outside the tile's pixels.
+            tp.func.compute_at(out, xo);
+            const int pv = vector_for(tp.channels, t.vector_floats);
+            Var pc("pc"), pci("pci");
+            if (pv > 1) tp.func.split(v.c, pc, pci, pv, TailStrategy::ShiftInwards).reorder(pci, v.x, pc, v.y).vectorize(pci);
+        }
+    }
 }
 
 // Dense: each output is a dot product over one contiguous run of weights. The reduction is

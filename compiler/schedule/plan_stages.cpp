@@ -49,6 +49,7 @@ const char *fusion_kind_name(FusionKind k) {
     case FusionKind::Tile: return "tile";
     case FusionKind::Inline: return "inline";
     case FusionKind::Epilogue: return "epilogue";
+    case FusionKind::Rows: return "rows";
     }
     return "?";
 }
@@ -69,6 +70,7 @@ FusionKind fusion_kind(const Graph &g, int producer) {
     if (is_unary_elementwise(p.op) && (is_unrolled_depthwise(c) || is_unary_elementwise(c.op) || c.op == OpKind::Add || c.op == OpKind::Mul))
         return FusionKind::Inline;
     if (p.op == OpKind::Conv2D && (c.op == OpKind::Add || is_unary_elementwise(c.op))) return FusionKind::Epilogue;
+    if (is_pointwise(p) && is_unrolled_depthwise(c)) return FusionKind::Rows;
     return FusionKind::None;
 }
 
@@ -89,37 +91,76 @@ namespace {
 // plan_stages turns it into an error.
 StagePlan plan(const Graph &g, const TargetInfo &t, const ScheduleParams &p, std::vector<std::string> &why_blocked) {
     why_blocked.assign(g.layers.size(), "");
-    StagePlan plan;
-    plan.stage_of.assign(g.layers.size(), -1);
-    bool joins_previous = false;  // layer i joins the stage of layer i - 1
-    bool has_reduction = false;   // the stage being built holds a conv already
-    for (int i = 1; i < int(g.layers.size()); i++) {
+    // Whether layer i (of kind Tile or Epilogue) joins the next layer, and why it cannot:
+    // `convs` is how many convolutions the stage holds so far, `after_expand` whether the
+    // stage began with an expand conv fused row by row.
+    auto decide = [&](int i, int convs, bool after_expand, std::string &why_not) -> bool {
         const Layer &l = g.layers[size_t(i)];
-        if (!joins_previous) {
-            plan.stages.push_back(StageGroup{});
-            has_reduction = false;
-        }
-        plan.stages.back().layers.push_back(i);
-        plan.stage_of[size_t(i)] = int(plan.stages.size()) - 1;
-        has_reduction |= l.op == OpKind::Conv2D;
-
         const FusionKind kind = fusion_kind(g, i);
-        std::string why_not;
+        why_not.clear();
         if (kind == FusionKind::None) why_not = "this layer cannot be fused into the layer after it (see docs/fusion.md)";
-        // One reduction per stage: the stage is scheduled around it.
-        else if (has_reduction && g.layers[size_t(i) + 1].op == OpKind::Conv2D) why_not = "fusing would put two convolutions in one stage";
+        // One reduction per stage, which the stage is scheduled around; or an expand conv
+        // computed row by row for the depthwise conv feeding the stage's conv.
+        else if (convs > 0 && g.layers[size_t(i) + 1].op == OpKind::Conv2D && !(after_expand && convs == 1))
+            why_not = "fusing would put two convolutions in one stage";
         bool fuse = why_not.empty() && p.fusion != FusionMode::None;
         if (kind == FusionKind::Tile) {
             const Layer &conv = g.layers[size_t(i) + 1];
             const ConvTiling k = conv_tiling(conv.out, reduction_of(g, conv), t, p);
-            if (fused_producer_level(conv.out, l.out.c, k, t, p) == ProducerLevel::None)
+            if (why_not.empty() && fused_producer_level(conv.out, l.out.c, k, t, p) == ProducerLevel::None)
                 why_not = "a tile of its " + std::to_string(l.out.c) + " channels would take more than half of L2 (" +
                           std::to_string(fused_buffer_budget(t) / 1024) + " KiB)";
+            if (why_not.empty() && after_expand && k.blocks_outermost)
+                why_not = "the conv after it keeps its channel blocks outermost, so the expanded rows would be recomputed per block";
             // Auto: not when the conv keeps channel blocks outermost (the layer would be recomputed per block).
             fuse = why_not.empty() && (p.fusion == FusionMode::All || (p.fusion == FusionMode::Auto && !k.blocks_outermost));
         }
         const auto chosen = p.fuse_layers.find(l.name);
         if (chosen != p.fuse_layers.end()) fuse = chosen->second && why_not.empty();
+        return fuse;
+    };
+    StagePlan plan;
+    plan.stage_of.assign(g.layers.size(), -1);
+    bool joins_previous = false;  // layer i joins the stage of layer i - 1
+    int convs = 0;                // convolutions in the stage being built
+    bool after_expand = false;    // the stage began with an expand conv fused row by row
+    for (int i = 1; i < int(g.layers.size()); i++) {
+        const Layer &l = g.layers[size_t(i)];
+        if (!joins_previous) {
+            plan.stages.push_back(StageGroup{});
+            convs = 0;
+            after_expand = false;
+        }
+        plan.stages.back().layers.push_back(i);
+        plan.stage_of[size_t(i)] = int(plan.stages.size()) - 1;
+        convs += l.op == OpKind::Conv2D;
+
+        std::string why_not;
+        bool fuse;
+        if (fusion_kind(g, i) == FusionKind::Rows) {
+            // Only with its depthwise conv fused into the conv after that, and only at the start
+            // of a stage (nothing fused into the expand conv itself).
+            if (convs > 1 || plan.stages.back().layers.size() > 1) why_not = "fusing would put two convolutions in one stage";
+            // The sliding window holds kernel + stride rows of the expanded tensor.
+            const Layer &dw = g.layers[size_t(i) + 1];
+            const int64_t window = int64_t(dw.kernel_h + dw.stride_h) * l.out.w * l.out.c * 4;
+            if (why_not.empty() && window > fused_buffer_budget(t))
+                why_not = "its rows for the depthwise conv (" + std::to_string(window / 1024) + " KiB) would take more than half of L2 (" +
+                          std::to_string(fused_buffer_budget(t) / 1024) + " KiB)";
+            std::string why_not_dw;
+            if (why_not.empty() && fusion_kind(g, i + 1) != FusionKind::Tile)
+                why_not = "its depthwise conv does not feed a pointwise conv it could be fused into";
+            else if (why_not.empty() && !decide(i + 1, 1, true, why_not_dw))
+                why_not = why_not_dw.empty() ? "its depthwise conv is kept apart from the conv after it; fuse that first"
+                                             : "its depthwise conv cannot be fused into the conv after it: " + why_not_dw;
+            // Auto leaves it apart: whether the recomputed rows at strip edges pay is measured.
+            fuse = why_not.empty() && p.fusion == FusionMode::All;
+            const auto chosen = p.fuse_layers.find(l.name);
+            if (chosen != p.fuse_layers.end()) fuse = chosen->second && why_not.empty();
+            after_expand = fuse;
+        } else {
+            fuse = decide(i, convs, after_expand, why_not);
+        }
         why_blocked[size_t(i)] = why_not;
         joins_previous = fuse;
     }

@@ -4,7 +4,10 @@
 //     per pixel tile inside the conv's loops (its output never reaches memory);
 //   - an activation or batchnorm left standalone is inlined into the layer reading it;
 //   - a residual add (or activation) after a conv is applied as the conv's values leave
-//     the registers.
+//     the registers;
+//   - the expand (1x1) conv of an inverted residual is computed row by row for the depthwise
+//     conv after it, in a sliding window, when that depthwise conv is itself fused into the
+//     project conv: the one case of two convolutions in one stage.
 // Whether each such boundary is fused is a schedule parameter (ScheduleParams::fusion,
 // per layer), because fusion pays only when the intermediate would leave the cache.
 #pragma once
@@ -36,6 +39,7 @@ enum class FusionKind {
     Tile,      // computed per pixel tile of the pointwise conv that reads it
     Inline,    // recomputed wherever it is read (cheap elementwise)
     Epilogue,  // the conv's output goes straight into the elementwise layer after it
+    Rows,      // a 1x1 conv computed a row at a time for the depthwise conv reading it
 };
 const char *fusion_kind_name(FusionKind k);
 
@@ -47,7 +51,8 @@ StagePlan unfused_stages(const Graph &g);
 
 // The stages the schedule parameters choose: per boundary, the file's per-layer choice if it
 // has one, else its mode ("auto": fuse unless the conv reading a tile producer keeps its
-// channel blocks outermost, which would recompute the producer per block). A per-layer choice
+// channel blocks outermost, which would recompute the producer per block; an expand conv
+// only when a tuned file says so, since it recomputes rows at every strip's edge). A per-layer choice
 // naming no layer of the graph, or a boundary that cannot be fused, is an error naming the
 // schedule file and the layer.
 StagePlan plan_stages(const Graph &g, const TargetInfo &t, const ScheduleParams &p);

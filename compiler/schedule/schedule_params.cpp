@@ -109,7 +109,8 @@ ScheduleParams load_schedule_params(const std::string &path) {
         }
     }
     {
-        FieldReader r = section("fusion", {"mode", "producer_at", "layers"});
+        FieldReader r = section("fusion", {"mode", "producer_at", "expand_strips", "layers"});
+        p.expand_strips = int_in(r, "expand_strips", p.expand_strips, 1, 64);
         if (r.has("producer_at")) {
             const json &m = r.at("producer_at");
             if (m != "row" && m != "tile") r.error("producer_at", "expected \"row\" or \"tile\", got " + m.dump());
@@ -157,7 +158,7 @@ nlohmann::ordered_json schedule_to_json(const ScheduleParams &p) {
     j["depthwise"] = {{"pixel_run", p.depthwise_pixel_run}, {"pixels_outer", p.depthwise_pixels_outer}};
     j["reduction"] = {{"parallel_min_vectors", p.reduction_parallel_min_vectors}};
     const char *mode = p.fusion == FusionMode::All ? "all" : p.fusion == FusionMode::None ? "none" : "auto";
-    j["fusion"] = {{"mode", mode}, {"producer_at", p.fused_producer_rows ? "row" : "tile"}};
+    j["fusion"] = {{"mode", mode}, {"producer_at", p.fused_producer_rows ? "row" : "tile"}, {"expand_strips", p.expand_strips}};
     nlohmann::ordered_json layers = nlohmann::ordered_json::object();
     for (const auto &[name, fuse] : p.fuse_layers) layers[name] = fuse;
     j["fusion"]["layers"] = layers;

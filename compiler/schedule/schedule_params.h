@@ -30,6 +30,7 @@ struct ScheduleParams {
     int reduction_parallel_min_vectors = 4;  // dense / global pool: split channel vectors across cores from this many
     FusionMode fusion = FusionMode::Auto;
     bool fused_producer_rows = true;  // a fused producer is computed per row of its conv (false: per pixel tile)
+    int expand_strips = 2;            // a stage with a fused expand conv: strips of rows run in parallel
     std::map<std::string, bool> fuse_layers;  // per layer: fuse it into the layer after it (or not)
     std::map<std::string, StageKnobs> stages;  // per stage, by its name (its output layer)
     std::string source = "built-in defaults";

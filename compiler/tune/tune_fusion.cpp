@@ -29,19 +29,25 @@ FusionTuning tune_fusion(const Graph &opt, const TargetInfo &target, const Sched
                          const std::function<void(const std::string &)> &progress) {
     FusionTuning r;
     r.params = base;
+    // Expand convs last, each against the choice made for its depthwise conv: fusing one needs
+    // that depthwise conv fused into the project conv, so "fused" means both (even if the
+    // depthwise conv alone was better kept apart) and "apart" the earlier choice.
     std::vector<int> candidates;
-    for (int i = 1; i < int(opt.layers.size()); i++)
-        if (fusion_kind(opt, i) != FusionKind::None) candidates.push_back(i);
+    for (bool rows : {false, true})
+        for (int i = 1; i < int(opt.layers.size()); i++)
+            if (fusion_kind(opt, i) != FusionKind::None && (fusion_kind(opt, i) == FusionKind::Rows) == rows) candidates.push_back(i);
     int done = 0;
     for (int i : candidates) {
         const Layer &l = opt.layers[size_t(i)];
         ScheduleParams fused = r.params, unfused = r.params;
         fused.fuse_layers[l.name] = true;
         unfused.fuse_layers[l.name] = false;
+        const bool rows = fusion_kind(opt, i) == FusionKind::Rows;
+        if (rows) fused.fuse_layers[opt.layers[size_t(i) + 1].name] = true;
         BoundaryTiming b{l.name, opt.layers[size_t(i) + 1].name, fusion_kind(opt, i)};
         char line[512];
         done++;
-        const std::string blocker = fusion_blocker(opt, target, r.params, i);
+        const std::string blocker = fusion_blocker(opt, target, rows ? fused : r.params, i);
         if (!blocker.empty()) {
             // Cannot be fused here (two convs in one stage, too many channels for the stack).
             r.params.fuse_layers[l.name] = false;
@@ -54,6 +60,7 @@ FusionTuning tune_fusion(const Graph &opt, const TargetInfo &target, const Sched
         b.fused_ms = differing_stages_ms(opt, pf, pu, target, fused, runs);
         b.unfused_ms = differing_stages_ms(opt, pu, pf, target, unfused, runs);
         b.fused = b.fused_ms < b.unfused_ms;
+        if (b.fused) r.params = fused;
         r.params.fuse_layers[l.name] = b.fused;
         std::snprintf(line, sizeof line, "[%d/%zu] %s -> %s (%s): fused %.3f ms, apart %.3f ms: %s", done, candidates.size(), b.layer.c_str(),
                       b.next.c_str(), fusion_kind_name(b.kind), b.fused_ms, b.unfused_ms, b.fused ? "fuse" : "keep apart");
