@@ -121,7 +121,10 @@ LoweredStage lower_stage(const Graph &g, const MemoryPlan &plan, const StageGrou
         st.funcs.tile_producers.push_back(TileProducer{lowered[a - 1].output, lowered[a - 1].out.c});
     // Two convs (plan_stages allows it for expand > depthwise > project): the first feeds the
     // tile producer row by row.
-    if (a > 1 && st.funcs.kind == StageKind::Conv && lowered[a - 2].accumulator.defined()) st.funcs.row_producers.push_back(lowered[a - 2]);
+    if (a > 1 && st.funcs.kind == StageKind::Conv && lowered[a - 2].accumulator.defined()) {
+        st.funcs.row_producers.push_back(lowered[a - 2]);
+        st.funcs.row_producers.back().window_rows = g.layers[size_t(group.layers[a - 1])].kernel_h;
+    }
     st.funcs.output = lowered.back().output;
     st.funcs.out = lowered.back().out;
     constrain_output(st.funcs.output, plan.tensors[size_t(group.output())]);

@@ -37,6 +37,7 @@ struct StageFuncs {
     // An expand (1x1) conv computed a row at a time, in a sliding window, for the tile
     // producer (a depthwise conv) reading it: at most one.
     std::vector<StageFuncs> row_producers;
+    int window_rows = 0;       // a row producer: the rows of it its reader needs at once (the depthwise kernel's height)
     Shape out;                 // output extents, known at compile time
     int padded_channels = 0;   // the accumulator may be computed up to this many channels (zero weights past out.c)
 };

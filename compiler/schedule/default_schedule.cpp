@@ -116,6 +116,24 @@ void register_tile(const StageFuncs &s, Func out, const StageVars &v, const Conv
     upd.reorder(order);
 }
 
+// How many chunks of rows to split a conv's parallel channel blocks into: 23 blocks (728
+// channels, Xception's middle flow) leave one of 2 cores idle for 1/24 of the stage, one of 4
+// for 1/8. The fewest chunks (up to 4) that share the tasks best among 2 and 4 cores; each
+// chunk re-reads its block's weights, from L2.
+int balanced_row_chunks(int blocks, int rows) {
+    int best = 1;
+    double best_share = 0;
+    for (int chunks = 1; chunks <= std::min(4, rows); chunks++) {
+        double share = 1;  // the worst, over 2 and 4 cores, of the useful share of the cores' time
+        for (int cores : {2, 4}) {
+            const int tasks = blocks * chunks;
+            share = std::min(share, double(tasks) / (cores * ((tasks + cores - 1) / cores)));
+        }
+        if (share > best_share + 1e-9) best = chunks, best_share = share;
+    }
+    return best;
+}
+
 // Register-tiled convolution: a block of output channels × a run of pixels accumulates
 // in registers over the whole reduction, then the activation is applied on the way out.
 // Fused producers (a depthwise conv, a squeeze-excite scale) are computed per row or pixel
@@ -141,11 +159,26 @@ void schedule_reduction(StageFuncs &s, const StageVars &v, const TargetInfo &t, 
             const ConvTiling ek = conv_tiling(e.out, constant_reduction(e.r), t, p);
             Var eco("eco"), eci("eci"), exo("exo"), exi("exi");
             register_tile(e, e.output, v, ek, eco, eci, exo, exi);
-            e.output.reorder(eci, exi, eco, exo, v.y).store_at(out, ys).compute_at(out, yi);
+            // Only the window's rows are kept (Halide does not fold this storage by itself: the
+            // strip's first row is clamped at the image's edge), a power of two for cheap indexing.
+            int fold = 1;
+            while (fold < e.window_rows) fold *= 2;
+            e.output.reorder(eci, exi, eco, exo, v.y).store_at(out, ys).compute_at(out, yi).fold_storage(v.y, fold);
             e.accumulator.compute_at(e.output, eco);
         }
     } else if (k.blocks_outermost) {
-        out.reorder(ci, xi, xo, v.y, co).parallel(co);
+        const int blocks = (std::max(s.padded_channels, s.out.c) + k.channel_block - 1) / k.channel_block;
+        const int chunks = balanced_row_chunks(blocks, s.out.h);
+        if (chunks > 1) {
+            // Chunks of rows too, so that 2 or 4 cores get equal shares of the tasks.
+            Var yo("yo"), yi("yi"), task("task");
+            out.split(v.y, yo, yi, (s.out.h + chunks - 1) / chunks, TailStrategy::GuardWithIf)
+                .reorder(ci, xi, xo, yi, yo, co)
+                .fuse(yo, co, task)
+                .parallel(task);
+        } else {
+            out.reorder(ci, xi, xo, v.y, co).parallel(co);
+        }
         acc.compute_at(out, xo);
     } else {
         out.reorder(ci, xi, co, xo, v.y).parallel(v.y);
