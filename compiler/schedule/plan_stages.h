@@ -5,9 +5,10 @@
 //   - an activation or batchnorm left standalone is inlined into the layer reading it;
 //   - a residual add (or activation) after a conv is applied as the conv's values leave
 //     the registers;
-//   - the expand (1x1) conv of an inverted residual is computed row by row for the depthwise
-//     conv after it, in a sliding window, when that depthwise conv is itself fused into the
-//     project conv: the one case of two convolutions in one stage.
+//   - a 1x1 conv (an inverted residual's expand conv; in MobileNetV1, a block's pointwise conv)
+//     is computed row by row for the depthwise conv after it, in a sliding window, when that
+//     depthwise conv is itself fused into the 1x1 conv after it: the one case of two
+//     convolutions in one stage.
 // Whether each such boundary is fused is a schedule parameter (ScheduleParams::fusion,
 // per layer), because fusion pays only when the intermediate would leave the cache.
 #pragma once
