@@ -163,6 +163,11 @@ ConstTensor with_dims(ConstTensor t, std::vector<int64_t> dims) {
 
 }  // namespace
 
+const std::set<std::string> &constant_only_ops() {
+    static const std::set<std::string> ops = {"Constant", "Gather", "Cast", "Slice", "Sub", "Div", "ConstantOfShape"};
+    return ops;
+}
+
 bool fold_constant_op(Importer &im, const std::string &op) {
     auto c = [&](int k) -> const ConstTensor & { return im.constant(k); };
     ConstTensor out;

@@ -41,12 +41,8 @@ void Importer::unsupported(const std::string &what) {
 // What can be said of the current node without its inputs: an unknown op type, or an
 // attribute value netc does not implement.
 std::string Importer::static_problem() const {
-    static const std::set<std::string> known = {
-        "Conv", "BatchNormalization", "Relu", "Clip", "HardSigmoid", "HardSwish", "Sigmoid", "Mul", "Add", "GlobalAveragePool",
-        "AveragePool", "MaxPool", "Gemm", "MatMul", "Flatten", "Reshape", "Transpose", "Concat", "Softmax", "Pad", "Constant",
-        "Identity", "Squeeze", "Unsqueeze", "Shape", "ReduceMean", "Dropout", "Gather", "Cast", "Slice", "Sub", "Div", "ConstantOfShape"};
     const std::string &op = node->op_type();
-    if (!known.count(op)) return "op type not supported";
+    if (!op_translators().count(op) && !constant_only_ops().count(op)) return "op type not supported";
     if ((op == "MaxPool" || op == "AveragePool") && attr_int("ceil_mode", 0) != 0) return "ceil_mode 1";
     if (op == "MaxPool" && attr_int("storage_order", 0) != 0) return "storage_order 1";
     if (op == "MaxPool" && attr_ints("dilations", {1, 1}) != std::vector<int64_t>{1, 1}) return "dilations other than 1";
@@ -287,12 +283,22 @@ void Importer::translate(const onnx::NodeProto &n) {
     for (int k = 0; k < n.input_size(); k++)
         if (has_input(k) && in(k).kind != Value::Constant) all_constant = false;
     if ((op == "Constant" || all_constant) && fold_constant_op(*this, op)) return;
-    if (translate_conv_and_pool(*this, op) || translate_elementwise(*this, op) || translate_shape_ops(*this, op) ||
-        translate_dense(*this, op))
-        return;
-    static const std::set<std::string> constant_only = {"Gather", "Cast", "Slice", "Sub", "Div", "ConstantOfShape"};
-    if (constant_only.count(op)) unsupported("netc evaluates " + op + " on constants only (shape arithmetic), not on activations");
+    const auto translator = op_translators().find(op);
+    if (translator != op_translators().end()) return translator->second(*this);
+    if (constant_only_ops().count(op)) unsupported("netc evaluates " + op + " on constants only (shape arithmetic), not on activations");
     unsupported("op type not supported");
+}
+
+const OpTranslators &op_translators() {
+    static const OpTranslators all = [] {
+        OpTranslators t;
+        add_conv_and_pool_ops(t);
+        add_elementwise_ops(t);
+        add_shape_ops(t);
+        add_dense_ops(t);
+        return t;
+    }();
+    return all;
 }
 
 void Importer::add_outputs(OnnxImport &result) {

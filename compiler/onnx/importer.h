@@ -90,13 +90,19 @@ private:
     bool input_nchw_ = true;
 };
 
-// One function per group of ONNX ops (translate_*.cpp); each returns false if it does not
-// know the node's op type.
-bool translate_conv_and_pool(Importer &im, const std::string &op);
-bool translate_elementwise(Importer &im, const std::string &op);
-bool translate_shape_ops(Importer &im, const std::string &op);
-bool translate_dense(Importer &im, const std::string &op);
+// The ONNX op types netc translates into layers, each with its translator: the one list of
+// them. Each translate_*.cpp adds its group.
+using OpTranslator = void (*)(Importer &im);
+using OpTranslators = std::map<std::string, OpTranslator>;
+void add_conv_and_pool_ops(OpTranslators &t);
+void add_elementwise_ops(OpTranslators &t);
+void add_shape_ops(OpTranslators &t);
+void add_dense_ops(OpTranslators &t);
+const OpTranslators &op_translators();
+
 bool fold_constant_op(Importer &im, const std::string &op);  // every input constant: computed now
+// The op types netc evaluates only when every input is a constant (shape arithmetic).
+const std::set<std::string> &constant_only_ops();
 
 // Reshape's target shape for an input of shape `input` (0 copies, -1 inferred); the node's.
 std::vector<int64_t> reshape_target(Importer &im, const std::vector<int64_t> &input, const ConstTensor &target);

@@ -140,13 +140,11 @@ void batchnorm(Importer &im) {
 
 }  // namespace
 
-bool translate_conv_and_pool(Importer &im, const std::string &op) {
-    if (op == "Conv") conv(im);
-    else if (op == "MaxPool") pool(im, OpKind::MaxPool);
-    else if (op == "AveragePool") pool(im, OpKind::AvgPool);
-    else if (op == "BatchNormalization") batchnorm(im);
-    else return false;
-    return true;
+void add_conv_and_pool_ops(OpTranslators &t) {
+    t["Conv"] = conv;
+    t["MaxPool"] = [](Importer &im) { pool(im, OpKind::MaxPool); };
+    t["AveragePool"] = [](Importer &im) { pool(im, OpKind::AvgPool); };
+    t["BatchNormalization"] = batchnorm;
 }
 
 }  // namespace netc

@@ -76,11 +76,9 @@ void matmul(Importer &im) {
 
 }  // namespace
 
-bool translate_dense(Importer &im, const std::string &op) {
-    if (op == "Gemm") gemm(im);
-    else if (op == "MatMul") matmul(im);
-    else return false;
-    return true;
+void add_dense_ops(OpTranslators &t) {
+    t["Gemm"] = gemm;
+    t["MatMul"] = matmul;
 }
 
 }  // namespace netc

@@ -178,19 +178,17 @@ void softmax(Importer &im) {
 
 }  // namespace
 
-bool translate_elementwise(Importer &im, const std::string &op) {
-    if (op == "Relu") im.set_output(0, unary(im, OpKind::Relu));
-    else if (op == "Sigmoid") im.set_output(0, unary(im, OpKind::Sigmoid));
-    else if (op == "HardSwish") im.set_output(0, unary(im, OpKind::HSwish));
-    else if (op == "HardSigmoid") hardsigmoid(im);
-    else if (op == "Clip") clip(im);
-    else if (op == "Add") add_or_mul(im, OpKind::Add);
-    else if (op == "Mul") add_or_mul(im, OpKind::Mul);
-    else if (op == "GlobalAveragePool") global_average(im, true);
-    else if (op == "ReduceMean") reduce_mean(im);
-    else if (op == "Softmax") softmax(im);
-    else return false;
-    return true;
+void add_elementwise_ops(OpTranslators &t) {
+    t["Relu"] = [](Importer &im) { im.set_output(0, unary(im, OpKind::Relu)); };
+    t["Sigmoid"] = [](Importer &im) { im.set_output(0, unary(im, OpKind::Sigmoid)); };
+    t["HardSwish"] = [](Importer &im) { im.set_output(0, unary(im, OpKind::HSwish)); };
+    t["HardSigmoid"] = hardsigmoid;
+    t["Clip"] = clip;
+    t["Add"] = [](Importer &im) { add_or_mul(im, OpKind::Add); };
+    t["Mul"] = [](Importer &im) { add_or_mul(im, OpKind::Mul); };
+    t["GlobalAveragePool"] = [](Importer &im) { global_average(im, true); };
+    t["ReduceMean"] = reduce_mean;
+    t["Softmax"] = softmax;
 }
 
 }  // namespace netc

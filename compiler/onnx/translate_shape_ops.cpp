@@ -249,19 +249,20 @@ std::vector<int64_t> reshape_target(Importer &im, const std::vector<int64_t> &in
     return shape;
 }
 
-bool translate_shape_ops(Importer &im, const std::string &op) {
-    if (op == "Flatten") flatten(im);
-    else if (op == "Reshape") reshape(im);
-    else if (op == "Squeeze") squeeze_or_unsqueeze(im, true);
-    else if (op == "Unsqueeze") squeeze_or_unsqueeze(im, false);
-    else if (op == "Transpose") transpose(im);
-    else if (op == "Concat") concat(im);
-    else if (op == "Pad") pad(im);
-    else if (op == "Shape") shape(im);
-    else if (op == "Dropout" && im.node->output_size() > 1 && !im.node->output(1).empty()) im.unsupported("the mask output (training)");
-    else if (op == "Identity" || op == "Dropout") im.set_output(0, im.in(0));
-    else return false;
-    return true;
+void add_shape_ops(OpTranslators &t) {
+    t["Flatten"] = flatten;
+    t["Reshape"] = reshape;
+    t["Squeeze"] = [](Importer &im) { squeeze_or_unsqueeze(im, true); };
+    t["Unsqueeze"] = [](Importer &im) { squeeze_or_unsqueeze(im, false); };
+    t["Transpose"] = transpose;
+    t["Concat"] = concat;
+    t["Pad"] = pad;
+    t["Shape"] = shape;
+    t["Identity"] = [](Importer &im) { im.set_output(0, im.in(0)); };
+    t["Dropout"] = [](Importer &im) {
+        if (im.node->output_size() > 1 && !im.node->output(1).empty()) im.unsupported("the mask output (training)");
+        im.set_output(0, im.in(0));
+    };
 }
 
 }  // namespace netc
