@@ -41,6 +41,11 @@ int64_t reduction_of(const Graph &g, const Layer &conv) {
     return int64_t(in.c / conv.groups) * conv.kernel_h * conv.kernel_w;
 }
 
+// How the fused-buffer limit reads in messages: "half of L2 (512 KiB)".
+std::string buffer_budget_text(const TargetInfo &t) { return "half of L2 (" + std::to_string(fused_buffer_budget(t) / 1024) + " KiB)"; }
+
+const char *const kTwoConvs = "fusing would put two convolutions in one stage";
+
 }  // namespace
 
 const char *fusion_kind_name(FusionKind k) {
@@ -94,6 +99,11 @@ StagePlan plan(const Graph &g, const TargetInfo &t, const ScheduleParams &p, std
     // Whether layer i (of kind Tile or Epilogue) joins the next layer, and why it cannot:
     // `convs` is how many convolutions the stage holds so far, `after_expand` whether the
     // stage began with an expand conv fused row by row.
+    // The schedule file's choice for layer `l`, if it names one and the boundary can be fused.
+    auto chosen_or = [&](const Layer &l, bool fuse, const std::string &why_not) {
+        const auto chosen = p.fuse_layers.find(l.name);
+        return chosen != p.fuse_layers.end() ? chosen->second && why_not.empty() : fuse;
+    };
     auto decide = [&](int i, int convs, bool after_expand, std::string &why_not) -> bool {
         const Layer &l = g.layers[size_t(i)];
         const FusionKind kind = fusion_kind(g, i);
@@ -102,22 +112,19 @@ StagePlan plan(const Graph &g, const TargetInfo &t, const ScheduleParams &p, std
         // One reduction per stage, which the stage is scheduled around; or an expand conv
         // computed row by row for the depthwise conv feeding the stage's conv.
         else if (convs > 0 && g.layers[size_t(i) + 1].op == OpKind::Conv2D && !(after_expand && convs == 1))
-            why_not = "fusing would put two convolutions in one stage";
+            why_not = kTwoConvs;
         bool fuse = why_not.empty() && p.fusion != FusionMode::None;
         if (kind == FusionKind::Tile) {
             const Layer &conv = g.layers[size_t(i) + 1];
             const ConvTiling k = conv_tiling(conv.out, reduction_of(g, conv), t, p);
             if (why_not.empty() && fused_producer_level(conv.out, l.out.c, k, t, p) == ProducerLevel::None)
-                why_not = "a tile of its " + std::to_string(l.out.c) + " channels would take more than half of L2 (" +
-                          std::to_string(fused_buffer_budget(t) / 1024) + " KiB)";
+                why_not = "a tile of its " + std::to_string(l.out.c) + " channels would take more than " + buffer_budget_text(t);
             if (why_not.empty() && after_expand && k.blocks_outermost)
                 why_not = "the conv after it keeps its channel blocks outermost, so the expanded rows would be recomputed per block";
             // Auto: not when the conv keeps channel blocks outermost (the layer would be recomputed per block).
             fuse = why_not.empty() && (p.fusion == FusionMode::All || (p.fusion == FusionMode::Auto && !k.blocks_outermost));
         }
-        const auto chosen = p.fuse_layers.find(l.name);
-        if (chosen != p.fuse_layers.end()) fuse = chosen->second && why_not.empty();
-        return fuse;
+        return chosen_or(l, fuse, why_not);
     };
     StagePlan plan;
     plan.stage_of.assign(g.layers.size(), -1);
@@ -140,13 +147,13 @@ StagePlan plan(const Graph &g, const TargetInfo &t, const ScheduleParams &p, std
         if (fusion_kind(g, i) == FusionKind::Rows) {
             // Only with its depthwise conv fused into the conv after that, and only at the start
             // of a stage (nothing fused into the expand conv itself).
-            if (convs > 1 || plan.stages.back().layers.size() > 1) why_not = "fusing would put two convolutions in one stage";
+            if (convs > 1 || plan.stages.back().layers.size() > 1) why_not = kTwoConvs;
             // The sliding window holds kernel + stride rows of the expanded tensor.
             const Layer &dw = g.layers[size_t(i) + 1];
             const int64_t window = int64_t(dw.kernel_h + dw.stride_h) * l.out.w * l.out.c * 4;
             if (why_not.empty() && window > fused_buffer_budget(t))
-                why_not = "its rows for the depthwise conv (" + std::to_string(window / 1024) + " KiB) would take more than half of L2 (" +
-                          std::to_string(fused_buffer_budget(t) / 1024) + " KiB)";
+                why_not = "its rows for the depthwise conv (" + std::to_string(window / 1024) + " KiB) would take more than " +
+                          buffer_budget_text(t);
             std::string why_not_dw;
             if (why_not.empty() && fusion_kind(g, i + 1) != FusionKind::Tile)
                 why_not = "its depthwise conv does not feed a pointwise conv it could be fused into";
@@ -154,9 +161,7 @@ StagePlan plan(const Graph &g, const TargetInfo &t, const ScheduleParams &p, std
                 why_not = why_not_dw.empty() ? "its depthwise conv is kept apart from the conv after it; fuse that first"
                                              : "its depthwise conv cannot be fused into the conv after it: " + why_not_dw;
             // Auto leaves it apart: whether the recomputed rows at strip edges pay is measured.
-            fuse = why_not.empty() && p.fusion == FusionMode::All;
-            const auto chosen = p.fuse_layers.find(l.name);
-            if (chosen != p.fuse_layers.end()) fuse = chosen->second && why_not.empty();
+            fuse = chosen_or(l, why_not.empty() && p.fusion == FusionMode::All, why_not);
             after_expand = fuse;
         } else {
             fuse = decide(i, convs, after_expand, why_not);
@@ -201,8 +206,7 @@ std::string stage_schedule_problem(const Graph &g, const StageGroup &s, const Ta
         if (conv.op != OpKind::Conv2D) continue;
         const int channels = g.layers[size_t(s.layers[k - 1])].out.c;
         if (fused_producer_level(conv.out, channels, conv_tiling(conv.out, reduction_of(g, conv), t, p), t, p) == ProducerLevel::None)
-            return "this register tile makes the fused layer's buffer exceed half of L2 (" +
-                   std::to_string(fused_buffer_budget(t) / 1024) + " KiB); use fewer pixels";
+            return "this register tile makes the fused layer's buffer exceed " + buffer_budget_text(t) + "; use fewer pixels";
     }
     return "";
 }

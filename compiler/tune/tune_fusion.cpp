@@ -34,22 +34,24 @@ FusionTuning tune_fusion(const Graph &opt, const TargetInfo &target, const Sched
     // depthwise conv alone was better kept apart) and "apart" the earlier choice.
     std::vector<int> candidates;
     for (bool rows : {false, true})
-        for (int i = 1; i < int(opt.layers.size()); i++)
-            if (fusion_kind(opt, i) != FusionKind::None && (fusion_kind(opt, i) == FusionKind::Rows) == rows) candidates.push_back(i);
+        for (int i = 1; i < int(opt.layers.size()); i++) {
+            const FusionKind kind = fusion_kind(opt, i);
+            if (kind != FusionKind::None && (kind == FusionKind::Rows) == rows) candidates.push_back(i);
+        }
     int done = 0;
     for (int i : candidates) {
         const Layer &l = opt.layers[size_t(i)];
         ScheduleParams fused = r.params, unfused = r.params;
         fused.fuse_layers[l.name] = true;
         unfused.fuse_layers[l.name] = false;
-        const bool rows = fusion_kind(opt, i) == FusionKind::Rows;
-        if (rows) fused.fuse_layers[opt.layers[size_t(i) + 1].name] = true;
         BoundaryTiming b{l.name, opt.layers[size_t(i) + 1].name, fusion_kind(opt, i)};
+        const bool rows = b.kind == FusionKind::Rows;
+        if (rows) fused.fuse_layers[b.next] = true;
         char line[512];
         done++;
         const std::string blocker = fusion_blocker(opt, target, rows ? fused : r.params, i);
         if (!blocker.empty()) {
-            // Cannot be fused here (two convs in one stage, too many channels for the stack).
+            // Cannot be fused here (two convs in one stage, a buffer over half of L2, ...).
             r.params.fuse_layers[l.name] = false;
             std::snprintf(line, sizeof line, "[%d/%zu] %s -> %s (%s): not fusable: %s", done, candidates.size(), b.layer.c_str(),
                           b.next.c_str(), fusion_kind_name(b.kind), blocker.c_str());
