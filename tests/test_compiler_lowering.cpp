@@ -619,6 +619,28 @@ TEST(LoweringConv, BlockedWeights64And96Channels) {
     check_case(Shape{5, 9, 20}, json::array({conv("c", 64, 1, 1, "valid")}), "c", 253, o);
 }
 
+// Rows the register tile does not divide (19 = 7 + 7 + 5, 4 x 5 - 1): a row's few tiles are
+// unrolled and the last overlaps the one before, whose overlapping stores LLVM drops. Rows
+// outermost and channel blocks outermost, 1 and 2 channel vectors, a residual add in the
+// stage (a second input read between the stores).
+TEST(LoweringConv, OverlappingRowTilesUnrolled) {
+    const Shape in{5, 19, 24};
+    json layers = json::array({conv("a", 48, 1, 1, "valid", {{"activation", "relu"}}), conv("b", 48, 1, 1, "valid"),
+                               {{"name", "sum"}, {"op", "add"}, {"inputs", {"b", "a"}}}});
+    uint64_t seed = 260;
+    for (int vectors : {1, 2})
+        for (int pixels : {5, 7})
+            for (double cache_fraction : {0.5, 1e-6}) {
+                Options o;
+                o.schedule.conv_vectors_per_block = vectors;
+                o.schedule.conv_tile_pixels = pixels;
+                o.schedule.cache_fraction = cache_fraction;
+                SCOPED_TRACE(std::to_string(vectors) + " vector(s) x " + std::to_string(pixels) + " px, cache fraction " +
+                             std::to_string(cache_fraction));
+                check_case(in, layers, "sum", seed++, o);
+            }
+}
+
 // Users' variants of the bundled networks' blocks, at sizes where vectors and tiles do not divide.
 
 // Xception's downsampling block on an odd map: ReLU, two Keras separable convs (nothing between
