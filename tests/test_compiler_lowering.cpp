@@ -619,11 +619,10 @@ TEST(LoweringConv, BlockedWeights64And96Channels) {
     check_case(Shape{5, 9, 20}, json::array({conv("c", 64, 1, 1, "valid")}), "c", 253, o);
 }
 
-// Rows the register tile does not divide (19 = 7 + 7 + 5, 4 x 5 - 1): a row's few tiles are
-// unrolled and the last overlaps the one before, whose overlapping stores LLVM drops. Rows
-// outermost and channel blocks outermost, 1 and 2 channel vectors, a residual add in the
-// stage (a second input read between the stores).
-TEST(LoweringConv, OverlappingRowTilesUnrolled) {
+// Rows the register tile does not divide (19 = 7 + 7 + 5, 4 x 5 - 1) end in a partial tile
+// of their own. Rows outermost and channel blocks outermost, 1 and 2 channel vectors, a
+// residual add in the stage.
+TEST(LoweringConv, PartialLastTileOfARow) {
     const Shape in{5, 19, 24};
     json layers = json::array({conv("a", 48, 1, 1, "valid", {{"activation", "relu"}}), conv("b", 48, 1, 1, "valid"),
                                {{"name", "sum"}, {"op", "add"}, {"inputs", {"b", "a"}}}});

@@ -14,10 +14,6 @@ namespace {
 // kChunks parallel chunks instead of running one task per row.
 constexpr int kRowsToSplit = 8, kChunks = 8;
 
-// A conv row of at most this many register tiles has them unrolled when the last one overlaps
-// the one before (below).
-constexpr int kMaxUnrolledTiles = 8;
-
 // The widest vector (natural width, or a power-of-two fraction of it) that fits `extent`;
 // 1 means scalar code.
 int vector_for(int extent, int natural) {
@@ -103,7 +99,12 @@ void register_tile(const StageFuncs &s, Func out, const StageVars &v, const Conv
     // With zero-padded weights every channel block starts aligned, so the last one is guarded
     // rather than shifted inwards (which would start it between two weight blocks).
     const bool padded = s.padded_channels > s.out.c && s.padded_channels % k.channel_block == 0;
-    out.split(v.c, co, ci, k.channel_block, padded ? TailStrategy::GuardWithIf : TailStrategy::Auto).split(v.x, xo, xi, k.pixels);
+    // A row the tile does not divide ends in a partial tile of its own (guarded; Halide
+    // splits it off the loop as a smaller tile), not in a full tile shifted inwards that
+    // recomputes pixels of the one before: Xception's 19-pixel rows took 3 tiles of 7, 21
+    // pixels of work (its 1x1 convs at 90% of the FMA peak, 95-97% this way).
+    out.split(v.c, co, ci, k.channel_block, padded ? TailStrategy::GuardWithIf : TailStrategy::Auto)
+        .split(v.x, xo, xi, k.pixels, TailStrategy::GuardWithIf);
     if (vec > 1) out.vectorize(ci, vec);
     out.unroll(xi);
     if (vec > 1) acc.vectorize(v.c, vec);
@@ -151,14 +152,6 @@ void schedule_reduction(StageFuncs &s, const StageVars &v, const TargetInfo &t, 
     Var co("co"), ci("ci"), xo("xo"), xi("xi");
     Func out = s.output, acc = s.accumulator;
     register_tile(s, out, v, k, co, ci, xo, xi);
-    // When the width is not a multiple of the tile, a row's last tile shifts inwards and
-    // recomputes pixels of the one before: Xception's 19x19 layers computed 21 pixels a row in
-    // tiles of 7. With a row's few tiles unrolled one after the other (each over all its
-    // reduction), LLVM sees the first tile's stores of those pixels overwritten and drops them,
-    // and the sums that fed them: 19 pixels computed (Xception 1 thread: -4%). Not with a layer
-    // fused per tile, whose values the overlap still needs.
-    const int tiles = (s.out.w + k.pixels - 1) / k.pixels;
-    const bool unroll_tiles = s.out.w % k.pixels != 0 && tiles <= kMaxUnrolledTiles && s.tile_producers.empty();
     Var row = v.y;  // the loop a row producer is computed in
     if (!s.row_producers.empty()) {
         // plan_stages never pairs a row producer with channel blocks outermost.
@@ -191,11 +184,6 @@ void schedule_reduction(StageFuncs &s, const StageVars &v, const TargetInfo &t, 
         } else {
             out.reorder(ci, xi, xo, v.y, co).parallel(co);
         }
-        acc.compute_at(out, xo);
-        if (unroll_tiles) out.unroll(xo);
-    } else if (unroll_tiles) {
-        // Channel blocks outside the row's tiles, so that the tiles follow one another.
-        out.reorder(ci, xi, xo, co, v.y).parallel(v.y).unroll(xo);
         acc.compute_at(out, xo);
     } else {
         out.reorder(ci, xi, co, xo, v.y).parallel(v.y);
