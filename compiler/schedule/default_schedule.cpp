@@ -93,18 +93,15 @@ int64_t constant_reduction(const RDom &r) {
 // The register tile of a convolution: `acc` is computed per (channel block `co`, pixel run
 // `xo`) of `out`, whose split this makes; vectors of channels × unrolled pixels accumulate
 // over the whole reduction. The caller orders and places `out`'s loops.
-void register_tile(const StageFuncs &s, Func out, const StageVars &v, const ConvTiling &k, Var co, Var ci, Var xo, Var xi) {
+void register_tile(const StageFuncs &s, Func out, const StageVars &v, const ConvTiling &k, Var co, Var ci, Var xo, Var xi,
+                   TailStrategy partial_tile) {
     const int vec = k.vec;
     Func acc = s.accumulator;
     // With zero-padded weights every channel block starts aligned, so the last one is guarded
     // rather than shifted inwards (which would start it between two weight blocks).
     const bool padded = s.padded_channels > s.out.c && s.padded_channels % k.channel_block == 0;
-    // A row the tile does not divide ends in a partial tile of its own (guarded; Halide
-    // splits it off the loop as a smaller tile), not in a full tile shifted inwards that
-    // recomputes pixels of the one before: Xception's 19-pixel rows took 3 tiles of 7, 21
-    // pixels of work (its 1x1 convs at 90% of the FMA peak, 95-97% this way).
     out.split(v.c, co, ci, k.channel_block, padded ? TailStrategy::GuardWithIf : TailStrategy::Auto)
-        .split(v.x, xo, xi, k.pixels, TailStrategy::GuardWithIf);
+        .split(v.x, xo, xi, k.pixels, partial_tile);
     if (vec > 1) out.vectorize(ci, vec);
     out.unroll(xi);
     if (vec > 1) acc.vectorize(v.c, vec);
@@ -151,7 +148,14 @@ void schedule_reduction(StageFuncs &s, const StageVars &v, const TargetInfo &t, 
     const ConvTiling k = conv_tiling(s.out, constant_reduction(s.r), t, p);
     Var co("co"), ci("ci"), xo("xo"), xi("xi");
     Func out = s.output, acc = s.accumulator;
-    register_tile(s, out, v, k, co, ci, xo, xi);
+    // A row the tile does not divide ends in a partial tile of its own (guarded; Halide splits
+    // it off the loop as a smaller tile), not in a full tile shifted inwards that recomputes
+    // pixels of the one before: Xception's 19-pixel rows took 3 tiles of 7, 21 pixels of work
+    // (its 1x1 convs at 90% of the FMA peak, 95-97% this way). Except around a sliding window
+    // of expand rows, where the guarded tiles came out far slower (MobileNetV1's AVX2 code,
+    // block3_pw > block4_dw > block4_pw: 2.35 ms guarded, 1.55 ms shifted).
+    const TailStrategy partial_tile = s.row_producers.empty() ? TailStrategy::GuardWithIf : TailStrategy::ShiftInwards;
+    register_tile(s, out, v, k, co, ci, xo, xi, partial_tile);
     Var row = v.y;  // the loop a row producer is computed in
     if (!s.row_producers.empty()) {
         // plan_stages never pairs a row producer with channel blocks outermost.
@@ -163,7 +167,7 @@ void schedule_reduction(StageFuncs &s, const StageVars &v, const TargetInfo &t, 
         for (StageFuncs &e : s.row_producers) {
             const ConvTiling ek = conv_tiling(e.out, constant_reduction(e.r), t, p);
             Var eco("eco"), eci("eci"), exo("exo"), exi("exi");
-            register_tile(e, e.output, v, ek, eco, eci, exo, exi);
+            register_tile(e, e.output, v, ek, eco, eci, exo, exi, partial_tile);
             // Only the window's rows are kept (Halide does not fold this storage by itself: the
             // strip's first row is clamped at the image's edge), a power of two for cheap indexing.
             int fold = 1;
