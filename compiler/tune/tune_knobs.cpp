@@ -24,12 +24,14 @@ std::string describe(const StageKnobs &k) {
 }
 
 // Register tiles worth trying: 1 or 2 channel vectors, and pixel counts up to what the
-// registers hold (the default) and a few below it.
-std::vector<StageKnobs> conv_candidates(const TargetInfo &t) {
+// registers hold (the default), a few below it, and the most even split of the row into as
+// few tiles as fit (7 pixels for a 7-pixel row with room for 12; 6 + 1 leaves a 1-pixel tile).
+std::vector<StageKnobs> conv_candidates(const TargetInfo &t, int width) {
     std::vector<StageKnobs> out;
     for (int vectors : {1, 2}) {
         const int fit = register_tile_pixels(t, vectors);
-        std::vector<int> pixels = {fit, fit - 1, fit - 2, fit / 2};
+        const int tiles = (width + fit - 1) / fit;
+        std::vector<int> pixels = {fit, fit - 1, fit - 2, fit / 2, (width + tiles - 1) / tiles};
         std::sort(pixels.begin(), pixels.end());
         pixels.erase(std::unique(pixels.begin(), pixels.end()), pixels.end());
         for (int px : pixels)
@@ -71,7 +73,7 @@ std::vector<StageTuning> tune_stage_knobs(const Graph &opt, const TargetInfo &ta
         t.default_ms = t.best_ms = time_with(best);
         std::vector<StageKnobs> candidates;
         if (conv >= 0) {
-            for (const StageKnobs &k : conv_candidates(target)) {
+            for (const StageKnobs &k : conv_candidates(target, opt.layers[size_t(group.layers[size_t(conv)])].out.w)) {
                 // A fused producer's buffer must still fit the stack with this tile.
                 ScheduleParams p = params;
                 p.stages[name] = k;
