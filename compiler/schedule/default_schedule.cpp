@@ -92,7 +92,8 @@ int64_t constant_reduction(const RDom &r) {
 
 // The register tile of a convolution: `acc` is computed per (channel block `co`, pixel run
 // `xo`) of `out`, whose split this makes; vectors of channels × unrolled pixels accumulate
-// over the whole reduction. The caller orders and places `out`'s loops.
+// over the whole reduction. The caller orders and places `out`'s loops, and says how a row
+// the tile does not divide ends (`partial_tile`: a guarded smaller tile, or shifted inwards).
 void register_tile(const StageFuncs &s, Func out, const StageVars &v, const ConvTiling &k, Var co, Var ci, Var xo, Var xi,
                    TailStrategy partial_tile) {
     const int vec = k.vec;

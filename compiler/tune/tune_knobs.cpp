@@ -25,7 +25,7 @@ std::string describe(const StageKnobs &k) {
 
 // Register tiles worth trying: 1 or 2 channel vectors, and pixel counts up to what the
 // registers hold (the default), a few below it, and the most even split of the row into as
-// few tiles as fit (7 pixels for a 7-pixel row with room for 12; 6 + 1 leaves a 1-pixel tile).
+// few tiles as fit: a 7-pixel row where 6 fit gets 4 + 3, not 6 + a 1-pixel tile.
 std::vector<StageKnobs> conv_candidates(const TargetInfo &t, int width) {
     std::vector<StageKnobs> out;
     for (int vectors : {1, 2}) {
@@ -74,7 +74,7 @@ std::vector<StageTuning> tune_stage_knobs(const Graph &opt, const TargetInfo &ta
         std::vector<StageKnobs> candidates;
         if (conv >= 0) {
             for (const StageKnobs &k : conv_candidates(target, opt.layers[size_t(group.layers[size_t(conv)])].out.w)) {
-                // A fused producer's buffer must still fit the stack with this tile.
+                // A fused producer's buffer must still fit its limit (half of L2) with this tile.
                 ScheduleParams p = params;
                 p.stages[name] = k;
                 if (stage_schedule_problem(opt, group, target, p.for_stage(name)).empty()) candidates.push_back(k);
