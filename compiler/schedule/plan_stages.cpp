@@ -116,7 +116,7 @@ StagePlan plan(const Graph &g, const TargetInfo &t, const ScheduleParams &p, std
         bool fuse = why_not.empty() && p.fusion != FusionMode::None;
         if (kind == FusionKind::Tile) {
             const Layer &conv = g.layers[size_t(i) + 1];
-            const ConvTiling k = conv_tiling(conv.out, reduction_of(g, conv), t, p);
+            const ConvTiling k = conv_tiling(conv.out, reduction_of(g, conv), t, p, true);
             if (why_not.empty() && fused_producer_level(conv.out, l.out.c, k, t, p) == ProducerLevel::None)
                 why_not = "a tile of its " + std::to_string(l.out.c) + " channels would take more than " + buffer_budget_text(t);
             if (why_not.empty() && after_expand && k.blocks_outermost)
@@ -205,10 +205,15 @@ std::string stage_schedule_problem(const Graph &g, const StageGroup &s, const Ta
         const Layer &conv = g.layers[size_t(s.layers[k])];
         if (conv.op != OpKind::Conv2D) continue;
         const int channels = g.layers[size_t(s.layers[k - 1])].out.c;
-        if (fused_producer_level(conv.out, channels, conv_tiling(conv.out, reduction_of(g, conv), t, p), t, p) == ProducerLevel::None)
+        if (fused_producer_level(conv.out, channels, conv_tiling(conv.out, reduction_of(g, conv), t, p, true), t, p) == ProducerLevel::None)
             return "this register tile makes the fused layer's buffer exceed " + buffer_budget_text(t) + "; use fewer pixels";
     }
     return "";
+}
+
+ConvTiling stage_conv_tiling(const Graph &g, const StageGroup &s, size_t k, const TargetInfo &t, const ScheduleParams &p) {
+    const Layer &conv = g.layers[size_t(s.layers[k])];
+    return conv_tiling(conv.out, reduction_of(g, conv), t, p, k > 0);
 }
 
 const std::string &stage_name(const Graph &g, const StageGroup &s) { return g.layers[size_t(s.output())].name; }

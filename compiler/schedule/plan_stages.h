@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "ir/graph.h"
+#include "schedule/default_schedule.h"
 #include "schedule/schedule_params.h"
 #include "schedule/target.h"
 
@@ -66,6 +67,10 @@ std::string fusion_blocker(const Graph &g, const TargetInfo &t, const SchedulePa
 // if it can: the layer fused into its conv must still fit the stack with the conv's register
 // tile. lower_stage fails with this; `netc tune` skips such candidates.
 std::string stage_schedule_problem(const Graph &g, const StageGroup &s, const TargetInfo &t, const ScheduleParams &p);
+
+// How the conv at position `k` of stage `s` is tiled (a layer before it in the stage is
+// computed per tile or row inside it).
+ConvTiling stage_conv_tiling(const Graph &g, const StageGroup &s, size_t k, const TargetInfo &t, const ScheduleParams &p);
 
 // The stage's name in the runtime and in profiles: its output layer's name.
 const std::string &stage_name(const Graph &g, const StageGroup &s);

@@ -24,8 +24,9 @@ std::string describe(const StageKnobs &k) {
 }
 
 // Register tiles worth trying: 1 or 2 channel vectors, and pixel counts up to what the
-// registers hold (the default), a few below it, and the most even split of the row into as
-// few tiles as fit: a 7-pixel row where 6 fit gets 4 + 3, not 6 + a 1-pixel tile.
+// registers hold (the default), a few below it, and the most even split into as few tiles as
+// fit of the pixels a tile runs along (`width`: a row, or the whole map with flat tiles): a
+// 7-pixel row where 6 fit gets 4 + 3, not 6 + a 1-pixel tile.
 std::vector<StageKnobs> conv_candidates(const TargetInfo &t, int width) {
     std::vector<StageKnobs> out;
     for (int vectors : {1, 2}) {
@@ -73,7 +74,9 @@ std::vector<StageTuning> tune_stage_knobs(const Graph &opt, const TargetInfo &ta
         t.default_ms = t.best_ms = time_with(best);
         std::vector<StageKnobs> candidates;
         if (conv >= 0) {
-            for (const StageKnobs &k : conv_candidates(target, opt.layers[size_t(group.layers[size_t(conv)])].out.w)) {
+            const Shape out = opt.layers[size_t(group.layers[size_t(conv)])].out;
+            const bool flat = stage_conv_tiling(opt, group, size_t(conv), target, params.for_stage(name)).flat;
+            for (const StageKnobs &k : conv_candidates(target, flat ? out.w * out.h : out.w)) {
                 // A fused producer's buffer must still fit its limit (half of L2) with this tile.
                 ScheduleParams p = params;
                 p.stages[name] = k;
