@@ -20,7 +20,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include <unistd.h>
 
 #define ERROR_LEN 512
 
@@ -478,10 +477,9 @@ const char *netc_status_string(netc_status st) {
 }
 
 int netc_set_num_threads(int n) {
-    if (n <= 0) {
-        long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-        n = cpus > 0 ? (int)cpus : 1;
-    }
     netc_pool_set_threads(n);
-    return halide_set_num_threads(n); /* also Halide's own pool, for loops run before netc's is installed */
+    /* Also Halide's own pool, for loops run before netc's is installed. */
+    return halide_set_num_threads(netc_pool_num_threads());
 }
+
+int netc_num_threads(void) { return netc_pool_num_threads(); }

@@ -99,10 +99,15 @@ netc_status netc_detect(netc_session *s, const netc_tensor *inputs, int32_t num_
 const char *netc_session_error(const netc_session *s);
 const char *netc_status_string(netc_status st);
 
-/* Threads for all sessions of the process, the calling one included (0: one per core).
- * Returns the previous setting. The workers spin while an inference runs, so each stage's
- * parallel loop starts at once, and sleep between inferences (runtime/netc_threads.h). */
+/* Threads for all sessions of the process, the calling one included (0, the default: one per
+ * CPU the process may run on, i.e. its affinity mask, which taskset and container cpusets
+ * narrow). Returns the previous setting. The workers spin while an inference runs, so each
+ * stage's parallel loop starts at once, and sleep between inferences; a waiting thread yields
+ * its core after a few microseconds, so more threads than free cores costs little
+ * (runtime/netc_threads.h). */
 int netc_set_num_threads(int n);
+/* The threads parallel loops use (netc_set_num_threads' setting, resolved). */
+int netc_num_threads(void);
 
 #ifdef __cplusplus
 }

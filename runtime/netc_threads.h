@@ -18,10 +18,16 @@
 extern "C" {
 #endif
 
-/* Total threads for parallel loops, the calling thread included (<= 0: one per core).
+/* Total threads for parallel loops, the calling thread included (<= 0: netc_usable_cpus()).
  * Returns the previous setting. Workers are (re)started by the next session creation or
  * inference. */
 int netc_pool_set_threads(int n);
+/* The setting, resolved: netc_usable_cpus() when <= 0. */
+int netc_pool_num_threads(void);
+/* The CPUs this process may run on: its affinity mask (taskset, container cpusets), not all
+ * of the machine's. The default thread count of the runtime and of `netc bench` and `tune`.
+ * (netc_cpus.c: free of Halide, so the compiler links it alone.) */
+int netc_usable_cpus(void);
 
 /* Starts the workers and installs the pool (netc_session_create calls it, so that a first
  * inference allocates nothing). */

@@ -7,7 +7,6 @@
 #include <stdexcept>
 
 #include <nlohmann/json.hpp>
-#include <thread>
 
 #include <unistd.h>
 
@@ -19,6 +18,7 @@
 #include "cli/model_inputs.h"
 #include "exec/loaded_model.h"
 #include "exec/onnxruntime_baseline.h"
+#include "netc_threads.h"
 #include "spec/load_model.h"
 
 namespace netc {
@@ -89,7 +89,7 @@ int cmd_bench(int argc, char **argv) {
             "FMA peak at the same thread count, and the time of each stage.\n"
             "\n"
             "options:\n"
-            "  --threads N        worker threads (default: one per core)\n"
+            "  --threads N        worker threads (default: one per CPU this process may use)\n"
             "  --runs N           timed runs (default 50, at least 30)\n"
             "  --warmup N         untimed runs first (default 3)\n"
             "  --stages N         how many of the slowest stages to list (default 10; --all-stages: all)\n"
@@ -109,7 +109,7 @@ int cmd_bench(int argc, char **argv) {
     const Graph g = load_model(a.one_positional("spec file"), model_options(a));
     const std::string dir = compiled_dir(a.get("--generated-dir", "generated"), g, a.get("--target", "host"));
     LoadedModel m(dir, g.name);
-    const int threads = threads_flag ? threads_flag : int(std::max(1u, std::thread::hardware_concurrency()));
+    const int threads = threads_flag ? threads_flag : netc_usable_cpus();
     m.set_threads(threads);
     const std::vector<float> input = seeded_input(g, 1);
     if (!compare_with_reference(g, m, input, 1e-4)) {

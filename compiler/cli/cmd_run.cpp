@@ -30,7 +30,7 @@ int cmd_run(int argc, char **argv) {
             "  --reference          run the reference interpreter instead of the compiled code\n"
             "  --target T           which compiled target to run (default: host)\n"
             "  --generated-dir D    where netc compile wrote it (default: generated)\n"
-            "  --threads N          worker threads (default: all cores)");
+            "  --threads N          worker threads (default: one per CPU this process may use)");
         std::fputs(kModelOptionsHelp, stdout);
         return 0;
     }

@@ -5,9 +5,9 @@
 #include <filesystem>
 #include <fstream>
 #include <string>
-#include <thread>
 
 #include "cli/args.h"
+#include "netc_threads.h"
 #include "schedule/plan_stages.h"
 #include "spec/diagnostic.h"
 #include "spec/load_model.h"
@@ -66,7 +66,7 @@ int cmd_tune(int argc, char **argv) {
             "options:\n"
             "  --target T          host (default) or a target this CPU runs: x86-64-avx2, x86-64-avx512, x86-64-sse41\n"
             "  --schedule F        the knobs to start from (default: schedules/<target>.json)\n"
-            "  --threads N         threads the stages run on while timed (default: all cores)\n"
+            "  --threads N         threads the stages run on while timed (default: one per CPU this process may use)\n"
             "  --runs N            timed runs per candidate stage, median taken (default 30, at least 10)\n"
             "  -o FILE             where to write (default: schedules/<target>/<model>.json)\n"
             "  --fusion-only       decide the fusion only; keep the target's knobs for every stage");
@@ -74,7 +74,7 @@ int cmd_tune(int argc, char **argv) {
         return 0;
     }
     const int runs = a.get_int("--runs", 30, 10, 100000);
-    const int threads = a.get_int("--threads", int(std::max(1u, std::thread::hardware_concurrency())), 1, 1024);
+    const int threads = a.get_int("--threads", netc_usable_cpus(), 1, 1024);
     // Read by Halide's thread pool when the first pipeline runs.
     setenv("HL_NUM_THREADS", std::to_string(threads).c_str(), 1);
     const Graph g = load_model(a.one_positional("spec file"), model_options(a));

@@ -38,7 +38,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include <unistd.h>
 
 #define MIN_RUNS 30
 
@@ -46,7 +45,7 @@ const char *program_name = "classify";
 
 _Noreturn static void usage(void) {
     fprintf(stderr, "usage: classify [--threads N] [--runs N] [--compare reference.npy] image.ppm\n"
-                    "  --threads N   worker threads (default: one per core)\n"
+                    "  --threads N   worker threads (default: one per CPU this process may use)\n"
                     "  --runs N      timed runs after one warm-up (default 50, at least %d)\n"
                     "  --compare F   compare the output with a float32 .npy reference\n",
             MIN_RUNS);
@@ -103,8 +102,8 @@ int main(int argc, char **argv) {
     netc_session *session;
     netc_status st = netc_session_create(model, &session);
     if (st != NETC_OK) die("cannot create a session: %s", netc_status_string(st));
-    netc_set_num_threads(threads); /* 0: one per core */
-    if (threads == 0) threads = (int)sysconf(_SC_NPROCESSORS_ONLN);
+    netc_set_num_threads(threads); /* 0: one per CPU this process may use */
+    threads = netc_num_threads();
 
     /* The caller owns the tensors. The input is raw 8-bit RGB in HWC order; the runtime
      * normalises it with the model's per-channel mean and scale. */

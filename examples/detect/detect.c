@@ -17,7 +17,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #define MIN_RUNS 30
 #define MAX_DETECTIONS 200
@@ -33,7 +32,7 @@ static const char *const kVocClasses[21] = {
 _Noreturn static void usage(void) {
     fprintf(stderr,
             "usage: detect [--threads N] [--runs N] [--draw out.ppm] image.ppm\n"
-            "  --threads N   worker threads (default: one per core)\n"
+            "  --threads N   worker threads (default: one per CPU this process may use)\n"
             "  --runs N      timed runs after one warm-up (default 30, at least %d)\n"
             "  --draw F      also write the image with the boxes drawn on it (binary PPM)\n",
             MIN_RUNS);
@@ -108,7 +107,7 @@ int main(int argc, char **argv) {
     netc_status st = netc_session_create(model, &session);
     if (st != NETC_OK) die("cannot create a session: %s", netc_status_string(st));
     netc_set_num_threads(threads);
-    if (threads == 0) threads = (int)sysconf(_SC_NPROCESSORS_ONLN);
+    threads = netc_num_threads();
 
     /* 4. netc_detect: the network, then decode + NMS. Warm up once, then time it. */
     netc_tensor input = {NETC_UINT8, 3, {in_h, in_w, 3}, im.rgb};
