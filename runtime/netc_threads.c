@@ -4,7 +4,6 @@
 #include <sched.h>
 #include <stdatomic.h>
 #include <stdint.h>
-#include <unistd.h>
 
 #include "HalideRuntime.h"
 #include "netc_scratch.h"
@@ -56,7 +55,6 @@ static void spin_wait(unsigned *spins) {
     if (++*spins < 256) cpu_relax();
     else sched_yield();
 }
-
 
 static void run_iterations(void) {
     inside_task = 1;

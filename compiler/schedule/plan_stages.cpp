@@ -205,7 +205,7 @@ std::string stage_schedule_problem(const Graph &g, const StageGroup &s, const Ta
         const Layer &conv = g.layers[size_t(s.layers[k])];
         if (conv.op != OpKind::Conv2D) continue;
         const int channels = g.layers[size_t(s.layers[k - 1])].out.c;
-        if (fused_producer_level(conv.out, channels, conv_tiling(conv.out, reduction_of(g, conv), t, p, true), t, p) == ProducerLevel::None)
+        if (fused_producer_level(conv.out, channels, stage_conv_tiling(g, s, k, t, p), t, p) == ProducerLevel::None)
             return "this register tile makes the fused layer's buffer exceed " + buffer_budget_text(t) + "; use fewer pixels";
     }
     return "";
