@@ -1,9 +1,13 @@
-# cmake -DNETC=<netc> -DSPEC=<spec or .onnx> -DWORK=<dir> [-DALPHA=0.5 -DSIZE=160] [-DSCHEDULE=<file>] -P compile_and_check.cmake
-# Compiles a model (optionally a width/resolution variant) and checks it against the
-# reference interpreter.
+# cmake -DNETC=<netc> -DSPEC=<spec or .onnx> -DWORK=<dir> [-DALPHA=0.5 -DSIZE=160] [-DSCHEDULE=<file>]
+#       [-DTARGET=<target>] -P compile_and_check.cmake
+# Compiles a model (optionally a width/resolution variant, for another target) and checks it
+# against the reference interpreter (ARM code under qemu-user).
 set(opts)
+if(DEFINED TARGET)
+  list(APPEND opts --target ${TARGET})
+endif()
 if(DEFINED ALPHA)
-  set(opts --alpha ${ALPHA} --input-size ${SIZE})
+  list(APPEND opts --alpha ${ALPHA} --input-size ${SIZE})
 endif()
 foreach(step compile check)
   set(step_opts ${opts})

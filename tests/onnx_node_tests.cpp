@@ -28,7 +28,7 @@
 #include "onnx/onnx_file.h"
 #include "passes/passes.h"
 #include "reference/reference.h"
-#include "schedule/target.h"
+#include "target/target.h"
 #include "spec/diagnostic.h"
 #include "spec/load_model.h"
 

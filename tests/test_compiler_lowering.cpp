@@ -28,7 +28,7 @@
 #include "passes/passes.h"
 #include "reference/reference.h"
 #include "schedule/default_schedule.h"
-#include "schedule/target.h"
+#include "target/target.h"
 #include "spec/load_model.h"
 #include "spec/parse_spec.h"
 #include "spec/weights.h"

@@ -25,6 +25,7 @@ typedef float v16 __attribute__((vector_size(64)));
 typedef float v8 __attribute__((vector_size(32)));
 typedef float v4 __attribute__((vector_size(16)));
 
+#if defined(__x86_64__)
 __attribute__((target("avx512f"), optimize("unroll-loops"))) float run_avx512(long iterations) {
     const v16 x = v16{} + 0.5f, y = v16{} + 0.999999f;
     NETC_FMA_CHAINS(v16)
@@ -33,22 +34,29 @@ __attribute__((target("avx2,fma"), optimize("unroll-loops"))) float run_avx2(lon
     const v8 x = v8{} + 0.5f, y = v8{} + 0.999999f;
     NETC_FMA_CHAINS(v8)
 }
-float run_sse(long iterations) {
+#endif
+// SSE on x86; NEON (fmla on AArch64, vmla on ARMv7) on an ARM machine.
+__attribute__((optimize("unroll-loops"))) float run_128(long iterations) {
     const v4 x = v4{} + 0.5f, y = v4{} + 0.999999f;
     NETC_FMA_CHAINS(v4)
 }
 
 }  // namespace
 
-FmaPeak measure_fma_peak(int threads) {
-    __builtin_cpu_init();
+FmaPeak measure_fma_peak(int threads, const TargetInfo &t) {
     FmaPeak p;
     p.threads = std::max(threads, 1);
-    float (*run)(long) = run_sse;
+    float (*run)(long) = run_128;
     int lanes = 4;
+#if defined(__x86_64__)
+    // The target's vectors, not the CPU's widest: AVX2 code on a Zen 4 is held to AVX2's peak.
+    __builtin_cpu_init();
     p.isa = "sse";
-    if (__builtin_cpu_supports("avx512f")) run = run_avx512, lanes = 16, p.isa = "avx512";
-    else if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) run = run_avx2, lanes = 8, p.isa = "avx2";
+    if (t.vector_floats >= 16 && __builtin_cpu_supports("avx512f")) run = run_avx512, lanes = 16, p.isa = "avx512";
+    else if (t.vector_floats >= 8 && __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) run = run_avx2, lanes = 8, p.isa = "avx2";
+#else
+    p.isa = "neon";
+#endif
     const long iterations = 2000000;  // 32M FMAs per thread per round: ~10-20 ms
     volatile float sink = 0;
     for (int round = 0; round < 10; round++) {

@@ -9,7 +9,7 @@
 
 #include "ir/graph.h"
 #include "schedule/schedule_params.h"
-#include "schedule/target.h"
+#include "target/target.h"
 
 namespace netc {
 

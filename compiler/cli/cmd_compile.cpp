@@ -14,12 +14,17 @@ int cmd_compile(int argc, char **argv) {
             "\n"
             "Compiles the model described by SPEC (JSON, see docs/spec.md) into\n"
             "<generated-dir>/<model>/<target>/: lib<model>.a, <model>.h, <model>.json (metadata),\n"
-            "lib<model>.so (for netc run/check) and libhalide_runtime.a.\n"
+            "libnetc_runtime.a and libhalide_runtime.a built for the target, <model>_runner (the\n"
+            "program emulators and device runners execute) and, for this machine's kind of CPU,\n"
+            "lib<model>.so (for netc run/check/bench in process). Prints the line that links an app.\n"
             "\n"
             "options:\n"
-            "  --target T          host (default: the best this CPU supports), x86-64-avx2, x86-64-avx512, x86-64-sse41\n"
+            "  --target T          host (default: the best this CPU supports), x86-64-avx2, x86-64-avx512, x86-64-sse41,\n"
+            "                      arm-64-linux (AArch64 NEON: Raspberry Pi 3/4/5 64-bit, Jetson, phones),\n"
+            "                      arm-32-linux (ARMv7-A NEON, hard-float: 32-bit Raspberry Pi OS); see docs/targets.md\n"
             "  --generated-dir D   output root (default: generated)\n"
-            "  --cc CC             C compiler for the model descriptor and the .so (default: cc)\n"
+            "  --cc CC             C compiler for the target (default: its toolchain's: cc, aarch64-linux-gnu-gcc,\n"
+            "                      arm-linux-gnueabihf-gcc)\n"
             "  --schedule F        schedule parameters (default: schedules/<target>/<model>.json from netc tune,\n"
             "                      else schedules/<target>.json; see schedules/README.md and docs/fusion.md)\n"
             "  --emit-stmt         also write each stage's lowered Halide statement (.stmt)\n"
@@ -31,7 +36,7 @@ int cmd_compile(int argc, char **argv) {
     CompileOptions opt;
     opt.target = a.get("--target", "host");
     opt.generated_dir = a.get("--generated-dir", "generated");
-    opt.cc = a.get("--cc", "cc");
+    opt.cc = a.get("--cc", "");
     opt.emit_stmt = a.has("--emit-stmt");
     opt.schedule_file = a.get("--schedule", "");
     if (!a.has("--quiet")) opt.progress = [](const std::string &s) { std::printf("%s\n", s.c_str()), std::fflush(stdout); };
@@ -40,6 +45,7 @@ int cmd_compile(int argc, char **argv) {
     std::printf("compiled %s for %s in %.1fs: %d stages, %.1f MB of weights, %.1f MB activation arena\n  %s\n  %s\n  %s\n",
                 g.name.c_str(), r.target.name.c_str(), r.seconds, r.stages, double(r.weight_bytes) / 1e6, double(r.arena_bytes) / 1e6,
                 r.library.c_str(), r.header.c_str(), r.metadata.c_str());
+    std::printf("link an app (APP.c) for %s with:\n  %s\n", r.target.name.c_str(), r.link_line.c_str());
     return 0;
 }
 

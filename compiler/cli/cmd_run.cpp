@@ -4,7 +4,8 @@
 
 #include "cli/args.h"
 #include "cli/model_inputs.h"
-#include "exec/loaded_model.h"
+#include "cli/target_options.h"
+#include "exec/compiled_model.h"
 #include "exec/postprocess_detections.h"
 #include "io/npy.h"
 #include "reference/reference.h"
@@ -13,7 +14,7 @@
 namespace netc {
 
 int cmd_run(int argc, char **argv) {
-    Args a(argc, argv, 2, {"--alpha", "--input-size", "--input-shape", "--input", "-o", "--output-dir", "--target", "--generated-dir", "--threads"}, {"--reference"});
+    Args a(argc, argv, 2, {"--alpha", "--input-size", "--input-shape", "--input", "-o", "--output-dir", "--target", "--runner", "--emulator-cpu", "--generated-dir", "--threads"}, {"--reference"});
     if (a.help()) {
         std::puts(
             "usage: netc run SPEC --input FILE [options]\n"
@@ -28,9 +29,9 @@ int cmd_run(int argc, char **argv) {
             "options:\n"
             "  -o, --output-dir D   where to write outputs (default: .)\n"
             "  --reference          run the reference interpreter instead of the compiled code\n"
-            "  --target T           which compiled target to run (default: host)\n"
             "  --generated-dir D    where netc compile wrote it (default: generated)\n"
-            "  --threads N          worker threads (default: one per CPU this process may use)");
+            "  --threads N          worker threads (default: one per CPU the code may use where it runs)");
+        std::fputs(kTargetOptionsHelp, stdout);
         std::fputs(kModelOptionsHelp, stdout);
         return 0;
     }
@@ -38,15 +39,16 @@ int cmd_run(int argc, char **argv) {
     if (!a.has("--input")) throw UsageError("--input FILE is required");
     const std::string out_dir = a.get("-o", a.get("--output-dir", "."));
     const int threads = a.get_int("--threads", 0, 0, 1024);  // flags first: a usage error beats a slow load
+    const TargetInfo target = target_from_args(a);
     const Graph g = load_model(spec, model_options(a));
     const std::vector<float> input = load_input(g, a.get("--input", ""));
     std::vector<std::vector<float>> outs;
     if (a.has("--reference")) {
         outs = run_reference(g, input);
     } else {
-        LoadedModel m(compiled_dir(a.get("--generated-dir", "generated"), g, a.get("--target", "host")), g.name);
-        m.set_threads(threads);
-        outs = m.run(input);
+        const auto m = open_compiled_model(a.get("--generated-dir", "generated"), g, target);
+        m->set_threads(threads);
+        outs = m->run(input);
     }
     std::filesystem::create_directories(out_dir);
     for (size_t o = 0; o < outs.size(); o++) {

@@ -33,16 +33,14 @@ std::string today() {
     return buf;
 }
 
-// Tuning runs the candidates here, so the target's instructions must all exist on this CPU.
+// Tuning times candidates with Halide's JIT in this process, so the code must run here.
 void require_runnable_here(const TargetInfo &t) {
-    const Halide::Target host = Halide::get_host_target();
-    for (int f = 0; f < int(Halide::Target::FeatureEnd); f++) {
-        const auto feature = Halide::Target::Feature(f);
-        if (feature == Halide::Target::NoRuntime) continue;
-        if (t.halide.has_feature(feature) && !host.has_feature(feature))
-            fail("", "", "--target", "this CPU cannot run " + t.name + " code (it lacks " + Halide::Target().with_feature(feature).to_string() +
-                                         "); tune on the device you ship on, or pick a target it supports");
-    }
+    if (t.executor.kind == Executor::Kind::InProcess) return;
+    if (t.executor.emulated())
+        fail("", "", "--target", "netc tune times the code it tunes, and " + t.name + " code runs " + t.executor.describe() +
+                                     " on this machine: emulated times say nothing about a device. Tune on the device itself (netc runs on "
+                                     "64- and 32-bit ARM Debian), or start from schedules/" + t.name + ".json");
+    fail("", "", "--target", t.executor.unavailable.empty() ? "netc tune runs " + t.name + " code in this process only" : t.executor.unavailable);
 }
 
 }  // namespace
@@ -64,7 +62,8 @@ int cmd_tune(int argc, char **argv) {
             "and target. See docs/fusion.md.\n"
             "\n"
             "options:\n"
-            "  --target T          host (default) or a target this CPU runs: x86-64-avx2, x86-64-avx512, x86-64-sse41\n"
+            "  --target T          host (default) or a target this machine runs: x86-64-avx2, x86-64-avx512, x86-64-sse41,\n"
+            "                      arm-64-linux on an ARM machine\n"
             "  --schedule F        the knobs to start from (default: schedules/<target>.json)\n"
             "  --threads N         threads the stages run on while timed (default: one per CPU this process may use)\n"
             "  --runs N            timed runs per candidate stage, median taken (default 30, at least 10)\n"

@@ -26,7 +26,7 @@ bool same_detections(const std::vector<netc_detection> &got, const std::vector<n
 
 }  // namespace
 
-bool compare_with_reference(const Graph &g, LoadedModel &m, const std::vector<float> &input, double tolerance) {
+bool compare_with_reference(const Graph &g, CompiledModel &m, const std::vector<float> &input, double tolerance) {
     const auto got = m.run(input);
     const auto want = run_reference(g, input);
     bool ok = true;

@@ -5,13 +5,13 @@
 
 #include <vector>
 
-#include "exec/loaded_model.h"
+#include "exec/compiled_model.h"
 #include "ir/graph.h"
 
 namespace netc {
 
 // Returns whether every output is within `tolerance` (max |compiled - reference| /
 // max |reference|) and a detector's detections are the same.
-bool compare_with_reference(const Graph &g, LoadedModel &m, const std::vector<float> &input, double tolerance);
+bool compare_with_reference(const Graph &g, CompiledModel &m, const std::vector<float> &input, double tolerance);
 
 }  // namespace netc

@@ -6,7 +6,6 @@
 
 #include "io/image.h"
 #include "io/npy.h"
-#include "schedule/target.h"
 #include "spec/diagnostic.h"
 
 namespace netc {
@@ -56,10 +55,6 @@ std::vector<float> seeded_input(const Graph &g, uint64_t seed) {
         v = float(state >> 40) / 8388608.0f - 1.0f;
     }
     return out;
-}
-
-std::string compiled_dir(const std::string &generated_dir, const Graph &g, const std::string &target) {
-    return generated_dir + "/" + g.name + "/" + resolve_target(target).name;
 }
 
 }  // namespace netc

@@ -16,6 +16,4 @@ std::vector<float> load_input(const Graph &g, const std::string &path);
 // Uniform in [-1, 1): a deterministic input for checks.
 std::vector<float> seeded_input(const Graph &g, uint64_t seed);
 
-std::string compiled_dir(const std::string &generated_dir, const Graph &g, const std::string &target);
-
 }  // namespace netc

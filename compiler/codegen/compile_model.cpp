@@ -16,6 +16,7 @@
 #include "schedule/plan_stages.h"
 #include "spec/diagnostic.h"
 #include "spec/load_model.h"
+#include "target/toolchain.h"
 
 namespace netc {
 
@@ -26,10 +27,6 @@ namespace {
 double seconds_since(std::chrono::steady_clock::time_point t0) {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 }
-
-std::string runtime_dir() { return netc_path("runtime", NETC_RUNTIME_INCLUDE_DIR); }
-
-std::string runtime_library() { return netc_path("lib/libnetc_runtime.a", NETC_RUNTIME_LIBRARY); }
 
 void run(const std::string &cmd, const std::string &what) { run_command(cmd, what, "(set the C compiler with --cc)"); }
 
@@ -86,6 +83,10 @@ CompileResult compile_model(const Graph &unfused, const CompileOptions &opt) {
     };
     CompileResult r;
     r.target = resolve_target(opt.target);
+    const TargetInfo &t = r.target;
+    // Before the slow part: a missing cross compiler is known at once.
+    const std::string cc = opt.cc.empty() ? t.toolchain.cc : opt.cc;
+    require_c_compiler(t, cc);
     const Graph g = optimize(unfused);
 
     const fs::path model_dir = fs::path(opt.generated_dir) / g.name;
@@ -133,36 +134,56 @@ CompileResult compile_model(const Graph &unfused, const CompileOptions &opt) {
     linked.compile({{Halide::OutputFileType::object, object}});
     say("code generated in " + std::to_string(seconds_since(tc)).substr(0, 5) + "s");
 
+    const std::string compile_c = c_command(t, cc);
+    const std::string runtime_dir = runtime_source_dir();
     const std::string glue_c = (dir / (g.name + "_model.c")).string(), glue_o = (dir / (g.name + "_model.o")).string();
-    write_text(glue_c, descriptor_source(g, plan, r.scratch_bytes, lowered, r.target));
-    run(opt.cc + " -O2 -fPIC -c " + shell_word(glue_c) + " -I" + shell_word(runtime_dir()) + " -o " + shell_word(glue_o), "compiling the model descriptor");
+    write_text(glue_c, descriptor_source(g, plan, r.scratch_bytes, lowered, t));
+    run(compile_c + " -O2 -fPIC -c " + shell_word(glue_c) + " -I" + shell_word(runtime_dir) + " -o " + shell_word(glue_o), "compiling the model descriptor");
 
     r.library = (dir / ("lib" + g.name + ".a")).string();
     fs::remove(r.library, ec);
     run("ar rcs " + shell_word(r.library) + " " + shell_word(object) + " " + shell_word(glue_o), "archiving lib" + g.name + ".a");
 
-    // The Halide runtime, built once per target and shared by every model of that target.
+    // Both runtimes, built once per target and shared by every model of that target; each
+    // model's directory gets a copy, so it holds everything an app links.
+    r.netc_runtime = (dir / "libnetc_runtime.a").string();
+    fs::copy_file(netc_runtime_for(t, cc, opt.generated_dir, say), r.netc_runtime, fs::copy_options::overwrite_existing, ec);
+    if (ec) fail(r.netc_runtime, "", "", "cannot write: " + ec.message());
     r.halide_runtime = (dir / "libhalide_runtime.a").string();
-    const fs::path shared_rt = fs::path(opt.generated_dir) / "runtime" / r.target.name / "libhalide_runtime.a";
+    const fs::path shared_rt = fs::path(opt.generated_dir) / "runtime" / t.name / "libhalide_runtime.a";
     if (!fs::exists(shared_rt)) {
-        say("building the Halide runtime for " + r.target.name + " (once per target)");
+        say("building the Halide runtime for " + t.name + " (once per target)");
         fs::create_directories(shared_rt.parent_path(), ec);
-        Halide::Target rt = r.target.halide.without_feature(Halide::Target::NoRuntime);
+        Halide::Target rt = t.halide.without_feature(Halide::Target::NoRuntime);
         Halide::compile_standalone_runtime({{Halide::OutputFileType::static_library, shared_rt.string()}}, rt);
     }
     fs::copy_file(shared_rt, r.halide_runtime, fs::copy_options::overwrite_existing, ec);
 
-    r.shared_object = (dir / ("lib" + g.name + ".so")).string();
-    // -Bsymbolic: the .so's own runtime, not a host process's Halide, serves its calls.
-    run(opt.cc + " -shared -o " + shell_word(r.shared_object) + " " + shell_word(object) + " " + shell_word(glue_o) + " -Wl,--whole-archive " +
-            shell_word(runtime_library()) + " -Wl,--no-whole-archive " + shell_word(r.halide_runtime) + " -Wl,-Bsymbolic -lpthread -ldl -lm",
-        "linking lib" + g.name + ".so");
+    const std::string libs = shell_word(r.library) + " " + shell_word(r.netc_runtime) + " " + shell_word(r.halide_runtime) + " -lpthread -ldl -lm";
+    if (!t.toolchain.cross) {
+        // Loadable into netc itself (run, check, bench on this machine). -Bsymbolic: the .so's
+        // own runtime, not a host process's Halide, serves its calls.
+        r.shared_object = (dir / ("lib" + g.name + ".so")).string();
+        run(compile_c + " -shared -o " + shell_word(r.shared_object) + " " + shell_word(object) + " " + shell_word(glue_o) + " -Wl,--whole-archive " +
+                shell_word(r.netc_runtime) + " -Wl,--no-whole-archive " + shell_word(r.halide_runtime) + " -Wl,-Bsymbolic -lpthread -ldl -lm",
+            "linking lib" + g.name + ".so");
+    }
     fs::remove(object, ec);
     fs::remove(glue_o, ec);
 
+    // The program an emulator or a user's runner executes (runtime/runner/netc_runner.c).
+    // Static, so that copying it to a board is all a runner has to do.
+    r.runner = (dir / (g.name + "_runner")).string();
+    say("linking " + g.name + "_runner (what emulators and device runners execute)");
+    run(compile_c + " -O2 -static " + shell_word(runtime_dir + "/runner/netc_runner.c") + " -I" + shell_word(runtime_dir) +
+            " -DNETC_MODEL_FN=netc_" + g.name + "_model " + libs + " -o " + shell_word(r.runner),
+        "linking " + g.name + "_runner");
+
     r.header = (dir / (g.name + ".h")).string();
     write_text(r.header, header_source(g));
-    fs::copy_file(fs::path(runtime_dir()) / "netc.h", dir / "netc.h", fs::copy_options::overwrite_existing, ec);
+    for (const char *h : {"netc.h", "netc_detect.h"})
+        fs::copy_file(fs::path(runtime_dir) / h, dir / h, fs::copy_options::overwrite_existing, ec);
+    r.link_line = app_link_line(t, r.dir, g.name);
 
     r.seconds = seconds_since(t0);
     r.metadata = (dir / (g.name + ".json")).string();

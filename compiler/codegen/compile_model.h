@@ -1,6 +1,8 @@
 // Optimised graph → generated/<model>/<target>/: lib<model>.a (stages + descriptor),
-// <model>.h, <model>.json (metadata), lib<model>.so (the same, loadable, with both runtimes,
-// for `netc run` and `netc check`), and libhalide_runtime.a for the target.
+// <model>.h (with netc.h, netc_detect.h), <model>.json (metadata), libnetc_runtime.a and
+// libhalide_runtime.a built for the target, <model>_runner (the program emulators and device
+// runners execute) and, when this machine is of the target's kind, lib<model>.so (the same,
+// loadable, with both runtimes, for `netc run`, `check` and `bench` in process).
 #pragma once
 
 #include <functional>
@@ -9,14 +11,14 @@
 #include "ir/graph.h"
 #include "lower/lower_stage.h"
 #include "lower/memory_plan.h"
-#include "schedule/target.h"
+#include "target/target.h"
 
 namespace netc {
 
 struct CompileOptions {
     std::string target = "host";
     std::string generated_dir = "generated";  // output goes to <generated_dir>/<model>/<target>/
-    std::string cc = "cc";                     // compiles the descriptor and links the .so
+    std::string cc;                            // C compiler for the target; "" = its toolchain's (target.h)
     bool emit_stmt = false;                    // also write each stage's lowered statement (.stmt)
     std::string schedule_file;                 // schedule parameters; "" = schedules/<target>.json if there is one
     std::function<void(const std::string &)> progress;  // one line per step; may be empty
@@ -24,7 +26,9 @@ struct CompileOptions {
 
 struct CompileResult {
     std::string dir;             // where the files are
-    std::string library, header, metadata, shared_object, halide_runtime;
+    std::string library, header, metadata, netc_runtime, halide_runtime, runner;
+    std::string shared_object;  // "" for a target of another kind of machine
+    std::string link_line;      // how an app links it (target/toolchain.h)
     TargetInfo target;
     double seconds = 0;
     int stages = 0;

@@ -27,8 +27,10 @@ struct LoadedModel::Api {
 };
 
 namespace {
+// Not named bind: with <functional> in scope, std::bind's forwarding references would win
+// the overload by argument-dependent lookup and these calls would silently do nothing.
 template <typename F>
-void bind(void *h, const std::string &path, const std::string &name, F *f) {
+void bind_symbol(void *h, const std::string &path, const std::string &name, F *f) {
     *f = reinterpret_cast<F>(dlsym(h, name.c_str()));
     if (!*f) fail(path, "", "", "missing symbol " + name + " (not a library made by this netc?)");
 }
@@ -39,21 +41,21 @@ LoadedModel::LoadedModel(const std::string &dir, const std::string &model) {
     // RTLD_LOCAL: two loaded models (or this process's libHalide) never share runtime state.
     handle_ = dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
     if (!handle_) fail(path, "", "", std::string("cannot load the compiled model: ") + dlerror() + " (run `netc compile` first)");
-    api_ = new Api;
-    bind(handle_, path, "netc_" + model + "_model", &api_->model);
-    bind(handle_, path, "netc_model_target", &api_->target);
-    bind(handle_, path, "netc_model_num_inputs", &api_->num_inputs);
-    bind(handle_, path, "netc_model_num_outputs", &api_->num_outputs);
-    bind(handle_, path, "netc_model_input", &api_->input);
-    bind(handle_, path, "netc_model_output", &api_->output);
-    bind(handle_, path, "netc_session_create", &api_->create);
-    bind(handle_, path, "netc_session_destroy", &api_->destroy);
-    bind(handle_, path, "netc_run", &api_->run);
-    bind(handle_, path, "netc_session_error", &api_->error);
-    bind(handle_, path, "netc_set_num_threads", &api_->set_threads);
-    bind(handle_, path, "netc_model_num_stages", &api_->num_stages);
-    bind(handle_, path, "netc_model_stage_name", &api_->stage_name);
-    bind(handle_, path, "netc_session_profile", &api_->profile);
+    api_ = new Api{};
+    bind_symbol(handle_, path, "netc_" + model + "_model", &api_->model);
+    bind_symbol(handle_, path, "netc_model_target", &api_->target);
+    bind_symbol(handle_, path, "netc_model_num_inputs", &api_->num_inputs);
+    bind_symbol(handle_, path, "netc_model_num_outputs", &api_->num_outputs);
+    bind_symbol(handle_, path, "netc_model_input", &api_->input);
+    bind_symbol(handle_, path, "netc_model_output", &api_->output);
+    bind_symbol(handle_, path, "netc_session_create", &api_->create);
+    bind_symbol(handle_, path, "netc_session_destroy", &api_->destroy);
+    bind_symbol(handle_, path, "netc_run", &api_->run);
+    bind_symbol(handle_, path, "netc_session_error", &api_->error);
+    bind_symbol(handle_, path, "netc_set_num_threads", &api_->set_threads);
+    bind_symbol(handle_, path, "netc_model_num_stages", &api_->num_stages);
+    bind_symbol(handle_, path, "netc_model_stage_name", &api_->stage_name);
+    bind_symbol(handle_, path, "netc_session_profile", &api_->profile);
     model_ = api_->model();
     if (api_->create(model_, &session_) != NETC_OK) fail(path, "", "", "cannot create a session (out of memory, or a runtime/ABI mismatch)");
 }
@@ -66,7 +68,7 @@ LoadedModel::~LoadedModel() {
 
 void LoadedModel::set_threads(int n) { api_->set_threads(n); }
 
-std::string LoadedModel::target() const { return api_->target(model_); }
+std::string LoadedModel::halide_target() { return api_->target(model_); }
 
 // The caller's tensors for one call of netc_run: the input, and outputs backed by `outs`.
 struct LoadedModel::Call {
@@ -106,7 +108,7 @@ std::vector<std::vector<float>> LoadedModel::run(const std::vector<float> &input
     return outs;
 }
 
-std::vector<std::string> LoadedModel::stage_names() const {
+std::vector<std::string> LoadedModel::stage_names() {
     std::vector<std::string> names;
     for (int32_t i = 0; i < api_->num_stages(model_); i++) names.push_back(api_->stage_name(model_, i));
     return names;
@@ -123,9 +125,10 @@ std::vector<double> LoadedModel::stage_times(const std::vector<float> &input, in
     return ms;
 }
 
-std::vector<double> LoadedModel::time_runs(const std::vector<float> &input, int runs) {
+std::vector<double> LoadedModel::time_runs(const std::vector<float> &input, int warmup, int runs) {
     std::vector<std::vector<float>> outs;
     Call c = prepare(input, outs);
+    for (int i = 0; i < warmup; i++) call(c);
     std::vector<double> ms;
     for (int i = 0; i < runs; i++) {
         const auto start = std::chrono::steady_clock::now();

@@ -5,29 +5,25 @@
 #include <string>
 #include <vector>
 
+#include "exec/compiled_model.h"
 #include "netc.h"
 
 namespace netc {
 
-class LoadedModel {
+class LoadedModel : public CompiledModel {
 public:
     // `dir` is generated/<model>/<target>; `model` the model's name.
     LoadedModel(const std::string &dir, const std::string &model);
-    ~LoadedModel();
+    ~LoadedModel() override;
     LoadedModel(const LoadedModel &) = delete;
     LoadedModel &operator=(const LoadedModel &) = delete;
 
-    // Input: normalised float32 HWC. Returns one vector per output, in the model's order.
-    std::vector<std::vector<float>> run(const std::vector<float> &input);
-    // Milliseconds of each of `runs` calls of netc_run on `input` (tensors prepared once, so
-    // only the runtime's work is timed: input copy, stages, output copy).
-    std::vector<double> time_runs(const std::vector<float> &input, int runs);
-    // Mean milliseconds per stage over `runs` runs (the runtime's profiling; includes its
-    // per-stage clock reads, so their sum is a little above a plain run's time).
-    std::vector<double> stage_times(const std::vector<float> &input, int runs);
-    std::vector<std::string> stage_names() const;
-    void set_threads(int n);
-    std::string target() const;  // the Halide target it was compiled for
+    std::vector<std::vector<float>> run(const std::vector<float> &input) override;
+    std::vector<double> time_runs(const std::vector<float> &input, int warmup, int runs) override;
+    std::vector<double> stage_times(const std::vector<float> &input, int runs) override;
+    std::vector<std::string> stage_names() override;
+    void set_threads(int n) override;
+    std::string halide_target() override;
     const netc_model *model() const { return model_; }
 
 private:

@@ -11,7 +11,7 @@
 #include "ir/graph.h"
 #include "lower/memory_plan.h"
 #include "schedule/schedule_params.h"
-#include "schedule/target.h"
+#include "target/target.h"
 
 namespace netc {
 

@@ -1,6 +1,8 @@
 #include "io/command.h"
 
 #include <array>
+#include <cctype>
+#include <cstring>
 #include <cstdio>
 #include <cstdlib>
 
@@ -9,6 +11,10 @@
 namespace netc {
 
 std::string shell_word(const std::string &s) {
+    // Plain words stay plain, so the commands netc prints for a user to copy read as typed.
+    bool plain = !s.empty();
+    for (char c : s) plain &= std::isalnum(static_cast<unsigned char>(c)) || std::strchr("_./+=:,@%-", c) != nullptr;
+    if (plain) return s;
     std::string out = "'";
     for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
     return out + "'";
@@ -23,6 +29,10 @@ std::string run_command(const std::string &cmd, const std::string &what, const s
     while ((n = fread(buf.data(), 1, buf.size(), p)) > 0) out.append(buf.data(), n);
     if (pclose(p) != 0) fail("", "", "", what + " failed:\n" + out + "(the command was: " + cmd + ")" + (hint.empty() ? "" : "\n" + hint));
     return out;
+}
+
+bool program_on_path(const std::string &program) {
+    return std::system(("command -v " + shell_word(program) + " >/dev/null 2>&1").c_str()) == 0;
 }
 
 std::string netc_path(const std::string &under, const std::string &built_in) {

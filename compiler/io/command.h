@@ -13,6 +13,9 @@ std::string shell_word(const std::string &s);
 // On failure throws a CompileError with `what`, the output, the command and `hint`.
 std::string run_command(const std::string &cmd, const std::string &what, const std::string &hint = "");
 
+// Whether `program` (a name, no arguments) is a command the shell finds on the PATH.
+bool program_on_path(const std::string &program);
+
 // `$NETC_HOME/<under>` when NETC_HOME is set (an installed netc), else `built_in` (the
 // source or build tree this netc was compiled from).
 std::string netc_path(const std::string &under, const std::string &built_in);

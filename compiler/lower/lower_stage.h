@@ -9,7 +9,7 @@
 #include "lower/memory_plan.h"
 #include "lower/stage.h"
 #include "schedule/schedule_params.h"
-#include "schedule/target.h"
+#include "target/target.h"
 
 namespace netc {
 

@@ -5,7 +5,7 @@
 
 #include "lower/stage.h"
 #include "schedule/schedule_params.h"
-#include "schedule/target.h"
+#include "target/target.h"
 
 namespace netc {
 

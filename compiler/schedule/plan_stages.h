@@ -19,7 +19,7 @@
 #include "ir/graph.h"
 #include "schedule/default_schedule.h"
 #include "schedule/schedule_params.h"
-#include "schedule/target.h"
+#include "target/target.h"
 
 namespace netc {
 

@@ -137,8 +137,14 @@ ScheduleParams load_schedule_params(const std::string &path) {
 
 std::string default_schedule_file(const std::string &target_name, const std::string &model) {
     const std::string dir = netc_path("schedules", NETC_SCHEDULES_DIR);
-    for (const std::string &path : {dir + "/" + target_name + "/" + model + ".json", dir + "/" + target_name + ".json"})
-        if (std::filesystem::exists(path)) return path;
+    // A target with optional features ("arm-64-linux-arm_dot_prod") falls back to its base
+    // target's files: the features change instructions, not the tiles that suit the core.
+    for (std::string name = target_name; !name.empty();) {
+        for (const std::string &path : {dir + "/" + name + "/" + model + ".json", dir + "/" + name + ".json"})
+            if (std::filesystem::exists(path)) return path;
+        const size_t dash = name.rfind('-');
+        name = dash == std::string::npos ? "" : name.substr(0, dash);
+    }
     return "";
 }
 

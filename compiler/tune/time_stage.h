@@ -6,7 +6,7 @@
 #include "lower/memory_plan.h"
 #include "schedule/plan_stages.h"
 #include "schedule/schedule_params.h"
-#include "schedule/target.h"
+#include "target/target.h"
 
 namespace netc {
 

@@ -1,0 +1,38 @@
+// A model netc compiled, ready to run on its target: in this process (LoadedModel, the .so
+// loaded) or on a device or emulator through the target's executor (DeviceModel, the
+// <model>_runner program). `netc run`, `check` and `bench` see only this.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "ir/graph.h"
+#include "target/target.h"
+
+namespace netc {
+
+class CompiledModel {
+public:
+    virtual ~CompiledModel() = default;
+    // Input: normalised float32 HWC. Returns one vector per output, in the model's order.
+    virtual std::vector<std::vector<float>> run(const std::vector<float> &input) = 0;
+    // Milliseconds of each of `runs` calls of netc_run on `input`, after `warmup` untimed ones
+    // (tensors prepared once, so only the runtime's work is timed).
+    virtual std::vector<double> time_runs(const std::vector<float> &input, int warmup, int runs) = 0;
+    // Mean milliseconds per stage over `runs` runs (the runtime's profiling; includes its
+    // per-stage clock reads, so their sum is a little above a plain run's time).
+    virtual std::vector<double> stage_times(const std::vector<float> &input, int runs) = 0;
+    virtual std::vector<std::string> stage_names() = 0;
+    virtual void set_threads(int n) = 0;  // 0: one per CPU the process may use (on the device)
+    virtual std::string halide_target() = 0;  // what it was compiled for, as the library says
+};
+
+// generated/<model>/<target>/, where `netc compile --target` wrote `g` for `t`.
+std::string compiled_dir(const std::string &generated_dir, const Graph &g, const TargetInfo &t);
+
+// Opens what `netc compile` wrote for `g` and `t` under `generated_dir`, with t's executor.
+// Refuses, naming the file, a directory compiled for another target or not compiled at all.
+std::unique_ptr<CompiledModel> open_compiled_model(const std::string &generated_dir, const Graph &g, const TargetInfo &t);
+
+}  // namespace netc
