@@ -72,3 +72,19 @@ add_test(NAME arm_error_wrong_target_library
          COMMAND sh -c "rm -rf ${CMAKE_CURRENT_BINARY_DIR}/wrong_target && mkdir -p ${CMAKE_CURRENT_BINARY_DIR}/wrong_target/mobilenet_v1 && cp -R ${V1_ARM} ${CMAKE_CURRENT_BINARY_DIR}/wrong_target/mobilenet_v1/arm-32-linux && ${NETC} check ${SRC}/models/mobilenet_v1.json --target arm-32-linux --generated-dir ${CMAKE_CURRENT_BINARY_DIR}/wrong_target; echo exit code $?")
 set_tests_properties(arm_error_wrong_target_library PROPERTIES FIXTURES_REQUIRED mobilenet_v1_arm-64-linux
                      PASS_REGULAR_EXPRESSION "mobilenet_v1.json: field 'target': this library was compiled for arm-64-linux, not arm-32-linux. recompile with .*exit code 1")
+
+# netc estimate on the shipped ARM code: per stage, the loop and llvm-mca's cycles; totals per
+# core. (The loop finding and counting are tested against hand-written disassembly in
+# test_compiler_hot_loops.cpp.)
+add_test(NAME arm_estimate_mobilenet_v1
+         COMMAND ${NETC} estimate ${SRC}/models/mobilenet_v1.json --target arm-64-linux --generated-dir ${ARM_GEN} --stages 30)
+set_tests_properties(arm_estimate_mobilenet_v1 PROPERTIES FIXTURES_REQUIRED mobilenet_v1_arm-64-linux
+                     PASS_REGULAR_EXPRESSION "ESTIMATE \\(static, not measured\\).*block13_pw +conv2d\\+relu6 +51\\.4M \\| +[0-9]+ +14 +56 .*ESTIMATE cortex-a72 at 1\\.80 GHz \\(llvm-mca model A57.*ms per inference on 1 thread.*ESTIMATE neoverse-n1 at 2\\.50 GHz")
+add_test(NAME arm_estimate_mobilenet_v3_small_arm32
+         COMMAND ${NETC} estimate ${SRC}/models/mobilenet_v3_small.json --target arm-32-linux --generated-dir ${ARM_GEN} --stages 3)
+set_tests_properties(arm_estimate_mobilenet_v3_small_arm32 PROPERTIES FIXTURES_REQUIRED mobilenet_v3_small_arm-32-linux
+                     PASS_REGULAR_EXPRESSION "ESTIMATE cortex-a72 at 1\\.80 GHz .*56\\.5M MACs.*multiplies and adds with separate instructions")
+add_error_test(arm_error_estimate_x86 1 "field '--target': netc estimate reads ARM code.*measure it with netc bench"
+               estimate ${SRC}/tests/models/tiny_net.json --target x86-64-avx2)
+add_error_test(arm_error_estimate_bad_cpu 2 "--cpu takes CPU@GHZ"
+               estimate ${SRC}/tests/models/tiny_net.json --target arm-64-linux --cpu cortex-a72)

@@ -4,7 +4,7 @@ set(NETC $<TARGET_FILE:netc>)
 set(SRC ${PROJECT_SOURCE_DIR})
 set(BAD ${CMAKE_CURRENT_SOURCE_DIR}/bad_specs)
 
-foreach(cmd compile summary run check weights bench)
+foreach(cmd compile summary run check weights bench estimate)
   add_test(NAME cli_help_${cmd} COMMAND ${NETC} ${cmd} --help)
   set_tests_properties(cli_help_${cmd} PROPERTIES PASS_REGULAR_EXPRESSION "usage: netc ${cmd}")
 endforeach()

@@ -47,5 +47,6 @@ int cmd_bench(int argc, char **argv);
 int cmd_import(int argc, char **argv);
 int cmd_export(int argc, char **argv);
 int cmd_tune(int argc, char **argv);
+int cmd_estimate(int argc, char **argv);
 
 }  // namespace netc

@@ -2,14 +2,12 @@
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
-#include <fstream>
 #include <map>
 #include <stdexcept>
 
-#include <nlohmann/json.hpp>
-
 #include <unistd.h>
 
+#include "analysis/compiled_stages.h"
 #include "analysis/difference.h"
 #include "analysis/fma_peak.h"
 #include "analysis/summary.h"
@@ -34,30 +32,11 @@ double percentile(const std::vector<double> &sorted, double p) {
 }
 
 // The stages, slowest first: time, share, MACs and throughput (of this machine's FMA peak).
-// Which layers each stage holds comes from the compiled model's metadata (<model>.json): the
-// schedule it was compiled with decided the fusion.
 void print_stages(const Graph &opt, const std::string &metadata_file, const std::vector<std::string> &names, const std::vector<double> &ms,
                   double peak_gflops, size_t show, const char *mark) {
-    std::map<std::string, int64_t> layer_macs;
-    std::map<std::string, std::string> layer_ops;
-    for (const auto &c : layer_costs(opt)) {
-        const Layer &l = opt.layers[size_t(c.layer)];
-        layer_macs[l.name] = c.macs;
-        layer_ops[l.name] = op_label(l);
-    }
     std::map<std::string, int64_t> macs;
     std::map<std::string, std::string> ops;
-    std::ifstream f(metadata_file);
-    const nlohmann::json meta = nlohmann::json::parse(f, nullptr, false);
-    if (meta.is_discarded() || !meta.contains("stages")) throw std::runtime_error(metadata_file + ": cannot read the stages of the compiled model");
-    for (const auto &st : meta["stages"]) {
-        const std::string name = st.value("name", "");
-        for (const auto &l : st.value("layers", nlohmann::json::array())) {
-            const std::string ln = l.value("name", "");
-            macs[name] += layer_macs[ln];
-            ops[name] += (ops[name].empty() ? "" : " > ") + layer_ops[ln];
-        }
-    }
+    for (const CompiledStage &st : compiled_stages(opt, metadata_file)) macs[st.name] = st.macs, ops[st.name] = st.ops;
     double total = 0;
     for (double m : ms) total += m;
     std::vector<size_t> order(ms.size());

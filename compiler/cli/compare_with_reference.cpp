@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <string>
 
 #include "analysis/difference.h"
 #include "exec/postprocess_detections.h"
@@ -12,16 +13,36 @@ namespace netc {
 
 namespace {
 
-// Same classes from the same priors, in the same order; boxes and scores within `tolerance`.
-bool same_detections(const std::vector<netc_detection> &got, const std::vector<netc_detection> &want, double tolerance) {
-    if (got.size() != want.size()) return false;
+std::string detection_text(const netc_detection &d) {
+    char buf[160];
+    std::snprintf(buf, sizeof buf, "class %d prior %d score %.6f (%.4f, %.4f, %.4f, %.4f)", d.class_id, d.prior, double(d.score), double(d.ymin),
+                  double(d.xmin), double(d.ymax), double(d.xmax));
+    return buf;
+}
+
+bool same_detection(const netc_detection &a, const netc_detection &b, double tolerance) {
+    bool same = a.class_id == b.class_id && a.prior == b.prior;
+    for (float d : {a.score - b.score, a.ymin - b.ymin, a.xmin - b.xmin, a.ymax - b.ymax, a.xmax - b.xmax}) same &= std::fabs(d) <= tolerance;
+    return same;
+}
+
+// The same detections: the same number, scores rank by rank within `tolerance`, and each one
+// the same class from the same prior with the same box (within `tolerance`) as one of the
+// reference's. Detections whose scores differ by less than the tolerance may come in either
+// order: under ARMv7's separately rounded multiply-adds two scores 2e-6 apart swapped places
+// (MobileNet-SSD's 94th and 95th). Returns "" or the first difference.
+std::string detections_difference(const std::vector<netc_detection> &got, const std::vector<netc_detection> &want, double tolerance) {
+    if (got.size() != want.size()) return "the counts differ";
+    std::vector<bool> used(want.size(), false);
     for (size_t i = 0; i < got.size(); i++) {
-        const netc_detection &a = got[i], &b = want[i];
-        if (a.class_id != b.class_id || a.prior != b.prior) return false;
-        for (float d : {a.score - b.score, a.ymin - b.ymin, a.xmin - b.xmin, a.ymax - b.ymax, a.xmax - b.xmax})
-            if (!(std::fabs(d) <= tolerance)) return false;
+        if (!(std::fabs(got[i].score - want[i].score) <= tolerance))
+            return "detection " + std::to_string(i) + ": compiled " + detection_text(got[i]) + ", reference " + detection_text(want[i]);
+        size_t j = 0;
+        while (j < want.size() && (used[j] || !same_detection(got[i], want[j], tolerance))) j++;
+        if (j == want.size()) return "detection " + std::to_string(i) + ", compiled " + detection_text(got[i]) + ", is not among the reference's";
+        used[j] = true;
     }
-    return true;
+    return "";
 }
 
 }  // namespace
@@ -42,10 +63,10 @@ bool compare_with_reference(const Graph &g, CompiledModel &m, const std::vector<
         const netc_detection_config c = d.runtime_config();
         const auto a = postprocess_detections(c, got[size_t(d.boxes_output)], got[size_t(d.scores_output)], g.spec_file);
         const auto b = postprocess_detections(c, want[size_t(d.boxes_output)], want[size_t(d.scores_output)], g.spec_file);
-        const bool pass = same_detections(a, b, tolerance * 10);
-        ok &= pass;
+        const std::string diff = detections_difference(a, b, tolerance * 10);
+        ok &= diff.empty();
         std::printf("%-20s %zu compiled, %zu reference: %s\n", "detections", a.size(), b.size(),
-                    pass ? "the same" : "FAIL (classes, priors or order differ)");
+                    diff.empty() ? "the same" : ("FAIL (" + diff + ")").c_str());
     }
     return ok;
 }

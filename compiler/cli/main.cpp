@@ -20,11 +20,13 @@ const char *kUsage =
     "  check    SPEC      compiled model vs reference interpreter on a seeded input\n"
     "  weights  SPEC      write the spec's weights (e.g. seeded random) to a safetensors file\n"
     "  bench    SPEC      check the compiled model, then time it (median, min, p10-p90, GFLOP/s)\n"
+    "  estimate SPEC      static speed estimate of ARM code: inner loops and llvm-mca, per stage\n"
     "  tune     SPEC      measure which stage boundaries to fuse on this machine; writes a schedule\n"
     "  import   MODEL.onnx  translate an ONNX model into a spec + safetensors weights\n"
     "  export   SPEC      write the network and weights as ONNX (opset 13)\n"
     "\n"
-    "Every command taking SPEC also takes an ONNX file, imported on the fly.\n";
+    "Every command taking SPEC also takes an ONNX file, imported on the fly. compile, run, check, bench\n"
+    "and estimate take --target (x86-64-*, arm-64-linux, arm-32-linux; docs/targets.md).\n";
 
 struct Command {
     const char *name;
@@ -33,7 +35,8 @@ struct Command {
 const Command kCommands[] = {{"compile", netc::cmd_compile}, {"summary", netc::cmd_summary}, {"run", netc::cmd_run},
                              {"check", netc::cmd_check},     {"weights", netc::cmd_weights},
                              {"bench", netc::cmd_bench},     {"import", netc::cmd_import},
-                             {"export", netc::cmd_export},       {"tune", netc::cmd_tune}};
+                             {"export", netc::cmd_export},       {"tune", netc::cmd_tune},
+                             {"estimate", netc::cmd_estimate}};
 
 }  // namespace
 
