@@ -289,5 +289,32 @@ TEST(HotLoops, FusedStageKeepsBothLoopsAndTellsConvFromDepthwise) {
     EXPECT_EQ(s.hot.begin, conv.begin);
 }
 
+// Halide's AArch64 code omits the frame pointer: x29 is then one more data pointer (an input
+// row here) and reading through it is not a spill. Once "mov x29, sp" makes it the frame
+// pointer, [x29, #imm] is a stack slot again.
+const char *kX29 =
+    "\n"
+    "Disassembly of section .text.netc_m_s4_pw:\n"
+    "\n"
+    "0000000000000000 <netc_m_s4_pw>:\n"
+    "       0:      \tstp\tx29, x30, [sp, #-16]!\n"
+    "       4:      \tsxtw\tx29, w12\n"
+    "       8:      \tldr\ts25, [x29, x14]\n"
+    "       c:      \tfmla\tv3.4s, v20.4s, v25.s[0]\n"
+    "      10:      \tadd\tx14, x14, #4\n"
+    "      14:      \tb.ne\t0x8 <netc_m_s4_pw+0x8>\n"
+    "      18:      \tmov\tx29, sp\n"
+    "      1c:      \tldr\tq5, [x29, #16]\n"
+    "      20:      \tfmla\tv4.4s, v5.4s, v25.s[0]\n"
+    "      24:      \tsubs\tx9, x9, #1\n"
+    "      28:      \tb.ne\t0x1c <netc_m_s4_pw+0x1c>\n"
+    "      2c:      \tret\n";
+
+TEST(HotLoops, X29IsAStackRegisterOnlyWhenSetFromSp) {
+    const auto s = find_hot_loops_in_disassembly(kX29, "aarch64", {"netc_m_s4_pw"})[0];
+    ASSERT_EQ(s.multiply_loops.size(), 2u);
+    for (const LoopStats &l : s.multiply_loops) EXPECT_EQ(l.spills, l.begin == 0x1c ? 1 : 0) << std::hex << l.begin;
+}
+
 }  // namespace
 }  // namespace netc

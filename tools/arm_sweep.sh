@@ -3,7 +3,7 @@
 # MobileNet-SSD with the Caffe and the TensorFlow box decoding, Xception) compiled for
 # arm-64-linux and arm-32-linux and checked under qemu-user against the reference interpreter
 # on this machine (<= 1e-4 relative, detections the same). Too slow for the test command
-# (about 15 minutes on 2 cores); run it after changing the lowering or an ARM schedule:
+# (about 6 minutes on 2 cores); run it after changing the lowering or an ARM schedule:
 #   tools/arm_sweep.sh [build-dir]        (or: cmake --build build --target arm_sweep)
 set -uo pipefail
 cd "$(dirname "$0")/.."

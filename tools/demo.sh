@@ -16,8 +16,8 @@ GEN=generated/mobilenet_v1/host
 
 echo "== linking examples/classify against $GEN (plain cc: this is all an app needs)"
 mkdir -p build/demo
-cc -O2 -std=c11 examples/classify/classify.c examples/common/support.c -I examples/common -I runtime -I "$GEN" \
-   "$GEN/libmobilenet_v1.a" build/runtime/libnetc_runtime.a "$GEN/libhalide_runtime.a" \
+cc -O2 -std=c11 examples/classify/classify.c examples/common/support.c -I examples/common -I "$GEN" \
+   "$GEN/libmobilenet_v1.a" "$GEN/libnetc_runtime.a" "$GEN/libhalide_runtime.a" \
    -lpthread -ldl -lm -o build/demo/classify
 
 echo "== reference interpreter on the same image (for the comparison)"

@@ -309,8 +309,9 @@ bool is_spill(const Insn &i, const std::string &arch, const SpSet &derived) {
     const std::string base = address_base(i, arch);
     // LLVM's AArch64 spills address sp (or the frame pointer) directly; a register merely
     // derived from sp is a small buffer Halide put on the stack (a fused stage's row of a
-    // depthwise conv), walked like any other.
-    if (arch == "aarch64") return base == "sp" || base == "r29";
+    // depthwise conv), walked like any other. x29 is the frame pointer only when it was set
+    // from sp: Halide's code omits the frame pointer and uses x29 as one more data pointer.
+    if (arch == "aarch64") return base == "sp" || (base == "r29" && derived.count("r29") > 0);
     // AArch32 reaches q-register spill slots through a register set from sp ("add r0, sp, #N",
     // then "vst1.64 {d16, d17}, [r0:128]"); a stack buffer walked with writeback ("[r0]!") or a
     // register step ("[r0], r1") is data, not a spill.

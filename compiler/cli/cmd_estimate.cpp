@@ -145,6 +145,7 @@ int cmd_estimate(int argc, char **argv) {
 
     std::printf("ESTIMATE (static, not measured): %s compiled for %s, 1 thread, from its machine code and llvm-mca\n", g.name.c_str(),
                 target.name.c_str());
+    std::printf("(the target's facts: %s, %d float multiply-adds a cycle)\n", target.core.c_str(), target.fma_lanes_per_cycle);
     std::vector<size_t> order(stages.size());
     for (size_t i = 0; i < order.size(); i++) order[i] = i;
     std::stable_sort(order.begin(), order.end(), [&](size_t x, size_t y) { return est[x][0].cycles > est[y][0].cycles; });

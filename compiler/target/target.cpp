@@ -28,9 +28,10 @@ struct KnownTarget {
 // Intel): the smaller figure, since a schedule that assumes more spills on the smaller parts.
 // The x86 FMA rates are what `netc estimate` would assume; `netc bench` measures the host's.
 // ARM: the Cortex-A72 of a Raspberry Pi 4 (32 KiB L1D; 1 MiB L2 shared by 4 cores, so 256 KiB
-// a core), the most common board these builds ship to; 2 FP/ASIMD pipes, each one 4-lane FMA
-// a cycle (Cortex-A72 software optimization guide; llvm-mca's model agrees). armv7 code runs
-// the same cores in 32-bit mode (32-bit Raspberry Pi OS on a Pi 4), with 16 q registers.
+// a core), the most common board these builds ship to. Its FMA rate is what llvm-mca-14's
+// model for it (LLVM's Cortex-A57 model) issues, the figure `netc estimate` measures against:
+// one 4-lane fmla a cycle in AArch64, two 4-lane vmla a cycle in AArch32. armv7 code runs the
+// same cores in 32-bit mode (32-bit Raspberry Pi OS on a Pi 4), with 16 q registers.
 const KnownTarget kTargets[] = {
     {"x86-64-avx512", "x86-64-linux-sse41-avx-f16c-fma-avx2-avx512-avx512_skylake", 16, 32, 32 << 10, 1 << 20, 32,
      "x86-64 with AVX-512 (Skylake-SP and later, Zen 4, Zen 5)", "x86-64", "x86_64-linux-gnu", "", "qemu-x86_64", "max", {}},
@@ -38,7 +39,7 @@ const KnownTarget kTargets[] = {
      "x86-64", "x86_64-linux-gnu", "", "qemu-x86_64", "max", {}},
     {"x86-64-sse41", "x86-64-linux-sse41", 4, 16, 32 << 10, 256 << 10, 8, "x86-64 with SSE4.1", "x86-64", "x86_64-linux-gnu", "", "qemu-x86_64",
      "max", {}},
-    {"arm-64-linux", "arm-64-linux", 4, 32, 32 << 10, 256 << 10, 8, "Cortex-A72 (Raspberry Pi 4)", "aarch64", "aarch64-linux-gnu", "",
+    {"arm-64-linux", "arm-64-linux", 4, 32, 32 << 10, 256 << 10, 4, "Cortex-A72 (Raspberry Pi 4)", "aarch64", "aarch64-linux-gnu", "",
      "qemu-aarch64", "cortex-a72", {"arm_dot_prod", "arm_fp16"}},
     {"arm-32-linux", "arm-32-linux", 4, 16, 32 << 10, 256 << 10, 8, "Cortex-A72 in 32-bit mode (Raspberry Pi 4, 32-bit Raspberry Pi OS)", "arm",
      "arm-linux-gnueabihf", "-march=armv7-a -mfpu=neon-vfpv4 -mfloat-abi=hard", "qemu-arm", "cortex-a15", {}},
@@ -99,7 +100,8 @@ Executor choose_executor(const KnownTarget &k, const Halide::Target &code, const
     const std::string missing = missing_on_host(code);
     if (missing.empty()) return e;  // in process
     const Halide::Target host = Halide::get_host_target();
-    if (code.arch == Halide::Target::ARM && host.arch != Halide::Target::ARM) {
+    // ARM code on x86, or 32-bit ARM code on a 64-bit ARM machine (whose cores may lack AArch32).
+    if (code.arch == Halide::Target::ARM && (host.arch != Halide::Target::ARM || host.bits != code.bits)) {
         e.kind = Executor::Kind::Emulator;
         e.package = "qemu-user";
         std::string cpu = how.emulator_cpu.empty() ? k.qemu_cpu : how.emulator_cpu;
