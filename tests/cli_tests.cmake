@@ -124,6 +124,8 @@ set_tests_properties(cli_compile_check_odd_names PROPERTIES PASS_REGULAR_EXPRESS
 # ONNX files: every problem listed in one error; dynamic shapes; import then compile.
 set(BAD_ONNX ${CMAKE_CURRENT_SOURCE_DIR}/onnx_files)
 add_error_test(cli_onnx_unsupported_nodes 1 "unsupported_ops.onnx: 3 problems \\(ONNX opset 13\\):.*node 'leaky' \\(LeakyRelu\\): op type not supported.*node 'pool_ceil' \\(MaxPool\\): ceil_mode 1.*node 'tanh' \\(Tanh\\): op type not supported" summary ${BAD_ONNX}/unsupported_ops.onnx)
+# Axes and permutations out of range (they once read and wrote outside the shape): every node named, nothing crashes.
+add_error_test(cli_onnx_bad_axes 1 "bad_axes.onnx: 7 problems \\(ONNX opset 11\\):.*node 'perm_negative' \\(Transpose\\): perm is not a permutation of 0..3 \\(it has -1\\).*node 'perm_repeated'.*node 'concat_axis_99' \\(Concat\\): axis 99 is out of range.*node 'concat_axis_minus_99'.*node 'concat_no_inputs' \\(Concat\\): has no inputs.*node 'unsqueeze_minus_9' \\(Unsqueeze\\): axis -9 is out of range.*node 'flatten_axis_7' \\(Flatten\\): axis 7 is out of range" summary ${BAD_ONNX}/bad_axes.onnx)
 add_error_test(cli_onnx_dynamic_size 1 "dynamic_size.onnx: layer 'x': field 'graph.input': dimension 2 is dynamic. give the shape with --input-shape N,C,H,W" summary ${BAD_ONNX}/dynamic_size.onnx)
 add_error_test(cli_onnx_float16 1 "initializer 'w16': tensor type FLOAT16" summary ${BAD_ONNX}/float16_weights.onnx)
 add_error_test(cli_onnx_no_multipliers 1 "field '--alpha': width and resolution multipliers apply to netc specs, not to ONNX files" summary ${BAD_ONNX}/dynamic_batch.onnx --alpha 0.5)

@@ -74,8 +74,10 @@ std::vector<int64_t> axes_of(Importer &im) {
 
 void flatten(Importer &im) {
     const Value &x = im.activation(0);
+    const int64_t rank = int64_t(x.shape.size());
     int64_t axis = im.attr_int("axis", 1);
-    if (axis < 0) axis += int64_t(x.shape.size());
+    if (axis < -rank || axis > rank) im.unsupported("axis " + std::to_string(axis) + " is out of range for a rank-" + std::to_string(rank) + " input");
+    if (axis < 0) axis += rank;
     reshape_to(im, x, {product(x.shape, 0, size_t(axis)), product(x.shape, size_t(axis))});
 }
 
@@ -88,8 +90,15 @@ void squeeze_or_unsqueeze(Importer &im, bool squeeze) {
     const Value &x = im.activation(0);
     std::vector<int64_t> axes = axes_of(im), shape = x.shape;
     const int64_t out_rank = int64_t(shape.size()) + (squeeze ? 0 : int64_t(axes.size()));
-    for (int64_t &a : axes) a = a < 0 ? a + (squeeze ? int64_t(shape.size()) : out_rank) : a;
+    const int64_t range = squeeze ? int64_t(shape.size()) : out_rank;
+    for (int64_t &a : axes) {
+        // Checked before use: an axis outside the range would index before or past the shape.
+        if (a < -range || a >= range)
+            im.unsupported("axis " + std::to_string(a) + " is out of range for a rank-" + std::to_string(range) + (squeeze ? " input" : " output"));
+        a = a < 0 ? a + range : a;
+    }
     std::sort(axes.begin(), axes.end());
+    if (std::adjacent_find(axes.begin(), axes.end()) != axes.end()) im.unsupported("the same axis is listed twice");
     if (squeeze) {
         if (axes.empty())
             for (size_t i = 0; i < shape.size(); i++)
@@ -114,6 +123,12 @@ void transpose(Importer &im) {
     std::iota(identity.begin(), identity.end(), 0);
     std::vector<int64_t> perm = im.attr_ints("perm", std::vector<int64_t>(identity.rbegin(), identity.rend()));
     if (perm.size() != rank) im.unsupported("perm has the wrong length");
+    std::vector<bool> seen(rank, false);
+    for (int64_t p : perm) {
+        if (p < 0 || p >= int64_t(rank) || seen[size_t(p)])
+            im.unsupported("perm is not a permutation of 0.." + std::to_string(int64_t(rank) - 1) + " (it has " + std::to_string(p) + ")");
+        seen[size_t(p)] = true;
+    }
     std::vector<int64_t> shape;
     for (int64_t p : perm) shape.push_back(x.shape[size_t(p)]);
     Value v = x;
@@ -145,8 +160,10 @@ void transpose(Importer &im) {
 void concat(Importer &im) {
     std::vector<Value> ins;
     for (int k = 0; k < im.node->input_size(); k++) ins.push_back(im.activation(k));
+    if (ins.empty()) im.unsupported("has no inputs");
     const int64_t rank = int64_t(ins[0].shape.size());
     int64_t axis = im.attr_int("axis", 1);
+    if (axis < -rank || axis >= rank) im.unsupported("axis " + std::to_string(axis) + " is out of range for rank-" + std::to_string(rank) + " inputs");
     if (axis < 0) axis += rank;
     std::vector<int64_t> shape = ins[0].shape;
     shape[size_t(axis)] = 0;

@@ -11,11 +11,12 @@ from onnx import TensorProto, helper, numpy_helper
 OUT = os.path.join(os.path.dirname(__file__), "..", "..", "tests", "onnx_files")
 
 
-def save(name, nodes, inputs, outputs, initializers=(), opset=13):
+def save(name, nodes, inputs, outputs, initializers=(), opset=13, check=True):
     graph = helper.make_graph(nodes, name, inputs, outputs, list(initializers))
     model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", opset)], producer_name="netc-tests")
     model.ir_version = 7
-    onnx.checker.check_model(model)
+    if check:  # hostile files are written as an attacker would, past the checker
+        onnx.checker.check_model(model)
     onnx.save(model, os.path.join(OUT, name + ".onnx"))
 
 
@@ -75,4 +76,16 @@ save("tf_style",
       helper.make_node("Add", ["mm", "mb"], ["logits"], name="bias")],
      [image("x", [1, 10, 10, 3])], [image("features", [1, 5, 5, 6]), image("logits", [1, 5])],
      [w2, b2, mw, mb, i64("zero", 0), i64("minus_one", [-1])], opset=10)
+# Axes and permutations out of range: each once read and wrote outside the shape (issue 19's
+# fuzzing). Each must be a problem naming its node, all listed at once, and nothing else.
+save("bad_axes",
+     [helper.make_node("Transpose", ["x"], ["t"], name="perm_negative", perm=[0, -1, 2, 3]),
+      helper.make_node("Transpose", ["x"], ["t2"], name="perm_repeated", perm=[0, 1, 1, 3]),
+      helper.make_node("Concat", ["x", "x"], ["c"], name="concat_axis_99", axis=99),
+      helper.make_node("Concat", ["x", "x"], ["c2"], name="concat_axis_minus_99", axis=-99),
+      helper.make_node("Concat", [], ["c3"], name="concat_no_inputs", axis=1),
+      helper.make_node("Unsqueeze", ["x"], ["u"], name="unsqueeze_minus_9", axes=[-9]),
+      helper.make_node("Flatten", ["x"], ["f"], name="flatten_axis_7", axis=7)],
+     [image("x", [1, 3, 4, 4])],
+     [image(n, None) for n in ["t", "t2", "c", "c2", "c3", "u", "f"]], opset=11, check=False)
 print("wrote", sorted(os.listdir(OUT)))
