@@ -14,6 +14,10 @@ Tensor to_tensor(const ConstTensor &c) {
     return t;
 }
 
+// Kernels, strides, dilations and pads past this are refused: no CNN uses them, and the
+// products netc forms from them must stay far inside int.
+constexpr int64_t kMaxWindowValue = 1 << 16;
+
 // kernel_shape/strides/dilations/pads/auto_pad → the layer's fields. `in` is the NCHW input.
 void read_window(Importer &im, Layer &l, const Value &in, int64_t kh, int64_t kw, bool dilations_allowed) {
     const auto ks = im.attr_ints("kernel_shape", {kh, kw});
@@ -24,6 +28,15 @@ void read_window(Importer &im, Layer &l, const Value &in, int64_t kh, int64_t kw
     const auto dil = im.attr_ints("dilations", {1, 1});
     if (strides.size() != 2 || dil.size() != 2) im.unsupported("strides/dilations must have 2 values");
     if (!dilations_allowed && (dil[0] != 1 || dil[1] != 1)) im.unsupported("dilations other than 1");
+    // Before any division or narrowing to int: a stride of 0 divided by zero, a negative one
+    // made negative shapes, and 2^40 became another number as an int.
+    const auto check = [&](const char *what, int64_t v, int64_t lo) {
+        if (v < lo || v > kMaxWindowValue)
+            im.unsupported(std::string(what) + " " + std::to_string(v) + " is out of range (" + std::to_string(lo) + ".." + std::to_string(kMaxWindowValue) + ")");
+    };
+    for (int64_t k : {kh, kw}) check("kernel size", k, 1);
+    for (int64_t v : strides) check("stride", v, 1);
+    for (int64_t v : dil) check("dilation", v, 1);
     l.stride_h = int(strides[0]), l.stride_w = int(strides[1]);
     l.dilation_h = int(dil[0]), l.dilation_w = int(dil[1]);
     const std::string auto_pad = im.attr_string("auto_pad", "NOTSET");
@@ -45,6 +58,7 @@ void read_window(Importer &im, Layer &l, const Value &in, int64_t kh, int64_t kw
     } else if (auto_pad != "NOTSET") {
         im.unsupported("auto_pad \"" + auto_pad + "\"");
     }
+    for (int64_t v : pads) check("pad", v, 0);
     l.padding.top = int(pads[0]), l.padding.left = int(pads[1]), l.padding.bottom = int(pads[2]), l.padding.right = int(pads[3]);
 }
 

@@ -88,4 +88,14 @@ save("bad_axes",
       helper.make_node("Flatten", ["x"], ["f"], name="flatten_axis_7", axis=7)],
      [image("x", [1, 3, 4, 4])],
      [image(n, None) for n in ["t", "t2", "c", "c2", "c3", "u", "f"]], opset=11, check=False)
+# Windows out of range: a stride of 0 divided by zero in shape inference, a negative one gave
+# negative shapes and exit 0, dilation 0 was accepted, a pad of 2^40 was narrowed to int.
+save("bad_windows",
+     [helper.make_node("Conv", ["x", "w"], ["s0"], name="stride_0", strides=[0, 1]),
+      helper.make_node("Conv", ["x", "w"], ["sn"], name="stride_negative", strides=[-1, -1]),
+      helper.make_node("Conv", ["x", "w"], ["d0"], name="dilation_0", dilations=[0, 1]),
+      helper.make_node("Conv", ["x", "w"], ["p40"], name="pad_2_40", pads=[0, 0, 1 << 40, 0]),
+      helper.make_node("MaxPool", ["x"], ["mp"], name="pool_stride_0", kernel_shape=[2, 2], strides=[2, 0])],
+     [image("x", [1, 3, 8, 8])],
+     [image(n, None) for n in ["s0", "sn", "d0", "p40", "mp"]], [w], check=False)
 print("wrote", sorted(os.listdir(OUT)))
