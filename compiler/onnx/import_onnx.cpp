@@ -22,6 +22,9 @@ std::string name_from_path(const std::string &path) {
     return id;
 }
 
+// Image sides and channel counts past this are refused before anything is sized from them.
+constexpr int64_t kMaxInputDimension = 1 << 16;
+
 }  // namespace
 
 Importer::Importer(const onnx::ModelProto &model, std::string p, const OnnxImportOptions &options)
@@ -59,6 +62,9 @@ const Value &Importer::in(int k) {
     if (!has_input(k)) unsupported("input " + std::to_string(k) + " is missing");
     auto it = values_.find(node->input(k));
     if (it == values_.end()) {
+        // Not from a node that failed: nothing before this node computes it (a node reading its
+        // own output, or a name no node writes), which must not pass silently.
+        if (!failed_values_.count(node->input(k))) unsupported("input '" + node->input(k) + "' is computed by no node before this one");
         // It came from a node already reported. This node cannot be translated, but what is
         // wrong with it on its own still belongs in the one error message.
         const std::string why = static_problem();
@@ -237,6 +243,10 @@ void Importer::add_input() {
     if (dims.size() == 4 && dims[0] != 1) fail(path, in.name(), "graph.input", "batch size " + std::to_string(dims[0]) + ": netc compiles batch-1 networks");
     for (int64_t d : dims)
         if (d < 1) fail(path, in.name(), "graph.input", "input of shape " + shape_string(dims) + " holds no values");
+    // Before the shape is narrowed to int anywhere: 2^32 + 8 once became 8.
+    for (int64_t d : dims)
+        if (d > kMaxInputDimension)
+            fail(path, in.name(), "graph.input", "input of shape " + shape_string(dims) + ": a dimension past " + std::to_string(kMaxInputDimension));
     onnx_input_shape_ = dims;
     // An image [1, C, H, W] is NCHW; any other shape is taken in row-major order (netc's HWC
     // storage of the shape netc_shape_of_row_major gives it), for the ops that allow it. So is
@@ -305,7 +315,11 @@ void Importer::add_outputs(OnnxImport &result) {
     std::set<int> used;
     for (const auto &o : model_.graph().output()) {
         auto it = values_.find(o.name());
-        if (it == values_.end()) continue;  // its producer was reported
+        if (it == values_.end()) {
+            // Never dropped silently: either its node failed and was reported, or nothing computes it.
+            if (!failed_values_.count(o.name())) problems_.push_back("output '" + o.name() + "': no node computes it");
+            continue;
+        }
         const Value &v = it->second;
         const std::string where = "output '" + o.name() + "'";
         if (v.kind != Value::Activation) {
@@ -382,6 +396,7 @@ OnnxImport Importer::run() {
         try {
             translate(n);
         } catch (const Unsupported &) {
+            for (const auto &name : n.output()) failed_values_.insert(name);
         }
     }
     OnnxImport result;

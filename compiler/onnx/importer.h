@@ -85,6 +85,7 @@ private:
     std::map<std::string, Value> values_;
     std::set<std::string> names_;
     std::vector<std::string> problems_;
+    std::set<std::string> failed_values_;  // outputs of nodes that could not be translated
     std::map<std::string, int> readers_;
     std::vector<int64_t> onnx_input_shape_;
     bool input_nchw_ = true;

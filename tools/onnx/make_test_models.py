@@ -98,4 +98,14 @@ save("bad_windows",
       helper.make_node("MaxPool", ["x"], ["mp"], name="pool_stride_0", kernel_shape=[2, 2], strides=[2, 0])],
      [image("x", [1, 3, 8, 8])],
      [image(n, None) for n in ["s0", "sn", "d0", "p40", "mp"]], [w], check=False)
+# Graph outputs nothing computes: one named by no node, one a node computes from itself. Once
+# silently dropped, so netc compiled a model with an output missing.
+save("no_producer",
+     [helper.make_node("Conv", ["x", "w"], ["y"], name="conv"),
+      helper.make_node("Relu", ["loop"], ["loop"], name="reads_itself")],
+     [image("x", [1, 3, 8, 8])], [image("y", None), image("ghost", None), image("loop", None)], [w], check=False)
+# An input dimension past int: 2^32 + 8 was narrowed to 8.
+save("huge_input",
+     [helper.make_node("Relu", ["x"], ["y"], name="relu")],
+     [image("x", [1, 3, (1 << 32) + 8, 8])], [image("y", None)], check=False)
 print("wrote", sorted(os.listdir(OUT)))
