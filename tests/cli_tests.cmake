@@ -56,6 +56,11 @@ add_error_test(cli_error_kernel_too_big 1 "kernel_too_big.json: layer 'big': fie
 add_error_test(cli_error_channel_mismatch 1 "channel_mismatch.json: layer 'grouped': field 'layers\\[0\\].groups': groups \\(2\\) must divide both the input channels \\(3\\)" summary ${BAD}/channel_mismatch.json)
 add_error_test(cli_error_wrong_weight_shape 1 "wrong_shape.safetensors: layer 'conv1': field 'conv1.weight': has shape \\[8, 3, 3, 3\\], expected \\[4, 3, 3, 3\\]" compile ${BAD}/wrong_weight_shape.json --generated-dir ${CMAKE_CURRENT_BINARY_DIR}/bad_out)
 add_error_test(cli_error_truncated_weights 1 "truncated.safetensors: layer 'conv1.weight': field 'data_offsets': .*truncated" compile ${BAD}/truncated_weights.json --generated-dir ${CMAKE_CURRENT_BINARY_DIR}/bad_out)
+# .npy inputs with broken shapes: refused naming the file and the field, before any copy.
+add_error_test(cli_error_npy_non_numeric_shape 1 "npy_non_numeric_shape.npy: field 'shape': 'abc' is not a dimension" run ${SRC}/tests/models/tiny_net.json --reference --input ${BAD}/npy_non_numeric_shape.npy -o ${CMAKE_CURRENT_BINARY_DIR}/bad_out)
+add_error_test(cli_error_npy_zero_size 1 "npy_zero_size.npy: field 'shape': the array holds no values" run ${SRC}/tests/models/tiny_net.json --reference --input ${BAD}/npy_zero_size.npy -o ${CMAKE_CURRENT_BINARY_DIR}/bad_out)
+add_error_test(cli_error_npy_shape_overflow 1 "npy_shape_overflow.npy: field 'shape': needs more values than the file's 16 data bytes hold" run ${SRC}/tests/models/tiny_net.json --reference --input ${BAD}/npy_shape_overflow.npy -o ${CMAKE_CURRENT_BINARY_DIR}/bad_out)
+add_error_test(cli_error_npy_unclosed_shape 1 "npy_unclosed_shape.npy: field 'shape': not closed in header" run ${SRC}/tests/models/tiny_net.json --reference --input ${BAD}/npy_unclosed_shape.npy -o ${CMAKE_CURRENT_BINARY_DIR}/bad_out)
 add_error_test(cli_error_missing_spec 1 "no_such.json: cannot open the spec file" summary ${BAD}/no_such.json)
 add_error_test(cli_error_unsupported_target 1 "field '--target': unsupported target 'arm-65-linux'" compile ${SRC}/tests/models/tiny_net.json --target arm-65-linux --generated-dir ${CMAKE_CURRENT_BINARY_DIR}/bad_out)
 add_error_test(cli_error_bad_flag 2 "unknown option --frobnicate" compile ${SRC}/tests/models/tiny_net.json --frobnicate)

@@ -23,17 +23,28 @@ NpyArray read_npy(const std::string &path) {
     if (h.find("'fortran_order': False") == std::string::npos) fail(path, "", "fortran_order", "only C-order arrays are supported");
     size_t p = h.find("'shape': (");
     if (p == std::string::npos) fail(path, "", "shape", "missing in header");
+    const std::string shown = h.substr(0, h.find_last_not_of(" \n") + 1);  // the header without its padding, for messages
+    const size_t close = h.find(')', p);
+    if (close == std::string::npos) fail(path, "", "shape", "not closed in header: " + shown);
     NpyArray a;
-    std::stringstream ds(h.substr(p + 10, h.find(')', p) - p - 10));
+    std::stringstream ds(h.substr(p + 10, close - p - 10));
     std::string tok;
+    const size_t data_at = start + header_len;
+    const int64_t available = int64_t(b.size() - data_at) / 4;  // what the file can hold bounds the product, so it cannot overflow
     int64_t count = 1;
     while (std::getline(ds, tok, ',')) {
-        if (tok.find_first_not_of(' ') == std::string::npos) continue;
-        a.shape.push_back(std::stoll(tok));
+        const size_t first = tok.find_first_not_of(' '), last = tok.find_last_not_of(' ');
+        if (first == std::string::npos) continue;
+        const std::string digits = tok.substr(first, last - first + 1);
+        if (digits.size() > 12 || digits.find_first_not_of("0123456789") != std::string::npos)
+            fail(path, "", "shape", "'" + digits + "' is not a dimension; header: " + shown);
+        a.shape.push_back(std::stoll(digits));
+        if (a.shape.back() == 0) fail(path, "", "shape", "the array holds no values (a dimension is 0)");
+        if (a.shape.back() > available / count)
+            fail(path, "", "shape", "needs more values than the file's " + std::to_string(b.size() - data_at) + " data bytes hold");
         count *= a.shape.back();
     }
-    const size_t data_at = start + header_len;
-    if (b.size() - data_at != size_t(count) * 4)
+    if (int64_t(b.size() - data_at) != count * 4)
         fail(path, "", "", "holds " + std::to_string(b.size() - data_at) + " data bytes, the shape needs " + std::to_string(count * 4));
     a.data.resize(size_t(count));
     std::memcpy(a.data.data(), b.data() + data_at, size_t(count) * 4);
