@@ -61,6 +61,7 @@ add_error_test(cli_error_npy_non_numeric_shape 1 "npy_non_numeric_shape.npy: fie
 add_error_test(cli_error_npy_zero_size 1 "npy_zero_size.npy: field 'shape': the array holds no values" run ${SRC}/tests/models/tiny_net.json --reference --input ${BAD}/npy_zero_size.npy -o ${CMAKE_CURRENT_BINARY_DIR}/bad_out)
 add_error_test(cli_error_npy_shape_overflow 1 "npy_shape_overflow.npy: field 'shape': needs more values than the file's 16 data bytes hold" run ${SRC}/tests/models/tiny_net.json --reference --input ${BAD}/npy_shape_overflow.npy -o ${CMAKE_CURRENT_BINARY_DIR}/bad_out)
 add_error_test(cli_error_npy_unclosed_shape 1 "npy_unclosed_shape.npy: field 'shape': not closed in header" run ${SRC}/tests/models/tiny_net.json --reference --input ${BAD}/npy_unclosed_shape.npy -o ${CMAKE_CURRENT_BINARY_DIR}/bad_out)
+add_error_test(cli_error_description_not_text 1 "description_not_text.json: field 'description': expected a string, got" summary ${BAD}/description_not_text.json)
 add_error_test(cli_error_missing_spec 1 "no_such.json: cannot open the spec file" summary ${BAD}/no_such.json)
 add_error_test(cli_error_unsupported_target 1 "field '--target': unsupported target 'arm-65-linux'" compile ${SRC}/tests/models/tiny_net.json --target arm-65-linux --generated-dir ${CMAKE_CURRENT_BINARY_DIR}/bad_out)
 add_error_test(cli_error_bad_flag 2 "unknown option --frobnicate" compile ${SRC}/tests/models/tiny_net.json --frobnicate)

@@ -25,7 +25,7 @@ public:
         : obj_(obj), file_(std::move(file)), layer_(std::move(layer)), path_(std::move(path)) {}
 
     [[noreturn]] void error(const std::string &field, const std::string &msg) const {
-        fail(file_, layer_, field.empty() ? path_ : path_ + "." + field, msg);
+        fail(file_, layer_, field.empty() ? path_ : path_.empty() ? field : path_ + "." + field, msg);
     }
     bool has(const std::string &f) const { return obj_.contains(f); }
     const json &at(const std::string &f) const { return obj_.at(f); }

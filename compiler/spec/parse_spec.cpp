@@ -257,6 +257,8 @@ Graph parse_spec_text(const std::string &text, const std::string &file) {
     if (!root.contains("netc") || !root["netc"].is_number_integer() || root["netc"].get<long long>() != 1)
         fail(file, "", "netc", "expected \"netc\": 1 (the spec format version)");
 
+    top.string("description", "");  // free text, but text: a number or object there is a mistake worth naming
+
     Graph g;
     g.spec_file = file;
     if (!root.contains("name") || !root["name"].is_string()) fail(file, "", "name", "missing or not a string");
