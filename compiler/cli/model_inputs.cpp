@@ -1,11 +1,10 @@
 #include "cli/model_inputs.h"
 
 #include <cstring>
-#include <fstream>
-#include <sstream>
 
 #include "io/image.h"
 #include "io/npy.h"
+#include "io/read_file.h"
 #include "spec/diagnostic.h"
 
 namespace netc {
@@ -34,11 +33,7 @@ std::vector<float> load_input(const Graph &g, const std::string &path) {
         for (size_t i = 0; i < out.size(); i++) out[i] = (float(img.rgb[i]) - g.input.mean[i % 3]) * g.input.scale[i % 3];
         return out;
     }
-    std::ifstream f(path, std::ios::binary);
-    if (!f) fail(path, "", "", "cannot open the input");
-    std::stringstream ss;
-    ss << f.rdbuf();
-    const std::string b = ss.str();
+    const std::string b = read_file(path, "input");
     if (int64_t(b.size()) != s.elements() * 4)
         fail(path, g.input.name, "", "a raw float32 input must have " + std::to_string(s.elements() * 4) + " bytes (" + want + "), it has " +
                                          std::to_string(b.size()));

@@ -7,6 +7,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "io/read_file.h"
 #include "spec/diagnostic.h"
 #include "target/executor.h"
 
@@ -17,10 +18,7 @@ namespace fs = std::filesystem;
 namespace {
 
 std::vector<float> read_floats(const fs::path &p) {
-    std::ifstream f(p, std::ios::binary);
-    std::stringstream s;
-    s << f.rdbuf();
-    const std::string b = s.str();
+    const std::string b = read_file(p.string(), "output the program wrote");
     std::vector<float> v(b.size() / 4);
     std::memcpy(v.data(), b.data(), v.size() * 4);
     return v;

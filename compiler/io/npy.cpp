@@ -4,16 +4,13 @@
 #include <fstream>
 #include <sstream>
 
+#include "io/read_file.h"
 #include "spec/diagnostic.h"
 
 namespace netc {
 
 NpyArray read_npy(const std::string &path) {
-    std::ifstream f(path, std::ios::binary);
-    if (!f) fail(path, "", "", "cannot open");
-    std::stringstream ss;
-    ss << f.rdbuf();
-    const std::string b = ss.str();
+    const std::string b = read_file(path, "");
     if (b.size() < 12 || b.compare(0, 6, "\x93NUMPY") != 0) fail(path, "", "", "not a .npy file (bad magic)");
     size_t header_len = uint8_t(b[8]) | (size_t(uint8_t(b[9])) << 8), start = 10;
     if (b[6] != 1) header_len |= (size_t(uint8_t(b[10])) << 16) | (size_t(uint8_t(b[11])) << 24), start = 12;

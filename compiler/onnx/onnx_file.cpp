@@ -1,22 +1,13 @@
 #include "onnx/onnx_file.h"
 
 #include <cstring>
-#include <fstream>
-#include <sstream>
 
+#include "io/read_file.h"
 #include "spec/diagnostic.h"
 
 namespace netc {
 
 namespace {
-
-std::string read_bytes(const std::string &path, const char *what) {
-    std::ifstream f(path, std::ios::binary);
-    if (!f) fail(path, "", "", std::string("cannot open the ") + what);
-    std::stringstream ss;
-    ss << f.rdbuf();
-    return ss.str();
-}
 
 template <typename T>
 void append_raw(const std::string &raw, std::vector<double> &out) {
@@ -37,7 +28,7 @@ int64_t ConstTensor::elements() const {
 }
 
 onnx::ModelProto read_onnx_model(const std::string &path) {
-    const std::string bytes = read_bytes(path, "ONNX model");
+    const std::string bytes = read_file(path, "ONNX model");
     onnx::ModelProto m;
     if (!m.ParseFromString(bytes)) fail(path, "", "", "not an ONNX model (the protobuf does not parse)");
     if (!m.has_graph()) fail(path, "", "graph", "the ONNX model has no graph");
@@ -45,7 +36,7 @@ onnx::ModelProto read_onnx_model(const std::string &path) {
 }
 
 onnx::TensorProto read_onnx_tensor(const std::string &path) {
-    const std::string bytes = read_bytes(path, "ONNX tensor");
+    const std::string bytes = read_file(path, "ONNX tensor");
     onnx::TensorProto t;
     if (!t.ParseFromString(bytes)) fail(path, "", "", "not a serialized ONNX TensorProto");
     return t;

@@ -3,10 +3,9 @@
 #include <cstdlib>
 #include <set>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 
 #include "io/command.h"
+#include "io/read_file.h"
 #include "spec/field_reader.h"
 
 namespace netc {
@@ -50,13 +49,10 @@ ScheduleParams ScheduleParams::for_stage(const std::string &name) const {
 }
 
 ScheduleParams load_schedule_params(const std::string &path) {
-    std::ifstream f(path);
-    if (!f) fail(path, "", "", "cannot open the schedule file");
-    std::stringstream ss;
-    ss << f.rdbuf();
+    const std::string text = read_file(path, "schedule file");
     json root;
     try {
-        root = json::parse(ss.str());
+        root = json::parse(text);
     } catch (const json::parse_error &e) {
         fail(path, "", "", std::string("malformed JSON: ") + e.what());
     }

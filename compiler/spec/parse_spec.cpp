@@ -2,12 +2,11 @@
 
 #include <algorithm>
 #include <cctype>
-#include <fstream>
 #include <set>
-#include <sstream>
 
 #include <nlohmann/json.hpp>
 
+#include "io/read_file.h"
 #include "spec/diagnostic.h"
 #include "spec/field_reader.h"
 #include "spec/parse_detection.h"
@@ -345,11 +344,7 @@ Graph parse_spec_text(const std::string &text, const std::string &file) {
 }
 
 Graph parse_spec_file(const std::string &path) {
-    std::ifstream f(path, std::ios::binary);
-    if (!f) fail(path, "", "", "cannot open the spec file");
-    std::stringstream ss;
-    ss << f.rdbuf();
-    return parse_spec_text(ss.str(), path);
+    return parse_spec_text(read_file(path, "spec file"), path);
 }
 
 }  // namespace netc

@@ -2,10 +2,10 @@
 
 #include <cstring>
 #include <fstream>
-#include <sstream>
 
 #include <nlohmann/json.hpp>
 
+#include "io/read_file.h"
 #include "spec/diagnostic.h"
 
 namespace netc {
@@ -13,11 +13,7 @@ namespace netc {
 using json = nlohmann::json;
 
 std::map<std::string, SafetensorsEntry> read_safetensors(const std::string &path) {
-    std::ifstream f(path, std::ios::binary);
-    if (!f) fail(path, "", "", "cannot open the weights file");
-    std::stringstream ss;
-    ss << f.rdbuf();
-    const std::string bytes = ss.str();
+    const std::string bytes = read_file(path, "weights file");
     if (bytes.size() < 8) fail(path, "", "header", "truncated: " + std::to_string(bytes.size()) + " bytes, a safetensors file starts with an 8-byte header length");
     uint64_t header_len = 0;
     for (int i = 7; i >= 0; i--) header_len = (header_len << 8) | uint8_t(bytes[size_t(i)]);

@@ -6,10 +6,9 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 
 #include "io/command.h"
+#include "io/read_file.h"
 #include "spec/diagnostic.h"
 
 namespace netc {
@@ -38,15 +37,14 @@ std::string run_on_target(const TargetInfo &t, const std::string &workdir, const
     size_t n;
     while ((n = fread(buf.data(), 1, buf.size(), p)) > 0) out.append(buf.data(), n);
     const int status = pclose(p);
-    std::stringstream err;
-    err << std::ifstream(err_file).rdbuf();
+    const std::string err = try_read_file(err_file).value_or("");
     std::error_code ec;
     std::filesystem::remove(err_file, ec);
     if (status != 0) {
         const int code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
         const std::string how = t.executor.kind == Executor::Kind::Runner ? "the runner" : "the program";
         fail("", "", "", how + " failed (" + t.executor.describe() + ", exit code " + std::to_string(code) + ")\n  command: " + cmd +
-                             "\n  in: " + workdir + "\n  its standard error:\n" + err.str());
+                             "\n  in: " + workdir + "\n  its standard error:\n" + err);
     }
     return out;
 }

@@ -5,10 +5,10 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
-#include <sstream>
 #include <vector>
 
 #include "io/command.h"
+#include "io/read_file.h"
 #include "spec/diagnostic.h"
 
 namespace netc {
@@ -16,13 +16,6 @@ namespace netc {
 namespace fs = std::filesystem;
 
 namespace {
-
-std::string read_file(const fs::path &p) {
-    std::ifstream f(p, std::ios::binary);
-    std::stringstream s;
-    s << f.rdbuf();
-    return s.str();
-}
 
 // FNV-1a: a build key for the runtime's sources and command, not a security hash.
 std::string hex_hash(const std::string &s) {
@@ -62,14 +55,14 @@ std::string netc_runtime_for(const TargetInfo &t, const std::string &cc, const s
     // Release flags, as CMake builds the host's copy; -fPIC because a host model's .so links it.
     const std::string compile = c_command(t, cc) + " -O3 -DNDEBUG -fPIC -I" + shell_word(src.string()) + " -I" + shell_word(NETC_HALIDE_INCLUDE_DIR);
     std::string key_text = compile;
-    for (const auto &p : sources) key_text += "\n" + p.filename().string() + "\n" + read_file(p);
+    for (const auto &p : sources) key_text += "\n" + p.filename().string() + "\n" + read_file(p.string(), "runtime source");
     for (const auto &e : fs::directory_iterator(src, ec))
-        if (e.path().extension() == ".h") key_text += "\n" + e.path().filename().string() + "\n" + read_file(e.path());
+        if (e.path().extension() == ".h") key_text += "\n" + e.path().filename().string() + "\n" + read_file(e.path().string(), "runtime header");
     const std::string key = hex_hash(key_text);
 
     const fs::path dir = fs::path(generated_dir) / "runtime" / t.name;
     const fs::path lib = dir / "libnetc_runtime.a", stamp = dir / "libnetc_runtime.key";
-    if (fs::exists(lib) && read_file(stamp) == key) return lib.string();
+    if (fs::exists(lib) && try_read_file(stamp.string()) == key) return lib.string();
 
     say("building the netc runtime for " + t.name + " (once per target)");
     fs::create_directories(dir, ec);
