@@ -1,5 +1,7 @@
 #include "io/command.h"
 
+#include <sys/wait.h>
+
 #include <array>
 #include <cctype>
 #include <cstring>
@@ -20,15 +22,22 @@ std::string shell_word(const std::string &s) {
     return out + "'";
 }
 
-std::string run_command(const std::string &cmd, const std::string &what, const std::string &hint) {
-    std::string out;
-    FILE *p = popen((cmd + " 2>&1").c_str(), "r");
+ShellResult run_shell(const std::string &cmd, const std::string &what) {
+    ShellResult r;
+    FILE *p = popen(cmd.c_str(), "r");
     if (!p) fail("", "", "", "cannot start " + what);
     std::array<char, 4096> buf;
     size_t n;
-    while ((n = fread(buf.data(), 1, buf.size(), p)) > 0) out.append(buf.data(), n);
-    if (pclose(p) != 0) fail("", "", "", what + " failed:\n" + out + "(the command was: " + cmd + ")" + (hint.empty() ? "" : "\n" + hint));
-    return out;
+    while ((n = fread(buf.data(), 1, buf.size(), p)) > 0) r.out.append(buf.data(), n);
+    const int status = pclose(p);
+    r.exit_code = status == 0 ? 0 : WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    return r;
+}
+
+std::string run_command(const std::string &cmd, const std::string &what, const std::string &hint) {
+    const ShellResult r = run_shell(cmd + " 2>&1", what);
+    if (r.exit_code != 0) fail("", "", "", what + " failed:\n" + r.out + "(the command was: " + cmd + ")" + (hint.empty() ? "" : "\n" + hint));
+    return r.out;
 }
 
 bool program_on_path(const std::string &program) {

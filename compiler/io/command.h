@@ -9,6 +9,14 @@ namespace netc {
 // A path or argument as one shell word, whatever it contains.
 std::string shell_word(const std::string &s);
 
+// Runs `cmd` through the shell: its standard output, and its exit code (0 on success; -1 when
+// a signal ended it). Only `cmd` itself redirects standard error.
+struct ShellResult {
+    std::string out;
+    int exit_code = 0;
+};
+ShellResult run_shell(const std::string &cmd, const std::string &what);
+
 // Runs `cmd` through the shell and returns what it printed (stdout and stderr together).
 // On failure throws a CompileError with `what`, the output, the command and `hint`.
 std::string run_command(const std::string &cmd, const std::string &what, const std::string &hint = "");

@@ -1,10 +1,5 @@
 #include "target/executor.h"
 
-#include <sys/wait.h>
-
-#include <array>
-#include <cstdio>
-#include <cstdlib>
 #include <filesystem>
 
 #include "io/command.h"
@@ -30,23 +25,16 @@ std::string run_on_target(const TargetInfo &t, const std::string &workdir, const
     if (t.executor.kind != Executor::Kind::InProcess) cmd = t.executor.command + " " + cmd;
     // Standard error beside the working directory, not in it: a runner copies that one back.
     const std::string err_file = workdir + ".stderr";
-    FILE *p = popen(("cd " + shell_word(workdir) + " && " + cmd + " 2>" + shell_word(err_file)).c_str(), "r");
-    if (!p) fail("", "", "", "cannot start " + cmd);
-    std::string out;
-    std::array<char, 4096> buf;
-    size_t n;
-    while ((n = fread(buf.data(), 1, buf.size(), p)) > 0) out.append(buf.data(), n);
-    const int status = pclose(p);
+    const ShellResult r = run_shell("cd " + shell_word(workdir) + " && " + cmd + " 2>" + shell_word(err_file), cmd);
     const std::string err = try_read_file(err_file).value_or("");
     std::error_code ec;
     std::filesystem::remove(err_file, ec);
-    if (status != 0) {
-        const int code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    if (r.exit_code != 0) {
         const std::string how = t.executor.kind == Executor::Kind::Runner ? "the runner" : "the program";
-        fail("", "", "", how + " failed (" + t.executor.describe() + ", exit code " + std::to_string(code) + ")\n  command: " + cmd +
+        fail("", "", "", how + " failed (" + t.executor.describe() + ", exit code " + std::to_string(r.exit_code) + ")\n  command: " + cmd +
                              "\n  in: " + workdir + "\n  its standard error:\n" + err);
     }
-    return out;
+    return r.out;
 }
 
 }  // namespace netc
