@@ -88,3 +88,7 @@ add_error_test(arm_error_estimate_x86 1 "field '--target': netc estimate reads A
                estimate ${SRC}/tests/models/tiny_net.json --target x86-64-avx2)
 add_error_test(arm_error_estimate_bad_cpu 2 "--cpu takes CPU@GHZ"
                estimate ${SRC}/tests/models/tiny_net.json --target arm-64-linux --cpu cortex-a72)
+add_test(NAME arm_error_estimate_wrong_target_library
+         COMMAND sh -c "rm -rf ${CMAKE_CURRENT_BINARY_DIR}/wrong_target_estimate && mkdir -p ${CMAKE_CURRENT_BINARY_DIR}/wrong_target_estimate/mobilenet_v1 && cp -R ${V1_ARM} ${CMAKE_CURRENT_BINARY_DIR}/wrong_target_estimate/mobilenet_v1/arm-32-linux && ${NETC} estimate ${SRC}/models/mobilenet_v1.json --target arm-32-linux --generated-dir ${CMAKE_CURRENT_BINARY_DIR}/wrong_target_estimate; echo exit code $?")
+set_tests_properties(arm_error_estimate_wrong_target_library PROPERTIES FIXTURES_REQUIRED mobilenet_v1_arm-64-linux
+                     PASS_REGULAR_EXPRESSION "mobilenet_v1.json: field 'target': this library was compiled for arm-64-linux, not arm-32-linux.*exit code 1")

@@ -101,10 +101,7 @@ int cmd_estimate(int argc, char **argv) {
     const std::vector<Core> cores = parse_cores(a.get("--cpu", target.arch == "aarch64" ? "cortex-a72@1.8,neoverse-n1@2.5" : "cortex-a72@1.8"));
     const size_t show = a.has("--all-stages") ? SIZE_MAX : size_t(a.get_int("--stages", 12, 0, 100000));
     const Graph g = load_model(a.one_positional("spec file"), model_options(a));
-    const std::string dir = compiled_dir(a.get("--generated-dir", "generated"), g, target);
-    // Opening it checks the directory holds this target's code.
-    std::ifstream probe(dir + "/" + g.name + ".json");
-    if (!probe) fail(dir, "", "", "no model compiled for " + target.name + " here (run `netc compile SPEC --target " + target.name + "` first)");
+    const std::string dir = checked_compiled_dir(a.get("--generated-dir", "generated"), g, target);
     const std::vector<CompiledStage> stages = compiled_stages(optimize(g), dir + "/" + g.name + ".json");
     std::vector<std::string> functions;
     for (const auto &s : stages) functions.push_back(s.function);

@@ -15,7 +15,7 @@ std::string compiled_dir(const std::string &generated_dir, const Graph &g, const
     return generated_dir + "/" + g.name + "/" + t.name;
 }
 
-std::unique_ptr<CompiledModel> open_compiled_model(const std::string &generated_dir, const Graph &g, const TargetInfo &t) {
+std::string checked_compiled_dir(const std::string &generated_dir, const Graph &g, const TargetInfo &t) {
     const std::string dir = compiled_dir(generated_dir, g, t);
     const std::string metadata = dir + "/" + g.name + ".json";
     std::ifstream f(metadata);
@@ -26,6 +26,11 @@ std::unique_ptr<CompiledModel> open_compiled_model(const std::string &generated_
     const std::string built_for = meta["target"].get<std::string>();
     if (built_for != t.name)
         fail(metadata, "", "target", "this library was compiled for " + built_for + ", not " + t.name + "; recompile with `netc compile --target " + t.name + "`");
+    return dir;
+}
+
+std::unique_ptr<CompiledModel> open_compiled_model(const std::string &generated_dir, const Graph &g, const TargetInfo &t) {
+    const std::string dir = checked_compiled_dir(generated_dir, g, t);
     if (t.executor.kind == Executor::Kind::InProcess) return std::make_unique<LoadedModel>(dir, g.name);
     return std::make_unique<DeviceModel>(dir, g.name, t);
 }

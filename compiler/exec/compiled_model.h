@@ -31,8 +31,12 @@ public:
 // generated/<model>/<target>/, where `netc compile --target` wrote `g` for `t`.
 std::string compiled_dir(const std::string &generated_dir, const Graph &g, const TargetInfo &t);
 
+// compiled_dir, once its metadata says it holds `g` compiled for `t`; else a CompileError
+// naming the file and what to run (not compiled, or compiled for another target).
+std::string checked_compiled_dir(const std::string &generated_dir, const Graph &g, const TargetInfo &t);
+
 // Opens what `netc compile` wrote for `g` and `t` under `generated_dir`, with t's executor.
-// Refuses, naming the file, a directory compiled for another target or not compiled at all.
+// Refuses what checked_compiled_dir refuses.
 std::unique_ptr<CompiledModel> open_compiled_model(const std::string &generated_dir, const Graph &g, const TargetInfo &t);
 
 }  // namespace netc

@@ -27,7 +27,7 @@ std::vector<float> read_floats(const fs::path &p) {
 }  // namespace
 
 DeviceModel::DeviceModel(const std::string &dir, const std::string &model, const TargetInfo &t)
-    : dir_(dir), model_(model), program_(model + "_runner"), target_(t) {
+    : dir_(dir), program_(model + "_runner"), target_(t) {
     if (!fs::exists(fs::path(dir) / program_))
         fail(dir, "", "", "has no " + program_ + " (compiled by an older netc?); recompile with `netc compile --target " + t.name + "`");
     require_executor(t);

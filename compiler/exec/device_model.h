@@ -28,11 +28,10 @@ private:
     };
     Result call(const std::vector<float> &input, const std::vector<std::string> &extra_args, bool want_outputs);
 
-    std::string dir_, model_, program_, work_root_;
+    std::string dir_, program_, work_root_;
     TargetInfo target_;
     int threads_ = 0;
     int calls_ = 0;
-    std::vector<int64_t> output_sizes_;
     Result info_;  // from the first call: the stages and the target
     bool have_info_ = false;
 };
