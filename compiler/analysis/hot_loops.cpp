@@ -475,7 +475,7 @@ struct McaRun {
     std::string model;
 };
 
-McaRun run_mca(const std::vector<std::string> &body, const std::string &arch, const std::string &cpu) {
+McaRun run_mca_uncached(const std::vector<std::string> &body, const std::string &arch, const std::string &cpu) {
     if (body.empty()) throw std::runtime_error("llvm-mca: the loop body is empty (the stage has no loop to estimate)");
     const char *tmp = std::getenv("TMPDIR");
     std::string path = std::string(tmp && *tmp ? tmp : "/tmp") + "/netc_mca_XXXXXX";
@@ -511,6 +511,24 @@ McaRun run_mca(const std::vector<std::string> &body, const std::string &arch, co
     return r;
 }
 
+// llvm-mca takes 0.1-0.2 s a run, and a network repeats the same loop in many stages (every
+// MobileNetV1 1x1 conv has the same one) and asks for each core's peak once per stage: one run
+// per distinct body, arch and cpu.
+McaRun run_mca(const std::vector<std::string> &body, const std::string &arch, const std::string &cpu) {
+    static std::mutex mutex;
+    static std::map<std::string, McaRun> cache;
+    std::string key = arch + "\n" + cpu;
+    for (const auto &line : body) key += "\n" + line;
+    {
+        std::lock_guard<std::mutex> lock(mutex);
+        const auto it = cache.find(key);
+        if (it != cache.end()) return it->second;
+    }
+    const McaRun r = run_mca_uncached(body, arch, cpu);
+    std::lock_guard<std::mutex> lock(mutex);
+    return cache[key] = r;
+}
+
 // Enough independent accumulators to cover the FMA latency of any modelled core (10 cycles on
 // the A57 model) at two per cycle; the accumulate operand chains each one to the previous
 // iteration only.
@@ -524,17 +542,8 @@ std::vector<std::string> peak_block(const std::string &arch) {
 }
 
 double peak_fma_lanes_per_cycle(const std::string &arch, const std::string &cpu) {
-    static std::mutex mutex;
-    static std::map<std::string, double> cache;
-    const std::string key = arch + "/" + cpu;
-    {
-        std::lock_guard<std::mutex> lock(mutex);
-        if (cache.count(key)) return cache[key];
-    }
     const auto block = peak_block(arch);
-    const double peak = double(block.size()) * 4 / run_mca(block, arch, cpu).cycles_per_iteration;
-    std::lock_guard<std::mutex> lock(mutex);
-    return cache[key] = peak;
+    return double(block.size()) * 4 / run_mca(block, arch, cpu).cycles_per_iteration;
 }
 
 }  // namespace
