@@ -19,7 +19,7 @@ struct KnownTarget {
     const char *arch;
     const char *triple;
     const char *cflags;
-    const char *qemu;      // qemu-user binary for this ISA
+    const char *qemu;      // qemu-user binary that runs this code on other machines; none for x86 (qemu 7.2 has no AVX-512)
     const char *qemu_cpu;  // the core qemu emulates by default: one that has every instruction the code uses
     std::vector<const char *> features;  // optional Halide features a user may append to the name
 };
@@ -34,11 +34,11 @@ struct KnownTarget {
 // same cores in 32-bit mode (32-bit Raspberry Pi OS on a Pi 4), with 16 q registers.
 const KnownTarget kTargets[] = {
     {"x86-64-avx512", "x86-64-linux-sse41-avx-f16c-fma-avx2-avx512-avx512_skylake", 16, 32, 32 << 10, 1 << 20, 32,
-     "x86-64 with AVX-512 (Skylake-SP and later, Zen 4, Zen 5)", "x86-64", "x86_64-linux-gnu", "", "qemu-x86_64", "max", {}},
+     "x86-64 with AVX-512 (Skylake-SP and later, Zen 4, Zen 5)", "x86-64", "x86_64-linux-gnu", "", nullptr, nullptr, {}},
     {"x86-64-avx2", "x86-64-linux-sse41-avx-f16c-fma-avx2", 8, 16, 32 << 10, 512 << 10, 16, "x86-64 with AVX2 and FMA (Haswell and later, Zen)",
-     "x86-64", "x86_64-linux-gnu", "", "qemu-x86_64", "max", {}},
-    {"x86-64-sse41", "x86-64-linux-sse41", 4, 16, 32 << 10, 256 << 10, 8, "x86-64 with SSE4.1", "x86-64", "x86_64-linux-gnu", "", "qemu-x86_64",
-     "max", {}},
+     "x86-64", "x86_64-linux-gnu", "", nullptr, nullptr, {}},
+    {"x86-64-sse41", "x86-64-linux-sse41", 4, 16, 32 << 10, 256 << 10, 8, "x86-64 with SSE4.1", "x86-64", "x86_64-linux-gnu", "", nullptr,
+     nullptr, {}},
     {"arm-64-linux", "arm-64-linux", 4, 32, 32 << 10, 256 << 10, 4, "Cortex-A72 (Raspberry Pi 4)", "aarch64", "aarch64-linux-gnu", "",
      "qemu-aarch64", "cortex-a72", {"arm_dot_prod", "arm_fp16"}},
     {"arm-32-linux", "arm-32-linux", 4, 16, 32 << 10, 256 << 10, 8, "Cortex-A72 in 32-bit mode (Raspberry Pi 4, 32-bit Raspberry Pi OS)", "arm",
@@ -100,8 +100,9 @@ Executor choose_executor(const KnownTarget &k, const Halide::Target &code, const
     const std::string missing = missing_on_host(code);
     if (missing.empty()) return e;  // in process
     const Halide::Target host = Halide::get_host_target();
-    // ARM code on x86, or 32-bit ARM code on a 64-bit ARM machine (whose cores may lack AArch32).
-    if (code.arch == Halide::Target::ARM && (host.arch != Halide::Target::ARM || host.bits != code.bits)) {
+    // Code of another instruction set, where qemu emulates it: ARM code on x86, or 32-bit ARM
+    // code on a 64-bit ARM machine (whose cores may lack AArch32).
+    if (k.qemu && (host.arch != code.arch || host.bits != code.bits)) {
         e.kind = Executor::Kind::Emulator;
         e.package = "qemu-user";
         std::string cpu = how.emulator_cpu.empty() ? k.qemu_cpu : how.emulator_cpu;
