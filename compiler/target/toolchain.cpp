@@ -46,18 +46,21 @@ std::string c_command(const TargetInfo &t, const std::string &cc) {
 std::string netc_runtime_for(const TargetInfo &t, const std::string &cc, const std::string &generated_dir,
                              const std::function<void(const std::string &)> &say) {
     const fs::path src = runtime_source_dir();
-    std::vector<fs::path> sources;
+    // The sources it compiles and the headers they include: the build key covers both, in a
+    // fixed order.
+    std::vector<fs::path> sources, files;
     std::error_code ec;
-    for (const auto &e : fs::directory_iterator(src, ec))
+    for (const auto &e : fs::directory_iterator(src, ec)) {
         if (e.path().extension() == ".c") sources.push_back(e.path());
+        if (e.path().extension() == ".c" || e.path().extension() == ".h") files.push_back(e.path());
+    }
     if (ec || sources.empty()) fail(src.string(), "", "", "cannot find the netc runtime's sources (set NETC_HOME to an installed netc)");
     std::sort(sources.begin(), sources.end());
+    std::sort(files.begin(), files.end());
     // Release flags, as CMake builds the host's copy; -fPIC because a host model's .so links it.
     const std::string compile = c_command(t, cc) + " -O3 -DNDEBUG -fPIC -I" + shell_word(src.string()) + " -I" + shell_word(NETC_HALIDE_INCLUDE_DIR);
     std::string key_text = compile;
-    for (const auto &p : sources) key_text += "\n" + p.filename().string() + "\n" + read_file(p.string(), "runtime source");
-    for (const auto &e : fs::directory_iterator(src, ec))
-        if (e.path().extension() == ".h") key_text += "\n" + e.path().filename().string() + "\n" + read_file(e.path().string(), "runtime header");
+    for (const auto &p : files) key_text += "\n" + p.filename().string() + "\n" + read_file(p.string(), "runtime source");
     const std::string key = hex_hash(key_text);
 
     const fs::path dir = fs::path(generated_dir) / "runtime" / t.name;
