@@ -5,6 +5,13 @@
  * (used when a stage writes it, so halos are never written and stay zero). The argument
  * array of every stage is built once, so netc_run only copies inputs in, calls the stages
  * and copies outputs out: it allocates nothing.
+ *
+ * Every call on a session goes through enter()/leave(): a check of the session's marker
+ * (`magic`, so a destroyed session is refused, best effort) and an atomic compare-exchange on
+ * `running` (so a second thread is refused with NETC_ERROR_BUSY rather than sharing the
+ * arena). The flag is taken with acquire and dropped with release ordering, so whatever one
+ * call wrote to the session (arena, error text) happens before the next call that takes it,
+ * whichever thread that is.
  */
 #define _POSIX_C_SOURCE 200809L
 
@@ -15,7 +22,10 @@
 #include "HalideRuntime.h"
 
 #include <pthread.h>
+#include <sched.h>
 #include <stdarg.h>
+#include <stdatomic.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,7 +33,14 @@
 
 #define ERROR_LEN 512
 
+/* netc_session::magic: from netc_session_create to netc_session_destroy, then overwritten
+ * just before the memory is freed (which may overwrite it again with allocator data). */
+#define SESSION_LIVE 0x6e657463u /* "netc" */
+#define SESSION_DEAD 0x64656164u /* "dead" */
+
 struct netc_session {
+    _Atomic uint32_t magic; /* first, so that it is checked before anything else is read */
+    atomic_int running;     /* 1 while a call uses the session (or destroy frees it) */
     const netc_model *m;
     unsigned char *arena;
     halide_buffer_t *full, *interior; /* one of each per tensor */
@@ -31,7 +48,7 @@ struct netc_session {
     void **args;                      /* every stage's arguments, back to back */
     void ***stage_args;               /* where each stage's arguments start in args */
     /* detectors only: priors, contiguous copies of the two raw outputs, NMS scratch */
-    double *profile; /* netc_session_profile: per-stage milliseconds, or NULL */
+    _Atomic(double *) profile; /* netc_session_profile: per-stage milliseconds, or NULL */
     int64_t num_priors;
     float *priors, *boxes, *scores;
     void *detect_scratch;
@@ -63,30 +80,69 @@ static void capture_halide_error(void *user_context, const char *msg) {
     pthread_mutex_unlock(&last_halide_error_lock);
 }
 
-/* ---- model queries ------------------------------------------------------------------- */
+/* ---- errors without a session to hold them -------------------------------------------
+ * A call with no session to write its message into (a failed netc_session_create, a NULL or
+ * destroyed session), or which must not write into it (the session is running on another
+ * thread: its buffer belongs to the running call), leaves the message here, in a buffer of
+ * the calling thread, with the session it concerns. netc_session_error returns it for that
+ * session (NULL included) until the thread's next call on the session. */
+static _Thread_local char tl_refusal[ERROR_LEN];
+static _Thread_local const netc_session *tl_refused; /* what tl_refusal is about (NULL: no session) */
+
+static netc_status refuse(const netc_session *s, netc_status st, const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(tl_refusal, sizeof tl_refusal, fmt, ap);
+    va_end(ap);
+    tl_refused = s;
+    return st;
+}
+
+/* The calling thread's refusal about `s`, if any, is over. */
+static void forget_refusal(const netc_session *s) {
+    if (tl_refused == s) {
+        tl_refused = NULL;
+        tl_refusal[0] = '\0';
+    }
+}
+
+static const char *nz(const char *name) { return name ? name : "(unnamed)"; }
+
+/* ---- model queries -------------------------------------------------------------------
+ * A model of another ABI version may lay its descriptor out differently: only abi_version,
+ * name and target (the first fields of every version) are read from it. */
+
+static int model_usable(const netc_model *m) { return m && m->abi_version == NETC_ABI_VERSION; }
 
 const char *netc_model_name(const netc_model *m) { return m ? m->name : NULL; }
 const char *netc_model_target(const netc_model *m) { return m ? m->target : NULL; }
-int32_t netc_model_num_inputs(const netc_model *m) { return m ? m->num_inputs : 0; }
-int32_t netc_model_num_outputs(const netc_model *m) { return m ? m->num_outputs : 0; }
-int64_t netc_model_workspace_bytes(const netc_model *m) { return m ? m->arena_bytes : 0; }
+
+int32_t netc_model_num_inputs(const netc_model *m) {
+    return model_usable(m) && m->num_inputs > 0 && m->inputs ? m->num_inputs : 0;
+}
+
+int32_t netc_model_num_outputs(const netc_model *m) {
+    return model_usable(m) && m->num_outputs > 0 && m->outputs ? m->num_outputs : 0;
+}
+
+int64_t netc_model_workspace_bytes(const netc_model *m) {
+    return model_usable(m) && m->arena_bytes > 0 ? m->arena_bytes : 0;
+}
 
 const netc_tensor_info *netc_model_input(const netc_model *m, int32_t i) {
-    return m && i >= 0 && i < m->num_inputs ? &m->inputs[i].info : NULL;
+    return i >= 0 && i < netc_model_num_inputs(m) ? &m->inputs[i].info : NULL;
 }
 
 const netc_tensor_info *netc_model_output(const netc_model *m, int32_t i) {
-    return m && i >= 0 && i < m->num_outputs ? &m->outputs[i].info : NULL;
+    return i >= 0 && i < netc_model_num_outputs(m) ? &m->outputs[i].info : NULL;
 }
 
-int32_t netc_model_num_stages(const netc_model *m) { return m ? m->num_stages : 0; }
+int32_t netc_model_num_stages(const netc_model *m) {
+    return model_usable(m) && m->num_stages > 0 && m->stages ? m->num_stages : 0;
+}
 
 const char *netc_model_stage_name(const netc_model *m, int32_t i) {
-    return m && i >= 0 && i < m->num_stages ? m->stages[i].name : NULL;
-}
-
-void netc_session_profile(netc_session *s, double *ms) {
-    if (s) s->profile = ms;
+    return i >= 0 && i < netc_model_num_stages(m) ? m->stages[i].name : NULL;
 }
 
 static double now_ms(void) {
@@ -96,7 +152,7 @@ static double now_ms(void) {
 }
 
 const netc_detection_config *netc_model_detection(const netc_model *m) {
-    return m ? m->detection : NULL;
+    return model_usable(m) ? m->detection : NULL;
 }
 
 /* ---- sessions ------------------------------------------------------------------------ */
@@ -118,6 +174,7 @@ static float *interior_host(const netc_session *s, const netc_tensor_desc *t) {
 /* An io tensor's shape is {H, W, C}, or {C} for a 1x1 tensor. */
 static int io_matches_tensor(const netc_io_desc *io, const netc_model *m) {
     if (io->tensor < 0 || io->tensor >= m->num_tensors) return 0;
+    if (io->info.rank < 0 || io->info.rank > NETC_MAX_RANK) return 0;
     const netc_tensor_desc *t = &m->tensors[io->tensor];
     const int64_t *sh = io->info.shape;
     if (io->info.rank == 3) return sh[0] == t->height && sh[1] == t->width && sh[2] == t->channels;
@@ -125,32 +182,54 @@ static int io_matches_tensor(const netc_io_desc *io, const netc_model *m) {
     return 0;
 }
 
-/* Rejects a descriptor that would make the runtime read or write outside the arena. */
-static int model_is_consistent(const netc_model *m) {
-    if (m->num_tensors < 0 || m->num_stages < 0 || m->num_inputs < 0 || m->num_outputs < 0 ||
-        m->arena_bytes < 0)
-        return 0;
+/* Why a descriptor would make the runtime read or write outside its memory (written to
+ * `why`), or 0 if it would not. */
+static int model_problem(const netc_model *m, char *why, size_t n) {
+#define PROBLEM(...) return snprintf(why, n, __VA_ARGS__), 1
+    if (m->num_tensors < 0 || m->num_stages < 0 || m->num_inputs < 0 || m->num_outputs < 0)
+        PROBLEM("a negative count (%d tensors, %d stages, %d inputs, %d outputs)",
+                (int)m->num_tensors, (int)m->num_stages, (int)m->num_inputs, (int)m->num_outputs);
+    if (m->arena_bytes < 0 || m->scratch_bytes < 0)
+        PROBLEM("a negative size (arena %lld, scratch %lld bytes)", (long long)m->arena_bytes,
+                (long long)m->scratch_bytes);
+    if ((m->num_tensors > 0 && !m->tensors) || (m->num_stages > 0 && !m->stages) ||
+        (m->num_inputs > 0 && !m->inputs) || (m->num_outputs > 0 && !m->outputs))
+        PROBLEM("a NULL table (tensors, stages, inputs or outputs) with a nonzero count");
     for (int32_t i = 0; i < m->num_tensors; i++) {
         const netc_tensor_desc *t = &m->tensors[i];
         if (t->channels < 1 || t->width < 1 || t->height < 1 || t->pad_top < 0 ||
             t->pad_left < 0 || t->pad_bottom < 0 || t->pad_right < 0 || t->offset < 0 ||
             t->offset % 64 != 0)
-            return 0;
-        int64_t elements = t->channels * full_width(t) * full_height(t);
-        if (elements > INT32_MAX || t->offset + elements * 4 > m->arena_bytes) return 0;
+            PROBLEM("tensor %d ('%s') has a dimension < 1, a negative pad or a misaligned offset",
+                    (int)i, nz(t->name));
+        /* Each factor is at most INT32_MAX, so no product overflows before it is compared. */
+        int64_t elements = full_width(t) > INT32_MAX || full_height(t) > INT32_MAX
+                               ? (int64_t)INT32_MAX + 1
+                               : (int64_t)t->channels * full_width(t);
+        if (elements <= INT32_MAX) elements *= full_height(t);
+        if (elements > INT32_MAX || t->offset > m->arena_bytes ||
+            elements * 4 > m->arena_bytes - t->offset)
+            PROBLEM("tensor %d ('%s') does not fit in the arena (%lld bytes)", (int)i,
+                    nz(t->name), (long long)m->arena_bytes);
     }
     for (int32_t i = 0; i < m->num_stages; i++) {
         const netc_stage_desc *st = &m->stages[i];
-        if (!st->fn || st->num_inputs < 0 || st->output < 0 || st->output >= m->num_tensors)
-            return 0;
-        for (int32_t j = 0; j < st->num_inputs; j++)
-            if (st->inputs[j] < 0 || st->inputs[j] >= m->num_tensors) return 0;
+        int bad = !st->fn || st->num_inputs < 0 || (st->num_inputs > 0 && !st->inputs) ||
+                  st->output < 0 || st->output >= m->num_tensors;
+        for (int32_t j = 0; !bad && j < st->num_inputs; j++)
+            bad = st->inputs[j] < 0 || st->inputs[j] >= m->num_tensors;
+        if (bad)
+            PROBLEM("stage %d ('%s') has no function or a tensor index out of range", (int)i,
+                    nz(st->name));
     }
     for (int32_t i = 0; i < m->num_inputs; i++)
-        if (!io_matches_tensor(&m->inputs[i], m)) return 0;
+        if (!io_matches_tensor(&m->inputs[i], m))
+            PROBLEM("input %d ('%s') does not match its tensor", (int)i, nz(m->inputs[i].info.name));
     for (int32_t i = 0; i < m->num_outputs; i++)
-        if (!io_matches_tensor(&m->outputs[i], m)) return 0;
-    return 1;
+        if (!io_matches_tensor(&m->outputs[i], m))
+            PROBLEM("output %d ('%s') does not match its tensor", (int)i, nz(m->outputs[i].info.name));
+    return 0;
+#undef PROBLEM
 }
 
 static int64_t io_elements(const netc_io_desc *io) {
@@ -174,15 +253,23 @@ static int detection_is_consistent(const netc_model *m, int64_t priors) {
 static netc_status create_detection(netc_session *s) {
     const netc_model *m = s->m;
     s->num_priors = netc_detect_num_priors(m->detection);
-    if (!detection_is_consistent(m, s->num_priors)) return NETC_ERROR_INVALID_ARGUMENT;
+    if (!detection_is_consistent(m, s->num_priors))
+        return refuse(NULL, NETC_ERROR_INVALID_ARGUMENT,
+                      "netc_session_create: model '%s': its detection parameters do not match "
+                      "its outputs (or are invalid)", nz(m->name));
     const netc_detection_config *c = m->detection;
     size_t n = (size_t)s->num_priors;
     s->priors = malloc(n * 4 * sizeof(float));
     s->boxes = malloc(n * 4 * sizeof(float));
     s->scores = malloc(n * (size_t)c->num_classes * sizeof(float));
     s->detect_scratch = aligned_alloc(64, ((size_t)netc_detect_scratch_bytes(c, s->num_priors) + 64) / 64 * 64);
-    if (!s->priors || !s->boxes || !s->scores || !s->detect_scratch) return NETC_ERROR_OUT_OF_MEMORY;
-    if (netc_detect_make_priors(c, s->priors, s->num_priors) != 0) return NETC_ERROR_INVALID_ARGUMENT;
+    if (!s->priors || !s->boxes || !s->scores || !s->detect_scratch)
+        return refuse(NULL, NETC_ERROR_OUT_OF_MEMORY,
+                      "netc_session_create: model '%s': out of memory for the detection buffers",
+                      nz(m->name));
+    if (netc_detect_make_priors(c, s->priors, s->num_priors) != 0)
+        return refuse(NULL, NETC_ERROR_INVALID_ARGUMENT,
+                      "netc_session_create: model '%s': its priors cannot be generated", nz(m->name));
     return NETC_OK;
 }
 
@@ -208,18 +295,33 @@ static void init_view(halide_buffer_t *b, halide_dimension_t *d, const netc_tens
     d[2].stride = t->channels * fw;
 }
 
+#define OUT_OF_MEMORY(m) \
+    refuse(NULL, NETC_ERROR_OUT_OF_MEMORY, "netc_session_create: model '%s': out of memory", nz((m)->name))
+
 netc_status netc_session_create(const netc_model *m, netc_session **out) {
-    if (!out) return NETC_ERROR_INVALID_ARGUMENT;
+    if (!out) return refuse(NULL, NETC_ERROR_INVALID_ARGUMENT, "netc_session_create: out is NULL");
     *out = NULL;
-    if (!m) return NETC_ERROR_INVALID_ARGUMENT;
-    if (m->abi_version != NETC_ABI_VERSION) return NETC_ERROR_ABI;
-    if (!model_is_consistent(m)) return NETC_ERROR_INVALID_ARGUMENT;
+    if (!m) return refuse(NULL, NETC_ERROR_INVALID_ARGUMENT, "netc_session_create: the model is NULL");
+    if (m->abi_version != NETC_ABI_VERSION)
+        return refuse(NULL, NETC_ERROR_ABI,
+                      "netc_session_create: model '%s' was compiled for runtime ABI %d, this "
+                      "runtime is ABI %d", nz(m->name), (int)m->abi_version, NETC_ABI_VERSION);
+    char why[ERROR_LEN - 96];
+    if (model_problem(m, why, sizeof why))
+        return refuse(NULL, NETC_ERROR_INVALID_ARGUMENT,
+                      "netc_session_create: model '%s' is inconsistent: %s", nz(m->name), why);
+    if ((uint64_t)m->arena_bytes > (uint64_t)(SIZE_MAX - 64) ||
+        (uint64_t)m->scratch_bytes > (uint64_t)SIZE_MAX)
+        return OUT_OF_MEMORY(m); /* a 32-bit process */
 
     size_t num_args = 0;
     for (int32_t i = 0; i < m->num_stages; i++) num_args += (size_t)m->stages[i].num_inputs + 1;
 
     netc_session *s = calloc(1, sizeof *s);
-    if (!s) return NETC_ERROR_OUT_OF_MEMORY;
+    if (!s) return OUT_OF_MEMORY(m);
+    atomic_init(&s->magic, SESSION_LIVE); /* netc_session_destroy below needs it */
+    atomic_init(&s->running, 0);
+    atomic_init(&s->profile, NULL);
     s->m = m;
     size_t nt = (size_t)m->num_tensors;
     size_t arena_bytes = ((size_t)m->arena_bytes + 63) / 64 * 64;
@@ -231,13 +333,13 @@ netc_status netc_session_create(const netc_model *m, netc_session **out) {
     s->stage_args = calloc((size_t)m->num_stages + 1, sizeof *s->stage_args);
     if (!s->arena || !s->full || !s->interior || !s->dims || !s->args || !s->stage_args) {
         netc_session_destroy(s);
-        return NETC_ERROR_OUT_OF_MEMORY;
+        return OUT_OF_MEMORY(m);
     }
     memset(s->arena, 0, arena_bytes); /* the halos must be zero */
     netc_pool_prepare();
     if (netc_scratch_reserve((size_t)m->scratch_bytes) != 0) {
         netc_session_destroy(s);
-        return NETC_ERROR_OUT_OF_MEMORY;
+        return OUT_OF_MEMORY(m);
     }
 
     for (size_t i = 0; i < nt; i++) {
@@ -263,12 +365,45 @@ netc_status netc_session_create(const netc_model *m, netc_session **out) {
     }
 
     halide_set_error_handler(capture_halide_error);
+    forget_refusal(NULL);
     *out = s;
     return NETC_OK;
 }
 
+static uint32_t magic_of(const netc_session *s) {
+    return atomic_load_explicit((_Atomic uint32_t *)&s->magic, memory_order_relaxed);
+}
+
+/* Waiting for another thread's inference to end: pause, then yield, then sleep. */
+static void backoff(unsigned *spins) {
+    if (++*spins < 64) return;
+    if (*spins < 1024) {
+        sched_yield();
+        return;
+    }
+    struct timespec t = {0, 100000}; /* 0.1 ms */
+    nanosleep(&t, NULL);
+}
+
 void netc_session_destroy(netc_session *s) {
     if (!s) return;
+    if (magic_of(s) != SESSION_LIVE) { /* best effort: this reads memory that may be freed */
+        refuse(s, NETC_ERROR_INVALID_ARGUMENT,
+               "netc_session_destroy: the session was already destroyed (or is not one "
+               "netc_session_create made)");
+        return;
+    }
+    forget_refusal(s);
+    /* Take the session from any inference running on it on another thread, for good. */
+    unsigned spins = 0;
+    int idle = 0;
+    while (!atomic_compare_exchange_weak_explicit(&s->running, &idle, 1, memory_order_acquire,
+                                                  memory_order_relaxed)) {
+        idle = 0;
+        if (magic_of(s) != SESSION_LIVE) return; /* destroyed meanwhile by another thread */
+        backoff(&spins);
+    }
+    atomic_store_explicit(&s->magic, SESSION_DEAD, memory_order_relaxed);
     free(s->arena);
     free(s->full);
     free(s->interior);
@@ -282,10 +417,41 @@ void netc_session_destroy(netc_session *s) {
     free(s);
 }
 
-const char *netc_session_error(const netc_session *s) { return s ? s->error : ""; }
+const char *netc_session_error(const netc_session *s) {
+    if (s == tl_refused) return tl_refusal; /* NULL included: "" unless a call failed */
+    if (!s) return "";
+    if (magic_of(s) != SESSION_LIVE)
+        return "the session was destroyed (or is not one netc_session_create made)";
+    /* Outside the contract (see netc.h), and best effort: the session's text is being
+     * written by the call running on another thread; do not read it. */
+    if (atomic_load_explicit((atomic_int *)&s->running, memory_order_acquire))
+        return "the session is running an inference on another thread: its message is not "
+               "readable until that call returns";
+    return s->error;
+}
+
+/* Takes the session for one call of `fn`, or refuses: NULL, destroyed, or running on another
+ * thread. The refusal goes to the calling thread's buffer: nothing of the session is written. */
+static netc_status enter(netc_session *s, const char *fn) {
+    if (!s) return refuse(NULL, NETC_ERROR_INVALID_ARGUMENT, "%s: the session is NULL", fn);
+    if (magic_of(s) != SESSION_LIVE)
+        return refuse(s, NETC_ERROR_INVALID_ARGUMENT,
+                      "%s: the session was destroyed (or is not one netc_session_create made)", fn);
+    int idle = 0;
+    if (!atomic_compare_exchange_strong_explicit(&s->running, &idle, 1, memory_order_acquire,
+                                                 memory_order_relaxed))
+        return refuse(s, NETC_ERROR_BUSY,
+                      "%s: the session is running an inference on another thread (one session "
+                      "runs one inference at a time: use one session per thread)", fn);
+    if (tl_refused == s) forget_refusal(s);
+    return NETC_OK;
+}
+
+static void leave(netc_session *s) { atomic_store_explicit(&s->running, 0, memory_order_release); }
 
 /* ---- running ------------------------------------------------------------------------- */
 
+/* Only while the session is entered: its buffer is the running call's. */
 static netc_status fail(netc_session *s, netc_status st, const char *fmt, ...) {
     va_list ap;
     va_start(ap, fmt);
@@ -308,22 +474,29 @@ static const char *shape_text(const netc_tensor_info *info, char *buf, size_t si
 static netc_status check_tensor(netc_session *s, int input, const netc_tensor_info *info,
                                 const netc_tensor *t) {
     const char *kind = input ? "input" : "output";
+    const char *name = nz(info->name);
     char shape[128];
     if (!t->data)
-        return fail(s, NETC_ERROR_INVALID_ARGUMENT, "%s '%s': data is NULL", kind, info->name);
-    if (t->dtype != NETC_FLOAT32 && !(input && t->dtype == NETC_UINT8))
-        return fail(s, NETC_ERROR_SHAPE, "%s '%s': dtype %d is not supported (%s)", kind,
-                    info->name, (int)t->dtype,
-                    input ? "use NETC_FLOAT32 or NETC_UINT8" : "outputs are NETC_FLOAT32");
+        return fail(s, NETC_ERROR_INVALID_ARGUMENT, "%s '%s': data is NULL", kind, name);
+    /* The enum's value is read as an int: a caller may store any value in it. */
+    const int dtype = (int)t->dtype;
+    if (dtype != NETC_FLOAT32 && !(input && dtype == NETC_UINT8))
+        return fail(s, NETC_ERROR_SHAPE, "%s '%s': dtype %d is not supported (%s)", kind, name,
+                    dtype, input ? "use NETC_FLOAT32 or NETC_UINT8" : "outputs are NETC_FLOAT32");
+    if (t->rank < 0 || t->rank > NETC_MAX_RANK)
+        return fail(s, NETC_ERROR_SHAPE,
+                    "%s '%s': rank %d is not valid (0 to %d), the model expects %d (shape [%s])",
+                    kind, name, (int)t->rank, NETC_MAX_RANK, (int)info->rank,
+                    shape_text(info, shape, sizeof shape));
     if (t->rank != info->rank)
         return fail(s, NETC_ERROR_SHAPE, "%s '%s': rank is %d, the model expects %d (shape [%s])",
-                    kind, info->name, (int)t->rank, (int)info->rank,
+                    kind, name, (int)t->rank, (int)info->rank,
                     shape_text(info, shape, sizeof shape));
     for (int32_t d = 0; d < info->rank; d++)
         if (t->shape[d] != info->shape[d])
             return fail(s, NETC_ERROR_SHAPE,
                         "%s '%s': dimension %d is %lld, the model expects %lld (shape [%s])", kind,
-                        info->name, (int)d, (long long)t->shape[d], (long long)info->shape[d],
+                        name, (int)d, (long long)t->shape[d], (long long)info->shape[d],
                         shape_text(info, shape, sizeof shape));
     return NETC_OK;
 }
@@ -377,7 +550,7 @@ static netc_status check_inputs(netc_session *s, const netc_tensor *inputs, int3
     const netc_model *m = s->m;
     if (num_inputs != m->num_inputs)
         return fail(s, NETC_ERROR_INVALID_ARGUMENT, "got %d input(s), the model '%s' has %d",
-                    (int)num_inputs, m->name, (int)m->num_inputs);
+                    (int)num_inputs, nz(m->name), (int)m->num_inputs);
     if (num_inputs > 0 && !inputs)
         return fail(s, NETC_ERROR_INVALID_ARGUMENT, "the inputs array is NULL");
     netc_status st;
@@ -397,13 +570,15 @@ static netc_status run_stages(netc_session *s, const netc_tensor *inputs) {
 
 static netc_status run_stages_in_pool(netc_session *s, const netc_tensor *inputs) {
     const netc_model *m = s->m;
+    /* Read once: netc_session_profile from another thread applies from the next inference. */
+    double *profile = atomic_load_explicit(&s->profile, memory_order_acquire);
     for (int32_t i = 0; i < m->num_inputs; i++) copy_input(s, &m->inputs[i], &inputs[i]);
     for (int32_t i = 0; i < m->num_stages; i++) {
         tl_halide_error[0] = '\0';
-        double start = s->profile ? now_ms() : 0;
+        double start = profile ? now_ms() : 0;
         zero_halo(s, &m->tensors[m->stages[i].output]);
         int r = m->stages[i].fn(s->stage_args[i]);
-        if (s->profile) s->profile[i] += now_ms() - start;
+        if (profile) profile[i] += now_ms() - start;
         if (r != 0) {
             char msg[ERROR_LEN];
             if (tl_halide_error[0]) {
@@ -414,22 +589,21 @@ static netc_status run_stages_in_pool(netc_session *s, const netc_tensor *inputs
                 pthread_mutex_unlock(&last_halide_error_lock);
             }
             return fail(s, NETC_ERROR_EXECUTION, "stage '%s' failed (Halide error %d): %s",
-                        m->stages[i].name, r, msg[0] ? msg : "no message");
+                        nz(m->stages[i].name), r, msg[0] ? msg : "no message");
         }
     }
     return NETC_OK;
 }
 
-netc_status netc_run(netc_session *s, const netc_tensor *inputs, int32_t num_inputs,
-                     netc_tensor *outputs, int32_t num_outputs) {
-    if (!s) return NETC_ERROR_INVALID_ARGUMENT;
+static netc_status run_entered(netc_session *s, const netc_tensor *inputs, int32_t num_inputs,
+                               netc_tensor *outputs, int32_t num_outputs) {
     const netc_model *m = s->m;
     s->error[0] = '\0';
     netc_status st = check_inputs(s, inputs, num_inputs);
     if (st != NETC_OK) return st;
     if (num_outputs != m->num_outputs)
         return fail(s, NETC_ERROR_INVALID_ARGUMENT, "got %d output(s), the model '%s' has %d",
-                    (int)num_outputs, m->name, (int)m->num_outputs);
+                    (int)num_outputs, nz(m->name), (int)m->num_outputs);
     if (num_outputs > 0 && !outputs)
         return fail(s, NETC_ERROR_INVALID_ARGUMENT, "the outputs array is NULL");
     for (int32_t i = 0; i < num_outputs; i++)
@@ -440,15 +614,22 @@ netc_status netc_run(netc_session *s, const netc_tensor *inputs, int32_t num_inp
     return NETC_OK;
 }
 
-netc_status netc_detect(netc_session *s, const netc_tensor *inputs, int32_t num_inputs,
-                        netc_detection *out, int32_t max_out, int32_t *num_out) {
-    if (!s) return NETC_ERROR_INVALID_ARGUMENT;
+netc_status netc_run(netc_session *s, const netc_tensor *inputs, int32_t num_inputs,
+                     netc_tensor *outputs, int32_t num_outputs) {
+    netc_status st = enter(s, "netc_run");
+    if (st != NETC_OK) return st;
+    st = run_entered(s, inputs, num_inputs, outputs, num_outputs);
+    leave(s);
+    return st;
+}
+
+static netc_status detect_entered(netc_session *s, const netc_tensor *inputs, int32_t num_inputs,
+                                  netc_detection *out, int32_t max_out, int32_t *num_out) {
     const netc_model *m = s->m;
     s->error[0] = '\0';
-    if (num_out) *num_out = 0;
     if (!m->detection)
         return fail(s, NETC_ERROR_INVALID_ARGUMENT,
-                    "model '%s' is not a detector (its spec has no \"detection\" section)", m->name);
+                    "model '%s' is not a detector (its spec has no \"detection\" section)", nz(m->name));
     if (!num_out || (max_out > 0 && !out) || max_out < 0)
         return fail(s, NETC_ERROR_INVALID_ARGUMENT, "netc_detect: %s",
                     !num_out ? "num_out is NULL" : max_out < 0 ? "max_out is negative" : "out is NULL");
@@ -464,6 +645,30 @@ netc_status netc_detect(netc_session *s, const netc_tensor *inputs, int32_t num_
     return NETC_OK;
 }
 
+netc_status netc_detect(netc_session *s, const netc_tensor *inputs, int32_t num_inputs,
+                        netc_detection *out, int32_t max_out, int32_t *num_out) {
+    if (num_out) *num_out = 0; /* the caller's memory: written even when the session is refused */
+    netc_status st = enter(s, "netc_detect");
+    if (st != NETC_OK) return st;
+    st = detect_entered(s, inputs, num_inputs, out, max_out, num_out);
+    leave(s);
+    return st;
+}
+
+void netc_session_profile(netc_session *s, double *ms) {
+    if (!s) {
+        refuse(NULL, NETC_ERROR_INVALID_ARGUMENT, "netc_session_profile: the session is NULL");
+        return;
+    }
+    if (magic_of(s) != SESSION_LIVE) {
+        refuse(s, NETC_ERROR_INVALID_ARGUMENT,
+               "netc_session_profile: the session was destroyed (or is not one "
+               "netc_session_create made)");
+        return;
+    }
+    atomic_store_explicit(&s->profile, ms, memory_order_release);
+}
+
 const char *netc_status_string(netc_status st) {
     switch (st) {
     case NETC_OK: return "ok";
@@ -472,6 +677,7 @@ const char *netc_status_string(netc_status st) {
     case NETC_ERROR_OUT_OF_MEMORY: return "out of memory";
     case NETC_ERROR_EXECUTION: return "execution failed";
     case NETC_ERROR_ABI: return "model compiled for another runtime version";
+    case NETC_ERROR_BUSY: return "the session is running an inference on another thread";
     }
     return "unknown status";
 }

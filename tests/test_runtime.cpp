@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <climits>
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
@@ -451,13 +452,238 @@ TEST(Session, NullPointers) {
     netc_session *s = reinterpret_cast<netc_session *>(&m); // must be overwritten with NULL
     EXPECT_EQ(netc_session_create(nullptr, &s), NETC_ERROR_INVALID_ARGUMENT);
     EXPECT_EQ(s, nullptr);
+    EXPECT_NE(std::string(netc_session_error(nullptr)).find("model is NULL"), std::string::npos)
+        << netc_session_error(nullptr);
     EXPECT_EQ(netc_session_create(&m, nullptr), NETC_ERROR_INVALID_ARGUMENT);
+    EXPECT_NE(std::string(netc_session_error(nullptr)).find("out is NULL"), std::string::npos)
+        << netc_session_error(nullptr);
+    // A call without a session leaves its message with the calling thread: NULL reads it.
     EXPECT_EQ(netc_run(nullptr, nullptr, 0, nullptr, 0), NETC_ERROR_INVALID_ARGUMENT);
-    EXPECT_STREQ(netc_session_error(nullptr), "");
+    EXPECT_STREQ(netc_session_error(nullptr), "netc_run: the session is NULL");
+    netc_detection d[1];
+    int32_t n = -1;
+    EXPECT_EQ(netc_detect(nullptr, nullptr, 0, d, 1, &n), NETC_ERROR_INVALID_ARGUMENT);
+    EXPECT_EQ(n, 0);
+    EXPECT_STREQ(netc_session_error(nullptr), "netc_detect: the session is NULL");
+    double ms[2];
+    netc_session_profile(nullptr, ms);
+    EXPECT_STREQ(netc_session_error(nullptr), "netc_session_profile: the session is NULL");
     netc_session_destroy(nullptr);
     EXPECT_EQ(netc_model_name(nullptr), nullptr);
+    EXPECT_EQ(netc_model_target(nullptr), nullptr);
     EXPECT_EQ(netc_model_num_inputs(nullptr), 0);
+    EXPECT_EQ(netc_model_num_outputs(nullptr), 0);
+    EXPECT_EQ(netc_model_num_stages(nullptr), 0);
+    EXPECT_EQ(netc_model_workspace_bytes(nullptr), 0);
     EXPECT_EQ(netc_model_input(nullptr, 0), nullptr);
+    EXPECT_EQ(netc_model_output(nullptr, 0), nullptr);
+    EXPECT_EQ(netc_model_stage_name(nullptr, 0), nullptr);
+    EXPECT_EQ(netc_model_detection(nullptr), nullptr);
+    // A session created afterwards clears the message of the failed calls.
+    ASSERT_EQ(netc_session_create(&m, &s), NETC_OK);
+    EXPECT_STREQ(netc_session_error(nullptr), "");
+    netc_session_destroy(s);
+}
+
+// ---- misuse: every bad argument is an error status with a message, never a crash ---------
+
+TEST_F(BoxNet, RankOutsideTheValidRange) {
+    for (int32_t rank : {-1, NETC_MAX_RANK + 1, 1000, INT32_MIN}) {
+        input.rank = rank;
+        std::string text = "rank " + std::to_string(rank) + " is not valid";
+        expect_failure(NETC_ERROR_SHAPE, {"input 'image'", text.c_str(), "expects 3"});
+    }
+    input.rank = 3;
+    outputs[1].rank = -7;
+    expect_failure(NETC_ERROR_SHAPE, {"output 'total'", "rank -7 is not valid"});
+    outputs[1].rank = NETC_MAX_RANK; // valid, but not the model's
+    expect_failure(NETC_ERROR_SHAPE, {"output 'total'", "rank is 4", "expects 1"});
+    outputs[1].rank = 1;
+    EXPECT_EQ(run(), NETC_OK) << netc_session_error(session);
+}
+
+TEST_F(BoxNet, DtypeOutsideTheEnum) {
+    for (int dtype : {-1, 2, 255, INT32_MAX}) {
+        input.dtype = (netc_dtype)dtype;
+        std::string text = "dtype " + std::to_string(dtype);
+        expect_failure(NETC_ERROR_SHAPE, {"input 'image'", text.c_str()});
+        input.dtype = NETC_FLOAT32;
+        outputs[1].dtype = (netc_dtype)dtype;
+        expect_failure(NETC_ERROR_SHAPE, {"output 'total'", text.c_str(), "outputs are NETC_FLOAT32"});
+        outputs[1].dtype = NETC_FLOAT32;
+    }
+    outputs[1].dtype = NETC_UINT8; // a valid dtype, for inputs only
+    expect_failure(NETC_ERROR_SHAPE, {"output 'total'", "dtype 1"});
+}
+
+TEST_F(BoxNet, ExtremeDimensions) {
+    for (int64_t v : {int64_t(0), int64_t(-1), INT64_MAX, INT64_MIN}) {
+        input.shape[2] = v;
+        expect_failure(NETC_ERROR_SHAPE, {"input 'image'", "dimension 2"});
+    }
+    input.shape[2] = C;
+    outputs[0].shape[0] = INT64_MAX;
+    expect_failure(NETC_ERROR_SHAPE, {"output 'box'", "dimension 0"});
+}
+
+TEST_F(BoxNet, NegativeAndMismatchedTensorCounts) {
+    EXPECT_EQ(netc_run(session, &input, -1, outputs, 2), NETC_ERROR_INVALID_ARGUMENT);
+    EXPECT_NE(std::string(netc_session_error(session)).find("got -1 input(s)"), std::string::npos) << netc_session_error(session);
+    EXPECT_EQ(netc_run(session, &input, INT32_MIN, outputs, 2), NETC_ERROR_INVALID_ARGUMENT);
+    EXPECT_EQ(netc_run(session, &input, 1, outputs, -2), NETC_ERROR_INVALID_ARGUMENT);
+    EXPECT_NE(std::string(netc_session_error(session)).find("got -2 output(s)"), std::string::npos) << netc_session_error(session);
+    // NULL arrays: with the count the model has, and with a count of 0.
+    EXPECT_EQ(netc_run(session, nullptr, 1, outputs, 2), NETC_ERROR_INVALID_ARGUMENT);
+    EXPECT_NE(std::string(netc_session_error(session)).find("inputs array is NULL"), std::string::npos);
+    EXPECT_EQ(netc_run(session, &input, 1, nullptr, 2), NETC_ERROR_INVALID_ARGUMENT);
+    EXPECT_NE(std::string(netc_session_error(session)).find("outputs array is NULL"), std::string::npos);
+    EXPECT_EQ(netc_run(session, nullptr, 0, nullptr, 0), NETC_ERROR_INVALID_ARGUMENT);
+    EXPECT_EQ(g_stage_calls, 0);
+    EXPECT_EQ(run(), NETC_OK);
+}
+
+TEST_F(BoxNet, ProfileOnOffDoesNotDisturbRuns) {
+    double ms[2] = {0, 0};
+    netc_session_profile(session, ms);
+    ASSERT_EQ(run(), NETC_OK);
+    netc_session_profile(session, nullptr);
+    EXPECT_STREQ(netc_session_error(session), "");
+    expect_outputs(reference(image));
+}
+
+// Reading a destroyed session reads freed memory: AddressSanitizer rightly reports it, so the
+// check (best effort, for release builds) is only exercised without sanitizers.
+#ifndef NETC_SANITIZED
+TEST(Session, DestroyedSessionIsRefused) {
+    netc_model m = box_model();
+    netc_session *s = nullptr;
+    ASSERT_EQ(netc_session_create(&m, &s), NETC_OK);
+    netc_session_destroy(s);
+    std::vector<float> image(H * W * C, 1.0f), box(H * W * C), total(C);
+    netc_tensor in = {NETC_FLOAT32, 3, {H, W, C}, image.data()};
+    netc_tensor out[2] = {{NETC_FLOAT32, 3, {H, W, C}, box.data()}, {NETC_FLOAT32, 1, {C}, total.data()}};
+    g_stage_calls = 0;
+    EXPECT_EQ(netc_run(s, &in, 1, out, 2), NETC_ERROR_INVALID_ARGUMENT);
+    EXPECT_EQ(g_stage_calls, 0);
+    EXPECT_STREQ(netc_session_error(s), "netc_run: the session was destroyed (or is not one netc_session_create made)");
+    netc_detection d[1];
+    int32_t n = -1;
+    EXPECT_EQ(netc_detect(s, &in, 1, d, 1, &n), NETC_ERROR_INVALID_ARGUMENT);
+    EXPECT_EQ(n, 0);
+    EXPECT_NE(std::string(netc_session_error(s)).find("netc_detect: the session was destroyed"), std::string::npos);
+    double ms[2];
+    netc_session_profile(s, ms);
+    EXPECT_NE(std::string(netc_session_error(s)).find("netc_session_profile: the session was destroyed"), std::string::npos);
+    netc_session_destroy(s); // a double destroy does nothing
+    EXPECT_NE(std::string(netc_session_error(s)).find("already destroyed"), std::string::npos);
+    EXPECT_EQ(g_stage_calls, 0);
+}
+#endif
+
+// Not a session at all (a stray pointer): refused the same way, nothing written through it.
+TEST(Session, ForeignPointerIsRefused) {
+    alignas(64) unsigned char junk[4096];
+    memset(junk, 0xab, sizeof junk);
+    netc_session *s = reinterpret_cast<netc_session *>(junk);
+    EXPECT_EQ(netc_run(s, nullptr, 0, nullptr, 0), NETC_ERROR_INVALID_ARGUMENT);
+    EXPECT_NE(std::string(netc_session_error(s)).find("not one netc_session_create made"), std::string::npos);
+    netc_session_profile(s, nullptr);
+    netc_session_destroy(s);
+    for (unsigned char c : junk) ASSERT_EQ(c, 0xab);
+}
+
+// A descriptor whose fields disagree: queries return 0 or NULL, netc_session_create refuses
+// with a message (netc_session_error(NULL)), nothing crashes.
+static void expect_create_refused(const netc_model &m, netc_status status, const char *part) {
+    netc_session *s = reinterpret_cast<netc_session *>(0x1);
+    EXPECT_EQ(netc_session_create(&m, &s), status) << part;
+    EXPECT_EQ(s, nullptr);
+    std::string msg = netc_session_error(nullptr);
+    EXPECT_NE(msg.find(part), std::string::npos) << msg;
+}
+
+TEST(Model, InconsistentFieldsGiveNoAnswersAndNoSession) {
+    netc_model m = box_model();
+    m.inputs = nullptr; // one input, no table
+    EXPECT_EQ(netc_model_num_inputs(&m), 0);
+    EXPECT_EQ(netc_model_input(&m, 0), nullptr);
+    expect_create_refused(m, NETC_ERROR_INVALID_ARGUMENT, "NULL table");
+
+    m = box_model();
+    m.outputs = nullptr;
+    EXPECT_EQ(netc_model_num_outputs(&m), 0);
+    EXPECT_EQ(netc_model_output(&m, 1), nullptr);
+    expect_create_refused(m, NETC_ERROR_INVALID_ARGUMENT, "NULL table");
+
+    m = box_model();
+    m.stages = nullptr;
+    EXPECT_EQ(netc_model_num_stages(&m), 0);
+    EXPECT_EQ(netc_model_stage_name(&m, 0), nullptr);
+    expect_create_refused(m, NETC_ERROR_INVALID_ARGUMENT, "NULL table");
+
+    m = box_model();
+    m.tensors = nullptr;
+    expect_create_refused(m, NETC_ERROR_INVALID_ARGUMENT, "NULL table");
+
+    m = box_model();
+    m.num_outputs = -3;
+    EXPECT_EQ(netc_model_num_outputs(&m), 0);
+    EXPECT_EQ(netc_model_output(&m, 0), nullptr);
+    expect_create_refused(m, NETC_ERROR_INVALID_ARGUMENT, "negative count");
+
+    m = box_model();
+    m.arena_bytes = -640;
+    EXPECT_EQ(netc_model_workspace_bytes(&m), 0);
+    expect_create_refused(m, NETC_ERROR_INVALID_ARGUMENT, "negative size");
+
+    m = box_model();
+    m.scratch_bytes = -1;
+    expect_create_refused(m, NETC_ERROR_INVALID_ARGUMENT, "negative size");
+
+    // A stage with inputs but no index table, a stage without a function.
+    netc_stage_desc stages[2] = {kBoxStages[0], kBoxStages[1]};
+    stages[1].inputs = nullptr;
+    m = box_model();
+    m.stages = stages;
+    expect_create_refused(m, NETC_ERROR_INVALID_ARGUMENT, "stage 1 ('total')");
+    stages[1] = kBoxStages[1];
+    stages[0].fn = nullptr;
+    expect_create_refused(m, NETC_ERROR_INVALID_ARGUMENT, "stage 0 ('box3x3')");
+
+    // Dimensions whose byte count overflows 64 bits, an offset beyond the arena.
+    netc_tensor_desc tensors[3] = {kBoxTensors[0], kBoxTensors[1], kBoxTensors[2]};
+    tensors[1].channels = tensors[1].width = tensors[1].height = INT32_MAX;
+    tensors[1].pad_left = tensors[1].pad_right = tensors[1].pad_top = tensors[1].pad_bottom = INT32_MAX;
+    m = box_model();
+    m.tensors = tensors;
+    m.arena_bytes = INT64_MAX;
+    expect_create_refused(m, NETC_ERROR_INVALID_ARGUMENT, "tensor 1 ('box') does not fit");
+    tensors[1] = kBoxTensors[1];
+    tensors[2].offset = INT64_MAX - 63;
+    m.arena_bytes = 640;
+    expect_create_refused(m, NETC_ERROR_INVALID_ARGUMENT, "tensor 2 ('total') does not fit");
+
+    // An io rank the runtime cannot hold.
+    netc_io_desc outputs[2] = {kBoxModelOutputs[0], kBoxModelOutputs[1]};
+    outputs[1].info.rank = NETC_MAX_RANK + 1;
+    m = box_model();
+    m.outputs = outputs;
+    expect_create_refused(m, NETC_ERROR_INVALID_ARGUMENT, "output 1 ('total')");
+}
+
+TEST(Model, OtherAbiVersionIsOnlyNamed) {
+    netc_model m = box_model();
+    m.abi_version = NETC_ABI_VERSION - 1;
+    EXPECT_STREQ(netc_model_name(&m), "boxnet"); // so an application can say which model
+    EXPECT_STREQ(netc_model_target(&m), "host");
+    EXPECT_EQ(netc_model_num_inputs(&m), 0);
+    EXPECT_EQ(netc_model_input(&m, 0), nullptr);
+    EXPECT_EQ(netc_model_num_outputs(&m), 0);
+    EXPECT_EQ(netc_model_num_stages(&m), 0);
+    EXPECT_EQ(netc_model_workspace_bytes(&m), 0);
+    EXPECT_EQ(netc_model_detection(&m), nullptr);
+    std::string abi = "runtime ABI " + std::to_string(NETC_ABI_VERSION - 1);
+    expect_create_refused(m, NETC_ERROR_ABI, abi.c_str());
 }
 
 TEST(Session, AbiMismatch) {
@@ -590,7 +816,31 @@ TEST(Detect, RunsTheModelThenDecodes) {
     EXPECT_EQ(n, 0);
     // Bad arguments are errors, not crashes.
     EXPECT_EQ(netc_detect(s, &in, 1, nullptr, 4, &n), NETC_ERROR_INVALID_ARGUMENT);
+    EXPECT_STREQ(netc_session_error(s), "netc_detect: out is NULL");
     EXPECT_EQ(netc_detect(s, &in, 1, d, 4, nullptr), NETC_ERROR_INVALID_ARGUMENT);
+    EXPECT_STREQ(netc_session_error(s), "netc_detect: num_out is NULL");
+    for (int32_t max_out : {-1, INT32_MIN}) {
+        n = -1;
+        EXPECT_EQ(netc_detect(s, &in, 1, d, max_out, &n), NETC_ERROR_INVALID_ARGUMENT);
+        EXPECT_EQ(n, 0);
+        EXPECT_STREQ(netc_session_error(s), "netc_detect: max_out is negative");
+    }
+    EXPECT_EQ(netc_detect(s, nullptr, 1, d, 4, &n), NETC_ERROR_INVALID_ARGUMENT);
+    EXPECT_EQ(netc_detect(s, &in, 0, d, 4, &n), NETC_ERROR_INVALID_ARGUMENT);
+    EXPECT_EQ(netc_detect(s, &in, -1, d, 4, &n), NETC_ERROR_INVALID_ARGUMENT);
+    netc_tensor no_data = {NETC_FLOAT32, 1, {6}, nullptr};
+    EXPECT_EQ(netc_detect(s, &no_data, 1, d, 4, &n), NETC_ERROR_INVALID_ARGUMENT);
+    netc_tensor bad_rank = {NETC_FLOAT32, 9, {6}, x};
+    EXPECT_EQ(netc_detect(s, &bad_rank, 1, d, 4, &n), NETC_ERROR_SHAPE);
+    // max_out larger than what is found is fine: only what is found is written (out needs room
+    // for the config's max_detections at most). Zero with no array counts nothing.
+    x[5] = 0.8f;
+    std::vector<netc_detection> room(f.config.max_detections);
+    n = -1;
+    ASSERT_EQ(netc_detect(s, &in, 1, room.data(), INT32_MAX, &n), NETC_OK) << netc_session_error(s);
+    EXPECT_EQ(n, 1);
+    EXPECT_EQ(netc_detect(s, &in, 1, nullptr, 0, &n), NETC_OK);
+    EXPECT_EQ(n, 0);
     netc_tensor wrong = {NETC_FLOAT32, 1, {5}, x};
     EXPECT_EQ(netc_detect(s, &wrong, 1, d, 4, &n), NETC_ERROR_SHAPE);
     EXPECT_NE(std::string(netc_session_error(s)).find("'x'"), std::string::npos) << netc_session_error(s);
@@ -861,12 +1111,16 @@ TEST(Scratch, WorkersAllocateWithoutTheHeapAfterTheFirstLoop) {
 
 TEST(Runtime, StatusStrings) {
     std::vector<std::string> seen;
-    for (int st = NETC_OK; st <= NETC_ERROR_ABI; st++) {
+    for (int st = NETC_OK; st <= NETC_ERROR_BUSY; st++) {
         std::string text = netc_status_string((netc_status)st);
         EXPECT_FALSE(text.empty());
         for (const std::string &other : seen) EXPECT_NE(text, other);
         seen.push_back(text);
     }
+    EXPECT_EQ(NETC_ERROR_ABI, 5); // existing values keep their numbers (ABI)
+    EXPECT_EQ(NETC_ERROR_BUSY, 6);
+    EXPECT_STREQ(netc_status_string((netc_status)7), "unknown status");
+    EXPECT_STREQ(netc_status_string((netc_status)-1), "unknown status");
 }
 
 #ifdef NETC_COUNT_ALLOCATIONS
