@@ -137,6 +137,17 @@ add_error_test(cli_onnx_bad_windows 1 "bad_windows.onnx: 5 problems \\(ONNX opse
 # Outputs nothing computes are errors, never dropped; input dimensions past 65536 are refused before use.
 add_error_test(cli_onnx_no_producer 1 "no_producer.onnx: 2 problems \\(ONNX opset 13\\):.*node 'reads_itself' \\(Relu\\): input 'loop' is computed by no node before this one.*output 'ghost': no node computes it" summary ${BAD_ONNX}/no_producer.onnx)
 add_error_test(cli_onnx_huge_input 1 "huge_input.onnx: layer 'x': field 'graph.input': input of shape \\[1, 3, 4294967304, 8\\]: a dimension past 65536" summary ${BAD_ONNX}/huge_input.onnx)
+# Opsets netc cannot know the meaning of are refused, and so is an op whose definition at the
+# model's opset is older than what netc implements (issue 19).
+add_error_test(cli_onnx_opset_0 1 "opset_0.onnx: field 'opset_import': the model declares no ai.onnx opset" summary ${BAD_ONNX}/opset_0.onnx)
+add_error_test(cli_onnx_opset_999 1 "opset_999.onnx: field 'opset_import': opset 999 is newer than the ONNX definitions netc is built with \\(opsets 1 to 1[0-9]\\)" summary ${BAD_ONNX}/opset_999.onnx)
+add_error_test(cli_onnx_opset_1_add 1 "opset_1_add.onnx: 1 problem \\(ONNX opset 1\\):.*node 'add_v1' \\(Add\\): at opset 1 this is Add-1, whose meaning differs from the Add-7" summary ${BAD_ONNX}/opset_1_add.onnx)
+add_error_test(cli_onnx_negative_batch 1 "negative_batch.onnx: layer 'x': field 'graph.input': dimension 0 is -5: sizes are positive" summary ${BAD_ONNX}/negative_batch.onnx)
+add_error_test(cli_onnx_huge_initializer 1 "huge_initializer.onnx: 2 problems.*initializer 'huge': dimensions \\[1099511627776, 1099511627776, 16\\] hold more than the 134217728 elements.*initializer 'negative': negative dimension -4" summary ${BAD_ONNX}/huge_initializer.onnx)
+# JSON nested 100,000 deep (a spec, a safetensors header) and tensors sharing bytes.
+add_error_test(cli_error_deep_json 1 "deep_nesting.json: JSON nested deeper than 64 levels" summary ${BAD}/deep_nesting.json)
+add_error_test(cli_error_deep_safetensors 1 "deep_header.safetensors: field 'header': JSON nested deeper than 64 levels" compile ${BAD}/deep_header_weights.json --generated-dir ${CMAKE_CURRENT_BINARY_DIR}/bad_out)
+add_error_test(cli_error_overlapping_safetensors 1 "overlapping.safetensors: layer 'conv1.bias': field 'data_offsets': bytes 416..432 overlap tensor 'conv1.weight'|overlapping.safetensors: layer 'conv1.weight': field 'data_offsets': bytes 0..432 overlap tensor 'conv1.bias'" compile ${BAD}/overlapping_weights.json --generated-dir ${CMAKE_CURRENT_BINARY_DIR}/bad_out)
 add_error_test(cli_onnx_dynamic_size 1 "dynamic_size.onnx: layer 'x': field 'graph.input': dimension 2 is dynamic. give the shape with --input-shape N,C,H,W" summary ${BAD_ONNX}/dynamic_size.onnx)
 add_error_test(cli_onnx_float16 1 "initializer 'w16': tensor type FLOAT16" summary ${BAD_ONNX}/float16_weights.onnx)
 add_error_test(cli_onnx_no_multipliers 1 "field '--alpha': width and resolution multipliers apply to netc specs, not to ONNX files" summary ${BAD_ONNX}/dynamic_batch.onnx --alpha 0.5)

@@ -210,19 +210,24 @@ bool fold_constant_op(Importer &im, const std::string &op) {
         out = with_dims(out, dims);
     } else if (op == "Concat") {
         const int64_t rank = int64_t(c(0).dims.size());
+        if (rank == 0) im.unsupported("Concat of scalars");
         const int64_t axis = normalise_axis(im, im.attr_int("axis", 0), rank);
         if (axis != 0) im.unsupported("constant Concat along an axis other than 0");
         out.is_float = c(0).is_float;
         out.dims = c(0).dims;
         out.dims[0] = 0;
         for (int k = 0; k < im.node->input_size(); k++) {
-            out.dims[0] += c(k).dims.at(0);
+            if (c(k).dims.size() != size_t(rank)) im.unsupported("Concat of constants of different ranks");
+            out.dims[0] += c(k).dims[0];
             out.values.insert(out.values.end(), c(k).values.begin(), c(k).values.end());
         }
     } else if (op == "Reshape") {
         out = with_dims(c(0), reshape_target(im, c(0).dims, c(1)));
     } else if (op == "Flatten") {
-        const int64_t axis = im.attr_int("axis", 1);
+        const int64_t rank = int64_t(c(0).dims.size());
+        int64_t axis = im.attr_int("axis", 1);
+        if (axis < 0) axis += rank;
+        if (axis < 0 || axis > rank) im.unsupported("axis out of range");
         int64_t outer = 1;
         for (int64_t i = 0; i < axis; i++) outer *= c(0).dims[size_t(i)];
         out = with_dims(c(0), {outer, c(0).elements() / std::max<int64_t>(outer, 1)});
@@ -231,7 +236,10 @@ bool fold_constant_op(Importer &im, const std::string &op) {
     } else if (op == "Slice") {
         out = slice(im);
     } else if (op == "ConstantOfShape") {
-        std::vector<int64_t> dims(c(0).values.begin(), c(0).values.end());
+        std::vector<int64_t> dims;
+        for (double v : c(0).values) dims.push_back(std::isfinite(v) && std::fabs(v) < 9e18 ? int64_t(v) : -1);
+        const std::string why = constant_dims_problem(dims);
+        if (!why.empty()) im.unsupported("shape: " + why);
         out.dims = dims;
         double fill = 0;
         if (const auto *a = im.attr("value")) {

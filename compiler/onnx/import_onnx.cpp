@@ -5,6 +5,7 @@
 #include <cmath>
 
 #include "onnx/importer.h"
+#include "onnx/op_versions.h"
 #include "passes/passes.h"
 #include "spec/diagnostic.h"
 #include "spec/weights.h"
@@ -30,7 +31,7 @@ constexpr int64_t kMaxInputDimension = 1 << 16;
 Importer::Importer(const onnx::ModelProto &model, std::string p, const OnnxImportOptions &options)
     : path(std::move(p)), model_(model), options_(options) {
     for (const auto &os : model.opset_import())
-        if (os.domain().empty() || os.domain() == "ai.onnx") opset = int(os.version());
+        if (os.domain().empty() || os.domain() == "ai.onnx") opset = int(std::clamp<int64_t>(os.version(), -1, 1 << 30));  // not narrowed: 2^32+13 is no opset 13
 }
 
 // ---- node access ------------------------------------------------------------------------
@@ -46,6 +47,8 @@ void Importer::unsupported(const std::string &what) {
 std::string Importer::static_problem() const {
     const std::string &op = node->op_type();
     if (!op_translators().count(op) && !constant_only_ops().count(op)) return "op type not supported";
+    const std::string version = op_version_problem(op, opset);
+    if (!version.empty()) return version;
     if ((op == "MaxPool" || op == "AveragePool") && attr_int("ceil_mode", 0) != 0) return "ceil_mode 1";
     if (op == "MaxPool" && attr_int("storage_order", 0) != 0) return "storage_order 1";
     if (op == "MaxPool" && attr_ints("dilations", {1, 1}) != std::vector<int64_t>{1, 1}) return "dilations other than 1";
@@ -220,6 +223,9 @@ void Importer::add_input() {
     std::vector<std::string> dynamic;
     for (int d = 0; d < type.shape().dim_size(); d++) {
         const auto &dim = type.shape().dim(d);
+        // A written negative size is no dynamic dimension (those have no value): -5 is refused, not fixed to 1.
+        if (dim.has_dim_value() && dim.dim_value() < 0)
+            fail(path, in.name(), "graph.input", "dimension " + std::to_string(d) + " is " + std::to_string(dim.dim_value()) + ": sizes are positive");
         dims.push_back(dim.has_dim_value() ? dim.dim_value() : -1);
         if (!dim.has_dim_value()) dynamic.push_back(dim.dim_param().empty() ? "?" : dim.dim_param());
     }
@@ -288,6 +294,8 @@ void Importer::translate(const onnx::NodeProto &n) {
     if (!n.domain().empty() && n.domain() != "ai.onnx") unsupported("operator domain '" + n.domain() + "'");
     const std::string &op = n.op_type();
     if (static_problem() == "op type not supported") unsupported("op type not supported");
+    const std::string version = op_version_problem(op, opset);
+    if (!version.empty()) unsupported(version);
     // Nodes whose inputs are all constants are computed now (Shape subgraphs, weight reshapes).
     bool all_constant = n.input_size() > 0;
     for (int k = 0; k < n.input_size(); k++)
@@ -367,6 +375,12 @@ void Importer::add_outputs(OnnxImport &result) {
 
 OnnxImport Importer::run() {
     const onnx::GraphProto &g = model_.graph();
+    // The opset says what every op means: one netc cannot know is refused before any node is read.
+    if (opset < 1) fail(path, "", "opset_import", "the model declares no ai.onnx opset (or opset " + std::to_string(opset) + "): its ops have no defined meaning");
+    if (opset > newest_known_opset())
+        fail(path, "", "opset_import", "opset " + std::to_string(opset) + " is newer than the ONNX definitions netc is built with (opsets 1 to " +
+                                           std::to_string(newest_known_opset()) + "); re-export the model at opset " +
+                                           std::to_string(newest_known_opset()) + " or older");
     graph_.name = options_.name.empty() ? name_from_path(path) : options_.name;
     graph_.spec_file = path;
     graph_.weights.file = path;
@@ -376,6 +390,7 @@ OnnxImport Importer::run() {
         std::string why;
         if (!read_tensor(t, &v.constant, &why)) {
             problems_.push_back("initializer '" + t.name() + "': " + why);
+            failed_values_.insert(t.name());  // reported once, not again by every node that reads it
             continue;
         }
         v.shape = v.constant.dims;

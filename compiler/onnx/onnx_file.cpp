@@ -1,5 +1,6 @@
 #include "onnx/onnx_file.h"
 
+#include <cstdint>
 #include <cstring>
 
 #include "io/read_file.h"
@@ -23,8 +24,22 @@ void append_raw(const std::string &raw, std::vector<double> &out) {
 
 int64_t ConstTensor::elements() const {
     int64_t n = 1;
-    for (int64_t d : dims) n *= d;
+    for (int64_t d : dims)
+        if (__builtin_mul_overflow(n, d, &n)) return INT64_MAX;
     return n;
+}
+
+std::string constant_dims_problem(const std::vector<int64_t> &dims) {
+    int64_t n = 1;
+    for (int64_t d : dims) {
+        if (d < 0) return "negative dimension " + std::to_string(d);
+        if (__builtin_mul_overflow(n, d, &n) || n > kMaxConstantElements) {
+            std::string shown;
+            for (int64_t e : dims) shown += (shown.empty() ? "" : ", ") + std::to_string(e);
+            return "dimensions [" + shown + "] hold more than the " + std::to_string(kMaxConstantElements) + " elements netc takes in a constant";
+        }
+    }
+    return "";
 }
 
 onnx::ModelProto read_onnx_model(const std::string &path) {
@@ -51,6 +66,8 @@ const char *onnx_type_name(int data_type) {
 bool read_tensor(const onnx::TensorProto &t, ConstTensor *out, std::string *why_not) {
     out->dims.assign(t.dims().begin(), t.dims().end());
     out->values.clear();
+    *why_not = constant_dims_problem(out->dims);
+    if (!why_not->empty()) return false;
     if (t.data_location() == onnx::TensorProto_DataLocation_EXTERNAL) {
         *why_not = "external data (save the model with its weights inside)";
         return false;

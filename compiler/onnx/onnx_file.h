@@ -20,8 +20,17 @@ struct ConstTensor {
     std::vector<int64_t> dims;
     std::vector<double> values;
     bool is_float = true;  // float/double, else an integer type
-    int64_t elements() const;
+    int64_t elements() const;  // saturates at INT64_MAX instead of overflowing
 };
+
+// Constants past this many elements are refused before memory is reserved for them: 2^27
+// (a GiB as netc holds them) is 60 times MobileNet's largest weight and far below what a
+// hostile header could ask for.
+constexpr int64_t kMaxConstantElements = int64_t(1) << 27;
+
+// Why `dims` cannot be a constant's shape (a negative dimension, too many elements), or "".
+std::string constant_dims_problem(const std::vector<int64_t> &dims);
+
 bool read_tensor(const onnx::TensorProto &t, ConstTensor *out, std::string *why_not);
 
 const char *onnx_type_name(int data_type);  // "FLOAT16", ...

@@ -7,6 +7,7 @@
 #include "io/command.h"
 #include "io/read_file.h"
 #include "spec/field_reader.h"
+#include "spec/parse_json.h"
 
 namespace netc {
 
@@ -50,12 +51,7 @@ ScheduleParams ScheduleParams::for_stage(const std::string &name) const {
 
 ScheduleParams load_schedule_params(const std::string &path) {
     const std::string text = read_file(path, "schedule file");
-    json root;
-    try {
-        root = json::parse(text);
-    } catch (const json::parse_error &e) {
-        fail(path, "", "", std::string("malformed JSON: ") + e.what());
-    }
+    const json root = parse_json(text, path);
     if (!root.is_object()) fail(path, "", "", "expected a JSON object");
     FieldReader top(root, path, "", "");
     top.reject_unknown({"netc_schedule", "target", "description", "conv", "depthwise", "reduction", "fusion", "stages", "model", "tuned"});

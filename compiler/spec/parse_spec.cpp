@@ -8,6 +8,7 @@
 
 #include "io/read_file.h"
 #include "spec/diagnostic.h"
+#include "spec/parse_json.h"
 #include "spec/field_reader.h"
 #include "spec/parse_detection.h"
 
@@ -237,15 +238,7 @@ WeightsSource parse_weights(const json &root, const std::string &file) {
 }  // namespace
 
 Graph parse_spec_text(const std::string &text, const std::string &file) {
-    json root;
-    try {
-        root = json::parse(text);
-    } catch (const json::parse_error &e) {
-        // nlohmann's message starts with "[json.exception.parse_error.101] "; the rest says where.
-        std::string msg = e.what();
-        size_t p = msg.find("] ");
-        fail(file, "", "", "malformed JSON: " + (p == std::string::npos ? msg : msg.substr(p + 2)));
-    }
+    const json root = parse_json(text, file);
     if (!root.is_object()) fail(file, "", "", "expected a JSON object at the top level");
     FieldReader top(root, file, "", "");
     for (auto it = root.begin(); it != root.end(); ++it) {

@@ -1,12 +1,14 @@
 #include "spec/safetensors.h"
 
 #include <cstring>
+#include <iterator>
 #include <fstream>
 
 #include <nlohmann/json.hpp>
 
 #include "io/read_file.h"
 #include "spec/diagnostic.h"
+#include "spec/parse_json.h"
 
 namespace netc {
 
@@ -20,17 +22,13 @@ std::map<std::string, SafetensorsEntry> read_safetensors(const std::string &path
     if (header_len > bytes.size() - 8)
         fail(path, "", "header", "header length " + std::to_string(header_len) + " runs past the end of the file (" +
                                      std::to_string(bytes.size()) + " bytes): truncated or not a safetensors file");
-    json header;
-    try {
-        header = json::parse(bytes.substr(8, header_len));
-    } catch (const json::parse_error &e) {
-        fail(path, "", "header", std::string("malformed JSON header: ") + e.what());
-    }
+    const json header = parse_json(bytes.substr(8, header_len), path, "header");
     if (!header.is_object()) fail(path, "", "header", "the header is not a JSON object");
     const uint64_t data_size = bytes.size() - 8 - header_len;
     const char *data = bytes.data() + 8 + header_len;
 
     std::map<std::string, SafetensorsEntry> out;
+    std::map<uint64_t, std::pair<uint64_t, std::string>> spans;  // begin → (end, tensor): two tensors never share bytes
     for (auto it = header.begin(); it != header.end(); ++it) {
         const std::string &name = it.key();
         if (name == "__metadata__") continue;
@@ -59,6 +57,15 @@ std::map<std::string, SafetensorsEntry> read_safetensors(const std::string &path
         if (end > data_size)
             bad("data_offsets", "ends at byte " + std::to_string(end) + " but the data section has only " +
                                     std::to_string(data_size) + " bytes: the file is truncated");
+        if (begin < end) {
+            // The neighbours by begin are the only spans that can overlap this one.
+            auto next = spans.lower_bound(begin);
+            if (next != spans.end() && next->first < end)
+                bad("data_offsets", "bytes " + std::to_string(begin) + ".." + std::to_string(end) + " overlap tensor '" + next->second.second + "'");
+            if (next != spans.begin() && std::prev(next)->second.first > begin)
+                bad("data_offsets", "bytes " + std::to_string(begin) + ".." + std::to_string(end) + " overlap tensor '" + std::prev(next)->second.second + "'");
+            spans.emplace(begin, std::make_pair(end, name));
+        }
         t.data.resize(count);
         std::memcpy(t.data.data(), data + begin, count * 4);  // little-endian hosts only (x86-64, AArch64)
         out.emplace(name, std::move(t));

@@ -108,4 +108,27 @@ save("no_producer",
 save("huge_input",
      [helper.make_node("Relu", ["x"], ["y"], name="relu")],
      [image("x", [1, 3, (1 << 32) + 8, 8])], [image("y", None)], check=False)
+# A written negative batch is no dynamic batch: it was fixed to 1 without a word.
+save("negative_batch",
+     [helper.make_node("Relu", ["x"], ["y"], name="relu")],
+     [image("x", [-5, 3, 8, 8])], [image("y", None)], check=False)
+# Opsets netc cannot know the meaning of: none, 0, and one newer than Debian's ONNX defines.
+# Opset 1 is a real opset, but its Add broadcasts by attribute, not as numpy does.
+for opset in [0, 999]:
+    save("opset_%d" % opset, [helper.make_node("Relu", ["x"], ["y"], name="relu")],
+         [image("x", [1, 3, 8, 8])], [image("y", None)], opset=opset, check=False)
+bias = numpy_helper.from_array(np.ones((1, 4, 1, 1), np.float32), "bias")
+save("opset_1_add", [helper.make_node("Conv", ["x", "w"], ["c"], name="conv"),
+                     helper.make_node("Add", ["c", "bias"], ["y"], name="add_v1")],
+     [image("x", [1, 3, 8, 8])], [image("y", None)], [w, bias], opset=1, check=False)
+# Initializers whose dimensions overflow int64 when multiplied (UBSan), or ask for 2^40 values
+# the file does not hold: refused before anything is allocated.
+def raw_tensor(name, dims):
+    t = TensorProto(name=name, data_type=TensorProto.FLOAT, raw_data=b"\0" * 16)
+    t.dims.extend(dims)
+    return t
+huge, negative = raw_tensor("huge", [1 << 40, 1 << 40, 16]), raw_tensor("negative", [-4, 3, 3, 3])
+save("huge_initializer", [helper.make_node("Conv", ["x", "huge"], ["a"], name="conv_huge"),
+                          helper.make_node("Conv", ["x", "negative"], ["b"], name="conv_negative")],
+     [image("x", [1, 3, 8, 8])], [image("a", None), image("b", None)], [huge, negative], check=False)
 print("wrote", sorted(os.listdir(OUT)))
