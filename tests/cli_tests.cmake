@@ -198,3 +198,16 @@ add_custom_target(sweep_mobilenet_v1 ${sweep_steps} DEPENDS netc COMMENT "Mobile
 add_test(NAME cli_compile_path_with_spaces
          COMMAND ${NETC} compile ${SRC}/tests/models/tiny_net.json --quiet --generated-dir "${CMAKE_CURRENT_BINARY_DIR}/dir with space/it's")
 set_tests_properties(cli_compile_path_with_spaces PROPERTIES PASS_REGULAR_EXPRESSION "compiled tiny_net.*dir with space/it's/tiny_net/.*/libtiny_net.a")
+
+# --- Atomic outputs (docs/reliability.md) -------------------------------------------
+# netc compile puts a model's directory in place whole (built beside, renamed), and run/check/
+# bench refuse one that is incomplete or compiled from another spec or weights. Kills are at
+# named points (NETC_TEST_KILL_AT), not timed. Each phase compiles tiny_net into its own dir.
+foreach(phase hash damaged killed killed_runtimes killed_first)
+  add_test(NAME cli_atomic_outputs_${phase}
+           COMMAND ${CMAKE_COMMAND} -DNETC=${NETC} -DSRC=${SRC} -DWORK=${CMAKE_CURRENT_BINARY_DIR}/atomic_outputs_${phase} -DPHASE=${phase}
+                   -P ${CMAKE_CURRENT_SOURCE_DIR}/atomic_outputs.cmake)
+  set_tests_properties(cli_atomic_outputs_${phase} PROPERTIES PASS_REGULAR_EXPRESSION "atomic outputs ${phase}: passed"
+                       FAIL_REGULAR_EXPRESSION "CMake Error" TIMEOUT 300)
+endforeach()
+# --- end of atomic outputs ------------------------------------------------------------------

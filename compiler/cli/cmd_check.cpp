@@ -22,6 +22,8 @@ int cmd_check(int argc, char **argv) {
             "Exits 1 if any relative difference exceeds the tolerance. Code for another kind of machine\n"
             "(--target arm-64-linux on x86) runs under qemu-user or through --runner; the reference\n"
             "runs here.\n"
+            "Refuses (exit 1) a compiled directory that is incomplete or was compiled from another\n"
+            "spec or weights, as run and bench do; recompile it with netc compile.\n"
             "\n"
             "options:\n"
             "  --seed N           input seed (default 1)\n"

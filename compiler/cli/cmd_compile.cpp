@@ -17,6 +17,8 @@ int cmd_compile(int argc, char **argv) {
             "libnetc_runtime.a and libhalide_runtime.a built for the target, <model>_runner (the\n"
             "program emulators and device runners execute) and, for this machine's kind of CPU,\n"
             "lib<model>.so (for netc run/check/bench in process). Prints the line that links an app.\n"
+            "The directory is built beside and renamed into place whole: a compile that is killed or\n"
+            "fails leaves the previous one (or none), never part of one.\n"
             "\n"
             "options:\n"
             "  --target T          host (default: the best this CPU supports), x86-64-avx2, x86-64-avx512, x86-64-sse41,\n"

@@ -10,8 +10,10 @@
 
 #include <nlohmann/json.hpp>
 
+#include "codegen/output_files.h"
 #include "codegen/scratch_bytes.h"
 #include "io/command.h"
+#include "io/read_file.h"
 #include "lower/lower_stage.h"
 #include "schedule/plan_stages.h"
 #include "spec/diagnostic.h"
@@ -44,12 +46,19 @@ std::string header_source(const Graph &g) {
            "_model(void);\n\n#ifdef __cplusplus\n}\n#endif\n\n#endif\n";
 }
 
-nlohmann::json metadata(const Graph &g, const MemoryPlan &plan, const CompileResult &r, const std::vector<LoweredStage> &stages) {
+nlohmann::json metadata(const Graph &g, const MemoryPlan &plan, const CompileResult &r, const std::vector<LoweredStage> &stages,
+                        const std::string &content_hash, const std::string &schedule, const nlohmann::json &files) {
     nlohmann::json m;
     m["netc_version"] = NETC_VERSION;
     m["model"] = g.name;
     m["spec"] = g.spec_file;
     m["weights"] = g.weights.random ? "random seed " + std::to_string(g.weights.seed) : g.weights.file;
+    // What open_compiled_model checks (exec/compiled_model.cpp): the inputs it was compiled
+    // from, and every file with its size. This file is written last: its presence, in a
+    // directory only ever put in place whole, is what says the directory is complete.
+    m["content_hash"] = content_hash;
+    m["schedule"] = schedule;
+    m["files"] = files;
     m["target"] = r.target.name;
     m["halide_target"] = r.target.halide.to_string();
     m["arena_bytes"] = plan.arena_bytes;
@@ -74,6 +83,44 @@ nlohmann::json metadata(const Graph &g, const MemoryPlan &plan, const CompileRes
     return m;
 }
 
+// The Halide runtime for `t`, built once per target into <generated>/runtime/<target>/ and
+// shared by every model of it. Built beside and renamed into place, with a stamp recording
+// its key (the Halide target) and its size written after it: a library without a matching
+// stamp (a build killed between the two, a truncated file) is rebuilt.
+std::string halide_runtime_for(const TargetInfo &t, const std::string &generated_dir, const std::function<void(const std::string &)> &say) {
+    const Halide::Target rt = t.halide.without_feature(Halide::Target::NoRuntime);
+    const fs::path dir = fs::path(generated_dir) / "runtime" / t.name;
+    const fs::path lib = dir / "libhalide_runtime.a";
+    const std::string key = hex64(fnv1a64("Halide 14 standalone runtime\n" + rt.to_string()));
+    if (stamped_library_is_current(lib, key)) return lib.string();
+    std::error_code ec;
+
+    say("building the Halide runtime for " + t.name + " (once per target)");
+    fs::create_directories(dir, ec);
+    if (ec) fail(dir.string(), "", "--generated-dir", "cannot create the directory: " + ec.message());
+    remove_abandoned(dir);
+    const fs::path work = dir / ("halide_runtime" + temporary_suffix());
+    fs::remove_all(work, ec);
+    fs::create_directories(work, ec);
+    if (ec) fail(work.string(), "", "--generated-dir", "cannot create the directory: " + ec.message());
+    const fs::path tmp = work / "libhalide_runtime.a";  // Halide writes it itself: somewhere no one reads
+    Halide::compile_standalone_runtime({{Halide::OutputFileType::static_library, tmp.string()}}, rt);
+    install_stamped_library(tmp, lib, key, "halide_runtime");
+    fs::remove_all(work, ec);
+    return lib.string();
+}
+
+// Removes the staging directory of a compile that failed (an error, not a kill: a killed
+// one's is removed by the next compile, remove_abandoned).
+struct StagingDir {
+    fs::path path;
+    bool installed = false;
+    ~StagingDir() {
+        std::error_code ec;
+        if (!installed) fs::remove_all(path, ec);
+    }
+};
+
 }  // namespace
 
 CompileResult compile_model(const Graph &unfused, const CompileOptions &opt) {
@@ -89,12 +136,23 @@ CompileResult compile_model(const Graph &unfused, const CompileOptions &opt) {
     require_c_compiler(t, cc);
     const Graph g = optimize(unfused);
 
+    // Everything is written into generated/<model>/.<target>.tmp-<pid>/ and that directory is
+    // renamed into place at the end (install_directory): killed at any point, a compile leaves
+    // the previous complete directory or none, never a partial one.
+    const std::string content_hash = model_content_hash(unfused);
     const fs::path model_dir = fs::path(opt.generated_dir) / g.name;
-    const fs::path dir = model_dir / r.target.name;
+    const fs::path final_dir = model_dir / r.target.name;
     std::error_code ec;
-    fs::create_directories(dir, ec);
+    fs::create_directories(model_dir, ec);
+    if (ec) fail(model_dir.string(), "", "--generated-dir", "cannot create the output directory: " + ec.message());
+    remove_abandoned(model_dir);
+    StagingDir staging{model_dir / ("." + r.target.name + temporary_suffix())};
+    const fs::path &dir = staging.path;
+    fs::remove_all(dir, ec);
+    fs::create_directory(dir, ec);
     if (ec) fail(dir.string(), "", "--generated-dir", "cannot create the output directory: " + ec.message());
-    r.dir = dir.string();
+    kill_point("staging");
+    r.dir = final_dir.string();
 
     const ScheduleParams params = schedule_params_for(r.target.name, g.name, opt.schedule_file);
     if (opt.progress) opt.progress("schedule parameters: " + params.source);
@@ -132,6 +190,7 @@ CompileResult compile_model(const Graph &unfused, const CompileOptions &opt) {
     Halide::Module linked = Halide::link_modules(g.name, modules);
     const std::string object = (dir / (g.name + "_stages.o")).string();
     linked.compile({{Halide::OutputFileType::object, object}});
+    kill_point("object");
     say("code generated in " + std::to_string(seconds_since(tc)).substr(0, 5) + "s");
 
     const std::string compile_c = c_command(t, cc);
@@ -140,60 +199,71 @@ CompileResult compile_model(const Graph &unfused, const CompileOptions &opt) {
     write_text(glue_c, descriptor_source(g, plan, r.scratch_bytes, lowered, t));
     run(compile_c + " -O2 -fPIC -c " + shell_word(glue_c) + " -I" + shell_word(runtime_dir) + " -o " + shell_word(glue_o), "compiling the model descriptor");
 
-    r.library = (dir / ("lib" + g.name + ".a")).string();
-    fs::remove(r.library, ec);
-    run("ar rcs " + shell_word(r.library) + " " + shell_word(object) + " " + shell_word(glue_o), "archiving lib" + g.name + ".a");
+    const std::string library = (dir / ("lib" + g.name + ".a")).string();
+    run("ar rcs " + shell_word(library) + " " + shell_word(object) + " " + shell_word(glue_o), "archiving lib" + g.name + ".a");
+    kill_point("library");
 
     // Both runtimes, built once per target and shared by every model of that target; each
     // model's directory gets a copy, so it holds everything an app links.
-    r.netc_runtime = (dir / "libnetc_runtime.a").string();
-    fs::copy_file(netc_runtime_for(t, cc, opt.generated_dir, say), r.netc_runtime, fs::copy_options::overwrite_existing, ec);
-    if (ec) fail(r.netc_runtime, "", "", "cannot write: " + ec.message());
-    r.halide_runtime = (dir / "libhalide_runtime.a").string();
-    const fs::path shared_rt = fs::path(opt.generated_dir) / "runtime" / t.name / "libhalide_runtime.a";
-    if (!fs::exists(shared_rt)) {
-        say("building the Halide runtime for " + t.name + " (once per target)");
-        fs::create_directories(shared_rt.parent_path(), ec);
-        Halide::Target rt = t.halide.without_feature(Halide::Target::NoRuntime);
-        Halide::compile_standalone_runtime({{Halide::OutputFileType::static_library, shared_rt.string()}}, rt);
-    }
-    fs::copy_file(shared_rt, r.halide_runtime, fs::copy_options::overwrite_existing, ec);
+    const std::string netc_runtime = (dir / "libnetc_runtime.a").string();
+    fs::copy_file(netc_runtime_for(t, cc, opt.generated_dir, say), netc_runtime, fs::copy_options::overwrite_existing, ec);
+    if (ec) fail(netc_runtime, "", "", "cannot write: " + ec.message());
+    const std::string halide_runtime = (dir / "libhalide_runtime.a").string();
+    fs::copy_file(halide_runtime_for(t, opt.generated_dir, say), halide_runtime, fs::copy_options::overwrite_existing, ec);
+    if (ec) fail(halide_runtime, "", "", "cannot write: " + ec.message());
+    kill_point("runtimes");
 
-    const std::string libs = shell_word(r.library) + " " + shell_word(r.netc_runtime) + " " + shell_word(r.halide_runtime) + " -lpthread -ldl -lm";
+    const std::string libs = shell_word(library) + " " + shell_word(netc_runtime) + " " + shell_word(halide_runtime) + " -lpthread -ldl -lm";
+    const std::string shared_object = (dir / ("lib" + g.name + ".so")).string();
     if (!t.toolchain.cross) {
         // Loadable into netc itself (run, check, bench on this machine). -Bsymbolic: the .so's
         // own runtime, not a host process's Halide, serves its calls.
-        r.shared_object = (dir / ("lib" + g.name + ".so")).string();
-        run(compile_c + " -shared -o " + shell_word(r.shared_object) + " " + shell_word(object) + " " + shell_word(glue_o) + " -Wl,--whole-archive " +
-                shell_word(r.netc_runtime) + " -Wl,--no-whole-archive " + shell_word(r.halide_runtime) + " -Wl,-Bsymbolic -lpthread -ldl -lm",
+        run(compile_c + " -shared -o " + shell_word(shared_object) + " " + shell_word(object) + " " + shell_word(glue_o) + " -Wl,--whole-archive " +
+                shell_word(netc_runtime) + " -Wl,--no-whole-archive " + shell_word(halide_runtime) + " -Wl,-Bsymbolic -lpthread -ldl -lm",
             "linking lib" + g.name + ".so");
+        kill_point("shared_object");
     }
     fs::remove(object, ec);
     fs::remove(glue_o, ec);
 
     // The program an emulator or a user's runner executes (runtime/runner/netc_runner.c).
     // Static, so that copying it to a board is all a runner has to do.
-    r.runner = (dir / (g.name + "_runner")).string();
     say("linking " + g.name + "_runner (what emulators and device runners execute)");
     run(compile_c + " -O2 -static " + shell_word(runtime_dir + "/runner/netc_runner.c") + " -I" + shell_word(runtime_dir) +
-            " -DNETC_MODEL_FN=netc_" + g.name + "_model " + libs + " -o " + shell_word(r.runner),
+            " -DNETC_MODEL_FN=netc_" + g.name + "_model " + libs + " -o " + shell_word((dir / (g.name + "_runner")).string()),
         "linking " + g.name + "_runner");
+    kill_point("runner");
 
-    r.header = (dir / (g.name + ".h")).string();
-    write_text(r.header, header_source(g));
-    for (const char *h : {"netc.h", "netc_detect.h"})
+    write_text((dir / (g.name + ".h")).string(), header_source(g));
+    for (const char *h : {"netc.h", "netc_detect.h"}) {
         fs::copy_file(fs::path(runtime_dir) / h, dir / h, fs::copy_options::overwrite_existing, ec);
+        if (ec) fail((dir / h).string(), "", "", "cannot write: " + ec.message());
+    }
+    kill_point("header");
+
+    // What the caller sees: the paths the files have once in place.
+    r.library = (final_dir / ("lib" + g.name + ".a")).string();
+    r.netc_runtime = (final_dir / "libnetc_runtime.a").string();
+    r.halide_runtime = (final_dir / "libhalide_runtime.a").string();
+    r.shared_object = t.toolchain.cross ? "" : (final_dir / ("lib" + g.name + ".so")).string();
+    r.runner = (final_dir / (g.name + "_runner")).string();
+    r.header = (final_dir / (g.name + ".h")).string();
+    r.metadata = (final_dir / (g.name + ".json")).string();
     r.link_line = app_link_line(t, r.dir, g.name);
 
+    // The metadata last: it lists every other file with its size.
     r.seconds = seconds_since(t0);
-    r.metadata = (dir / (g.name + ".json")).string();
-    write_text(r.metadata, metadata(g, plan, r, lowered).dump(2) + "\n");
+    const nlohmann::json files = file_sizes(dir, g.name + ".json");
+    write_text((dir / (g.name + ".json")).string(), metadata(g, plan, r, lowered, content_hash, params.source, files).dump(2) + "\n");
+    kill_point("metadata");
+
+    install_directory(dir, final_dir);
+    staging.installed = true;
+    kill_point("installed");
 
     if (opt.target == "host") {
         // generated/<model>/host → the directory of the host's target, a stable path for builds.
-        const fs::path link = model_dir / "host";
-        fs::remove(link, ec);
-        fs::create_directory_symlink(r.target.name, link, ec);
+        replace_symlink(r.target.name, model_dir / "host");
     }
     return r;
 }

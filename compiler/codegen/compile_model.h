@@ -3,6 +3,9 @@
 // libhalide_runtime.a built for the target, <model>_runner (the program emulators and device
 // runners execute) and, when this machine is of the target's kind, lib<model>.so (the same,
 // loadable, with both runtimes, for `netc run`, `check` and `bench` in process).
+// The directory is built under another name beside it and renamed into place whole, its
+// metadata (written last) listing every file's size and the inputs' content hash: a compile
+// killed at any moment leaves the previous complete directory or none (codegen/output_files.h).
 #pragma once
 
 #include <functional>

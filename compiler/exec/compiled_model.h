@@ -31,8 +31,12 @@ public:
 // generated/<model>/<target>/, where `netc compile --target` wrote `g` for `t`.
 std::string compiled_dir(const std::string &generated_dir, const Graph &g, const TargetInfo &t);
 
-// compiled_dir, once its metadata says it holds `g` compiled for `t`; else a CompileError
-// naming the file and what to run (not compiled, or compiled for another target).
+// compiled_dir, once it is complete and holds `g` compiled for `t`; else a CompileError naming
+// the directory and the command that recompiles it: not compiled; incomplete (no metadata, a
+// file it lists missing or of another size); compiled for another target, by another netc
+// version, or from another spec or weights (the metadata's content_hash against
+// model_content_hash(g), codegen/output_files.h). Reads the spec and weights files again to
+// hash them: once per load, nothing per inference.
 std::string checked_compiled_dir(const std::string &generated_dir, const Graph &g, const TargetInfo &t);
 
 // Opens what `netc compile` wrote for `g` and `t` under `generated_dir`, with t's executor.

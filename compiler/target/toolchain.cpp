@@ -7,6 +7,7 @@
 #include <fstream>
 #include <vector>
 
+#include "codegen/output_files.h"
 #include "io/command.h"
 #include "io/read_file.h"
 #include "spec/diagnostic.h"
@@ -14,19 +15,6 @@
 namespace netc {
 
 namespace fs = std::filesystem;
-
-namespace {
-
-// FNV-1a: a build key for the runtime's sources and command, not a security hash.
-std::string hex_hash(const std::string &s) {
-    uint64_t h = 1469598103934665603ull;
-    for (unsigned char c : s) h = (h ^ c) * 1099511628211ull;
-    char buf[17];
-    std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(h));
-    return buf;
-}
-
-}  // namespace
 
 std::string runtime_source_dir() { return netc_path("runtime", NETC_RUNTIME_INCLUDE_DIR); }
 
@@ -61,16 +49,20 @@ std::string netc_runtime_for(const TargetInfo &t, const std::string &cc, const s
     const std::string compile = c_command(t, cc) + " -O3 -DNDEBUG -fPIC -I" + shell_word(src.string()) + " -I" + shell_word(NETC_HALIDE_INCLUDE_DIR);
     std::string key_text = compile;
     for (const auto &p : files) key_text += "\n" + p.filename().string() + "\n" + read_file(p.string(), "runtime source");
-    const std::string key = hex_hash(key_text);
+    // FNV-1a (codegen/output_files.h): a build key for the runtime's sources and command.
+    const std::string key = hex64(fnv1a64(key_text));
 
+    // Cached with a stamp of its key and size (codegen/output_files.h): truncated or half-built is rebuilt.
     const fs::path dir = fs::path(generated_dir) / "runtime" / t.name;
-    const fs::path lib = dir / "libnetc_runtime.a", stamp = dir / "libnetc_runtime.key";
-    if (fs::exists(lib) && try_read_file(stamp.string()) == key) return lib.string();
+    const fs::path lib = dir / "libnetc_runtime.a";
+    if (stamped_library_is_current(lib, key)) return lib.string();
 
     say("building the netc runtime for " + t.name + " (once per target)");
     fs::create_directories(dir, ec);
     if (ec) fail(dir.string(), "", "--generated-dir", "cannot create the directory: " + ec.message());
-    const fs::path work = dir / ("build." + std::to_string(::getpid()));
+    remove_abandoned(dir);  // work directories of builds killed halfway
+    const fs::path work = dir / ("netc_runtime" + temporary_suffix());
+    fs::remove_all(work, ec);
     fs::create_directories(work, ec);
     std::string objects;
     for (const auto &p : sources) {
@@ -80,10 +72,7 @@ std::string netc_runtime_for(const TargetInfo &t, const std::string &cc, const s
     }
     const fs::path tmp = work / "libnetc_runtime.a";
     run_command("ar rcs " + shell_word(tmp.string()) + objects, "archiving the netc runtime");
-    // Renamed into place: a build killed halfway never leaves a library that looks complete.
-    fs::rename(tmp, lib, ec);
-    if (ec) fail(lib.string(), "", "", "cannot write: " + ec.message());
-    std::ofstream(stamp) << key;
+    install_stamped_library(tmp, lib, key, "netc_runtime");
     fs::remove_all(work, ec);
     return lib.string();
 }
