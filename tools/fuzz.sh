@@ -1,0 +1,76 @@
+#!/usr/bin/env bash
+# Fuzzes one of netc's loaders with libFuzzer (docs/reliability.md).
+#
+#   tools/fuzz.sh TARGET SECONDS             build the sanitizer preset's fuzz_TARGET, fuzz
+#   tools/fuzz.sh --jobs 2 onnx 3600         two processes (libFuzzer -fork), an hour
+#   tools/fuzz.sh --list                     the targets
+#
+# The corpus grows in build-sanitize/fuzz/TARGET/corpus across runs, seeded from the files
+# tests/fuzz/seeds.txt names. A crash leaves its input in .../TARGET/crashes/; keep it as a
+# regression test by copying it to tests/fuzz/regressions/TARGET/. The last line says what
+# was run: executions, coverage, corpus size and crashes; exit 1 if there were crashes.
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+targets="spec onnx safetensors npy image"
+usage() { sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'; }
+
+binary="" work="" jobs=1
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --binary) binary="$2"; shift 2 ;;
+    --work) work="$2"; shift 2 ;;
+    --jobs) jobs="$2"; shift 2 ;;
+    --list) echo "$targets"; exit 0 ;;
+    -h|--help) usage; exit 0 ;;
+    -*) echo "fuzz.sh: unknown option '$1'" >&2; usage >&2; exit 2 ;;
+    *) break ;;
+  esac
+done
+if [ $# -ne 2 ]; then usage >&2; exit 2; fi
+target="$1" seconds="$2"
+case " $targets " in *" $target "*) ;; *) echo "fuzz.sh: unknown target '$target' (targets: $targets)" >&2; exit 2 ;; esac
+case "$seconds" in ''|*[!0-9]*) echo "fuzz.sh: SECONDS must be a whole number, got '$seconds'" >&2; exit 2 ;; esac
+case "$jobs" in ''|*[!0-9]*|0) echo "fuzz.sh: --jobs must be a positive number, got '$jobs'" >&2; exit 2 ;; esac
+
+if [ -z "$binary" ]; then
+  echo "== building fuzz_$target (sanitizer preset, build-sanitize/)"
+  cmake --preset sanitize -S "$root" > /dev/null
+  cmake --build "$root/build-sanitize" --target "fuzz_$target" -j"$(nproc)" > /dev/null
+  binary="$root/build-sanitize/tests/fuzz_$target"
+fi
+[ -n "$work" ] || work="$root/build-sanitize/fuzz/$target"
+mkdir -p "$work/corpus" "$work/crashes"
+
+# libFuzzer reads corpora from folders: the seeds are gathered into one, afresh each run.
+rm -rf "$work/seeds" && mkdir -p "$work/seeds"
+while read -r t path; do
+  [ "$t" = "$target" ] || continue
+  case "$path" in /*) ;; *) path="$root/$path" ;; esac
+  # Files of a folder and of its folders (ONNX's node tests are test_*/model.onnx), each
+  # named after its path so that none overwrites another.
+  find "$path" -maxdepth 2 -type f | while read -r f; do cp "$f" "$work/seeds/$(echo "${f#/}" | tr / _)"; done
+done < <(grep -E '^[a-z]' "$root/tests/fuzz/seeds.txt")
+
+before=$(find "$work/crashes" -type f | wc -l)
+log="$work/last_run.log"
+fork=()
+[ "$jobs" -gt 1 ] && fork=(-fork="$jobs" -ignore_crashes=1)
+# The loaders may take a while on a big input (a whole spec's shape inference): 10 s is a hang.
+"$binary" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=4096 -max_len=65536 -print_final_stats=1 \
+  "${fork[@]}" -artifact_prefix="$work/crashes/" "$work/corpus" "$work/seeds" > "$log" 2>&1 || true
+after=$(find "$work/crashes" -type f | wc -l)
+crashes=$((after - before))
+
+execs=$( (grep -oE 'stat::number_of_executed_units: *[0-9]+' "$log" || true) | awk '{s+=$NF} END {print s+0}')
+cov=$( (grep -oE 'cov: [0-9]+' "$log" || true) | tail -1 | awk '{print $2+0}')
+ft=$( (grep -oE 'ft: [0-9]+' "$log" || true) | tail -1 | awk '{print $2+0}')
+corpus=$(find "$work/corpus" -type f | wc -l)
+if grep -qE 'ERROR: (AddressSanitizer|UndefinedBehaviorSanitizer|LeakSanitizer|libFuzzer)|runtime error:|deadly signal|uncaught' "$log" && [ "$crashes" -eq 0 ]; then
+  crashes=1  # a report without an artifact (e.g. in fork mode) still counts
+fi
+echo "fuzz $target: ${seconds} s x $jobs, ${execs:-0} executions, cov ${cov:-0}, ft ${ft:-0}, corpus $corpus inputs, $crashes crashes (log: $log)"
+if [ "$crashes" -gt 0 ]; then
+  grep -m5 -E 'ERROR|runtime error|SUMMARY|uncaught' "$log" >&2 || true
+  echo "inputs in $work/crashes/; keep each under tests/fuzz/regressions/$target/" >&2
+  exit 1
+fi
