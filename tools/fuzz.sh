@@ -8,7 +8,8 @@
 # The corpus grows in build-sanitize/fuzz/TARGET/corpus across runs, seeded from the files
 # tests/fuzz/seeds.txt names. A crash leaves its input in .../TARGET/crashes/; keep it as a
 # regression test by copying it to tests/fuzz/regressions/TARGET/. The last line says what
-# was run: executions, coverage, corpus size and crashes; exit 1 if there were crashes.
+# was run: wall and CPU seconds, executions, coverage, corpus size and crashes; exit 1 if
+# there were crashes.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 targets="spec onnx safetensors npy image"
@@ -58,6 +59,10 @@ fork=()
 # The loaders may take a while on a big input (a whole spec's shape inference): 10 s is a hang.
 "$binary" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=4096 -max_len=65536 -print_final_stats=1 \
   "${fork[@]}" -artifact_prefix="$work/crashes/" "$work/corpus" "$work/seeds" > "$log" 2>&1 || true
+# CPU time of the fuzzer processes (the children's user + system time, from `times`): on a
+# shared machine wall time says little about how much fuzzing was done.
+times > "$work/times.txt"  # not in $(...): a subshell has no children of its own
+cpu=$(tail -1 "$work/times.txt" | awk '{ split($1, u, /[ms]/); split($2, s, /[ms]/); printf "%.0f", u[1] * 60 + u[2] + s[1] * 60 + s[2] }')
 after=$(find "$work/crashes" -type f | wc -l)
 crashes=$((after - before))
 
@@ -68,7 +73,7 @@ corpus=$(find "$work/corpus" -type f | wc -l)
 if grep -qE 'ERROR: (AddressSanitizer|UndefinedBehaviorSanitizer|LeakSanitizer|libFuzzer)|runtime error:|deadly signal|uncaught' "$log" && [ "$crashes" -eq 0 ]; then
   crashes=1  # a report without an artifact (e.g. in fork mode) still counts
 fi
-echo "fuzz $target: ${seconds} s x $jobs, ${execs:-0} executions, cov ${cov:-0}, ft ${ft:-0}, corpus $corpus inputs, $crashes crashes (log: $log)"
+echo "fuzz $target: ${seconds} s x $jobs (${cpu} CPU s), ${execs:-0} executions, cov ${cov:-0}, ft ${ft:-0}, corpus $corpus inputs, $crashes crashes (log: $log)"
 if [ "$crashes" -gt 0 ]; then
   grep -m5 -E 'ERROR|runtime error|SUMMARY|uncaught' "$log" >&2 || true
   echo "inputs in $work/crashes/; keep each under tests/fuzz/regressions/$target/" >&2
