@@ -1,6 +1,7 @@
 #include "passes/passes.h"
 
 #include <algorithm>
+#include <cstdint>
 
 #include "spec/diagnostic.h"
 
@@ -16,11 +17,20 @@ struct ShapeChecker {
     }
 };
 
+// No window (kernel extent, padded input) spans more than this: 4x the largest side a spec
+// may give (2^24), so every size below stays far inside int.
+constexpr int64_t kMaxWindowExtent = int64_t(1) << 26;
+
 // Output size along one axis, and the pads before/after it. TensorFlow's "same": output
 // ceil(in / stride), total pad max((out-1)*stride + k_eff - in, 0), the odd one after.
 int resolve_axis(const ShapeChecker &ck, Padding::Mode mode, int in, int k, int stride, int dilation, int *before,
                  int *after, const char *axis) {
-    int k_eff = (k - 1) * dilation + 1;
+    // In 64 bits, then bounded: a 65536-wide kernel dilated by 65536 overflowed int (UBSan).
+    const int64_t k_eff64 = int64_t(k - 1) * dilation + 1;
+    if (k < 1 || dilation < 1 || k_eff64 > kMaxWindowExtent)
+        ck.error("kernel", std::string("the ") + (dilation > 1 ? "dilated " : "") + "kernel spans " + std::to_string(k_eff64) + " along " +
+                               axis + ", outside 1.." + std::to_string(kMaxWindowExtent));
+    const int k_eff = int(k_eff64);
     if (mode == Padding::Same) {
         int out = (in + stride - 1) / stride;
         int total = std::max((out - 1) * stride + k_eff - in, 0);
@@ -29,7 +39,11 @@ int resolve_axis(const ShapeChecker &ck, Padding::Mode mode, int in, int k, int 
         return out;
     }
     if (mode == Padding::Valid) *before = *after = 0;
-    int padded = in + *before + *after;
+    const int64_t padded64 = int64_t(in) + *before + *after;
+    if (*before < 0 || *after < 0 || padded64 > kMaxWindowExtent)
+        ck.error("padding", std::string("pads ") + std::to_string(*before) + " and " + std::to_string(*after) + " along " + axis +
+                                " are outside 0.." + std::to_string(kMaxWindowExtent) + " in all");
+    const int padded = int(padded64);
     if (k_eff > padded)
         ck.error("kernel", std::string("the ") + (dilation > 1 ? "dilated " : "") + "kernel (" + std::to_string(k_eff) +
                                ") is larger than the padded input " + axis + " (" + std::to_string(padded) + ")");

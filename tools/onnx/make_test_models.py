@@ -131,4 +131,8 @@ huge, negative = raw_tensor("huge", [1 << 40, 1 << 40, 16]), raw_tensor("negativ
 save("huge_initializer", [helper.make_node("Conv", ["x", "huge"], ["a"], name="conv_huge"),
                           helper.make_node("Conv", ["x", "negative"], ["b"], name="conv_negative")],
      [image("x", [1, 3, 8, 8])], [image("a", None), image("b", None)], [huge, negative], check=False)
+# A 32769-wide kernel dilated by 65536: each within bounds, their extent 2^31 + 1 past int (UBSan).
+wide = numpy_helper.from_array(np.ones((1, 1, 1, 32769), np.float32), "wide")
+save("dilated_kernel_overflow", [helper.make_node("Conv", ["x", "wide"], ["y"], name="wide_dilated", dilations=[1, 65536])],
+     [image("x", [1, 1, 8, 8])], [image("y", None)], [wide], check=False)
 print("wrote", sorted(os.listdir(OUT)))
