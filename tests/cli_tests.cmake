@@ -145,6 +145,8 @@ add_error_test(cli_onnx_opset_1_add 1 "opset_1_add.onnx: 1 problem \\(ONNX opset
 add_error_test(cli_onnx_negative_batch 1 "negative_batch.onnx: layer 'x': field 'graph.input': dimension 0 is -5: sizes are positive" summary ${BAD_ONNX}/negative_batch.onnx)
 add_error_test(cli_onnx_huge_initializer 1 "huge_initializer.onnx: 2 problems.*initializer 'huge': dimensions \\[1099511627776, 1099511627776, 16\\] hold more than the 134217728 elements.*initializer 'negative': negative dimension -4" summary ${BAD_ONNX}/huge_initializer.onnx)
 add_error_test(cli_onnx_dilated_kernel_overflow 1 "dilated_kernel_overflow.onnx: 1 problem.*node 'wide_dilated' \\(Conv\\): the dilated kernel spans 2147483649 along width, outside 1..67108864" summary ${BAD_ONNX}/dilated_kernel_overflow.onnx)
+add_error_test(cli_error_huge_input 1 "huge_input.json: layer 'input': field 'input.shape': input 16777216x16777216x16777216 holds more than the 2147483648 values" summary ${BAD}/huge_input.json)
+add_error_test(cli_error_huge_weight 1 "huge_weight.json: layer 'fc': field 'fc.weight': shape \\[16777216, 192\\] holds more than the 2147483648 values" compile ${BAD}/huge_weight.json --generated-dir ${CMAKE_CURRENT_BINARY_DIR}/bad_out)
 # JSON nested 100,000 deep (a spec, a safetensors header) and tensors sharing bytes.
 add_error_test(cli_error_deep_json 1 "deep_nesting.json: JSON nested deeper than 64 levels" summary ${BAD}/deep_nesting.json)
 add_error_test(cli_error_deep_safetensors 1 "deep_header.safetensors: field 'header': JSON nested deeper than 64 levels" compile ${BAD}/deep_header_weights.json --generated-dir ${CMAKE_CURRENT_BINARY_DIR}/bad_out)

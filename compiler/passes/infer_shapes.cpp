@@ -21,6 +21,9 @@ struct ShapeChecker {
 // may give (2^24), so every size below stays far inside int.
 constexpr int64_t kMaxWindowExtent = int64_t(1) << 26;
 
+// No tensor holds more values than this (8 GiB of float32).
+constexpr int64_t kMaxTensorElements = int64_t(1) << 31;
+
 // Output size along one axis, and the pads before/after it. TensorFlow's "same": output
 // ceil(in / stride), total pad max((out-1)*stride + k_eff - in, 0), the odd one after.
 int resolve_axis(const ShapeChecker &ck, Padding::Mode mode, int in, int k, int stride, int dilation, int *before,
@@ -73,6 +76,10 @@ Graph infer_shapes(const Graph &g) {
         ShapeChecker ck{out, l};
         if (l.op == OpKind::Input) {
             l.out = out.input.shape;
+            // Before anything multiplies it out: three sides of 2^24 overflow int64 (UBSan).
+            const Shape &s = l.out;
+            if (s.h < 1 || s.w < 1 || s.c < 1 || int64_t(s.h) * s.w > kMaxTensorElements / s.c)
+                ck.error("shape", "input " + to_string(s) + " holds more than the " + std::to_string(kMaxTensorElements) + " values netc takes in a tensor");
             continue;
         }
         const Shape in = out.layers[size_t(l.inputs[0])].out;
@@ -151,7 +158,7 @@ Graph infer_shapes(const Graph &g) {
         case OpKind::Input:
             ck.error("op", "internal: composite layers must be expanded before shape inference");
         }
-        if (l.out.elements() <= 0 || l.out.elements() > (int64_t(1) << 31))
+        if (l.out.elements() <= 0 || l.out.elements() > kMaxTensorElements)
             ck.error("op", "impossible output shape " + to_string(l.out) + " from input " + to_string(in));
     }
     return out;

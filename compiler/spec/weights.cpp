@@ -85,12 +85,23 @@ Tensor random_tensor(const Layer &l, const ParamShape &ps, uint64_t seed) {
 
 }  // namespace
 
+// 2^31 values (8 GiB of float32): far past any depthwise-separable CNN's largest weight.
+constexpr int64_t kMaxWeightElements = int64_t(1) << 31;
+
 Graph with_random_weights(const Graph &g, uint64_t seed) {
     Graph out = g;
     for (size_t i = 0; i < out.layers.size(); i++) {
         Layer &l = out.layers[i];
         l.params.clear();
-        for (const auto &ps : param_shapes(out, int(i))) l.params[ps.role] = random_tensor(l, ps, seed);
+        for (const auto &ps : param_shapes(out, int(i))) {
+            // Before the allocation: a 2^24-filter conv of 2^24 channels asks for 2^48+ values.
+            int64_t n = 1;
+            for (int64_t d : ps.shape)
+                if (d < 0 || __builtin_mul_overflow(n, d, &n) || n > kMaxWeightElements)
+                    fail(g.spec_file, l.name, l.name + "." + ps.role, "shape " + shape_string(ps.shape) + " holds more than the " +
+                                                                           std::to_string(kMaxWeightElements) + " values netc takes in a weight");
+            l.params[ps.role] = random_tensor(l, ps, seed);
+        }
     }
     return out;
 }
