@@ -106,10 +106,7 @@ ConstTensor gather(Importer &im, const ConstTensor &data, const ConstTensor &idx
 ConstTensor slice(Importer &im) {
     const ConstTensor &data = im.constant(0);
     std::vector<int64_t> starts, ends, axes, steps;
-    auto ints = [&](int k) {
-        const ConstTensor &t = im.constant(k);
-        return std::vector<int64_t>(t.values.begin(), t.values.end());
-    };
+    auto ints = [&](int k) { return im.constant_ints(k); };
     if (im.opset < 10) {
         starts = im.attr_ints("starts", {}), ends = im.attr_ints("ends", {}), axes = im.attr_ints("axes", {});
     } else {
@@ -193,7 +190,7 @@ bool fold_constant_op(Importer &im, const std::string &op) {
         out = gather(im, c(0), c(1));
     } else if (op == "Unsqueeze" || op == "Squeeze") {
         out = c(0);
-        std::vector<int64_t> axes = im.opset >= 13 && im.has_input(1) ? std::vector<int64_t>(c(1).values.begin(), c(1).values.end())
+        std::vector<int64_t> axes = im.opset >= 13 && im.has_input(1) ? im.constant_ints(1)
                                                                        : im.attr_ints("axes", {});
         std::vector<int64_t> dims = out.dims;
         if (op == "Unsqueeze") {

@@ -91,6 +91,18 @@ const ConstTensor &Importer::constant(int k) {
     return v.constant;
 }
 
+std::vector<int64_t> Importer::constant_ints(int k) {
+    std::vector<int64_t> out;
+    for (double v : constant(k).values) {
+        // Exact in a double and in an int64: anything else (1e30, NaN) is no axis or size, and
+        // converting it would be undefined behaviour.
+        if (!(std::fabs(v) <= 9007199254740992.0) || v != std::trunc(v))
+            unsupported("input '" + node->input(k) + "' holds " + std::to_string(v) + " where a whole number is needed");
+        out.push_back(int64_t(v));
+    }
+    return out;
+}
+
 const onnx::AttributeProto *Importer::attr(const std::string &name) const {
     for (const auto &a : node->attribute())
         if (a.name() == name) return &a;

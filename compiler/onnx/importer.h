@@ -49,6 +49,7 @@ public:
     const Value &in(int k);                      // the node's k-th input
     const Value &activation(int k);              // ... which must be an activation
     const ConstTensor &constant(int k);          // ... which must be a constant
+    std::vector<int64_t> constant_ints(int k);   // ... of whole numbers within ±2^53 (axes, pads, shapes)
     int64_t attr_int(const std::string &name, int64_t dflt) const;
     float attr_float(const std::string &name, float dflt) const;
     std::string attr_string(const std::string &name, const std::string &dflt) const;

@@ -142,8 +142,7 @@ void global_average(Importer &im, bool keepdims) {
 void reduce_mean(Importer &im) {
     std::vector<int64_t> axes = im.attr_ints("axes", {});
     if (im.has_input(1)) {
-        const ConstTensor &t = im.constant(1);
-        axes.assign(t.values.begin(), t.values.end());
+        axes = im.constant_ints(1);
     }
     for (int64_t &a : axes) a = a < 0 ? a + 4 : a;
     std::sort(axes.begin(), axes.end());

@@ -11,15 +11,18 @@ namespace netc {
 
 namespace {
 
+// The number of values; -1 for a shape no tensor has (a negative dimension, or a count past
+// int64: fuzzed Reshape targets overflowed here), which then matches no real tensor's.
 int64_t product(const std::vector<int64_t> &d, size_t from = 0, size_t to = SIZE_MAX) {
     int64_t p = 1;
-    for (size_t i = from; i < d.size() && i < to; i++) p *= d[i];
+    for (size_t i = from; i < d.size() && i < to; i++)
+        if (d[i] < 0 || __builtin_mul_overflow(p, d[i], &p)) return -1;
     return p;
 }
 
 // The value under a new ONNX shape with the same row-major order.
 Value relabel(Importer &im, const Value &x, const std::vector<int64_t> &shape) {
-    if (product(shape) != product(x.shape)) im.unsupported("the new shape holds another number of values");
+    if (product(shape) < 1 || product(shape) != product(x.shape)) im.unsupported("the new shape holds another number of values");
     // A [1, C, H, W] result stays NCHW when that is also its row-major order (H*W = 1 or C = 1),
     // so that NCHW ops (a squeeze-excite gate, a conv) can read it.
     if (shape.size() == 4 && shape[0] == 1 && (shape[2] * shape[3] == 1 || shape[1] == 1)) {
@@ -66,8 +69,7 @@ void reshape_to(Importer &im, const Value &x, const std::vector<int64_t> &shape)
 
 std::vector<int64_t> axes_of(Importer &im) {
     if (im.opset >= 13 && im.has_input(1)) {
-        const ConstTensor &t = im.constant(1);
-        return std::vector<int64_t>(t.values.begin(), t.values.end());
+        return im.constant_ints(1);
     }
     return im.attr_ints("axes", {});
 }
@@ -205,9 +207,12 @@ void pad(Importer &im) {
         pads = im.attr_ints("pads", {});
         value = im.attr_float("value", 0.0f);
     } else {
-        const ConstTensor &p = im.constant(1);
-        pads.assign(p.values.begin(), p.values.end());
-        if (im.has_input(2)) value = im.constant(2).values.at(0);
+        pads = im.constant_ints(1);
+        if (im.has_input(2)) {
+            const ConstTensor &v = im.constant(2);
+            if (v.values.size() != 1) im.unsupported("the padding value is not one number");
+            value = v.values[0];
+        }
         if (im.has_input(3)) im.unsupported("the axes input");
     }
     if (value != 0) im.unsupported("a non-zero padding value");
@@ -246,7 +251,9 @@ std::vector<int64_t> reshape_target(Importer &im, const std::vector<int64_t> &in
     std::vector<int64_t> shape;
     int infer = -1;
     for (size_t i = 0; i < target.values.size(); i++) {
-        int64_t d = int64_t(target.values[i]);
+        const double v = target.values[i];
+        if (!(v >= -1 && v <= double(int64_t(1) << 40))) im.unsupported("shape entry " + std::to_string(v) + " is no dimension");
+        int64_t d = int64_t(v);
         if (d == 0 && !allow_zero) {
             if (i >= input.size()) im.unsupported("shape copies a dimension the input does not have");
             d = input[i];
@@ -260,7 +267,7 @@ std::vector<int64_t> reshape_target(Importer &im, const std::vector<int64_t> &in
     }
     if (infer >= 0) {
         const int64_t known = product(shape);
-        if (known == 0 || product(input) % known) im.unsupported("shape does not divide the input's values");
+        if (known < 1 || product(input) % known) im.unsupported("shape does not divide the input's values");
         shape[size_t(infer)] = product(input) / known;
     }
     return shape;

@@ -22,7 +22,7 @@ nlohmann::json parse_json(const std::string &text, const std::string &file, cons
         return json::parse(text, bound_depth);
     } catch (const TooDeep &) {
         fail(file, "", field, "JSON nested deeper than " + std::to_string(kMaxJsonDepth) + " levels: not a file netc wrote or reads");
-    } catch (const json::parse_error &e) {
+    } catch (const json::exception &e) {  // parse_error, and out_of_range for a number past double (1e999)
         // nlohmann's message starts with "[json.exception.parse_error.101] "; the rest says where.
         const std::string msg = e.what();
         const size_t p = msg.find("] ");
