@@ -56,8 +56,9 @@ before=$(find "$work/crashes" -type f | wc -l)
 log="$work/last_run.log"
 fork=()
 [ "$jobs" -gt 1 ] && fork=(-fork="$jobs" -ignore_crashes=1)
-# The loaders may take a while on a big input (a whole spec's shape inference): 10 s is a hang.
-"$binary" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=4096 -max_len=65536 -print_final_stats=1 \
+# The loaders take well under a second on any input; 30 s (wall) is a hang even on a loaded
+# machine (10 s gave a false timeout once, the fuzzer starved at nice 19 beside a test run).
+"$binary" -max_total_time="$seconds" -timeout=30 -rss_limit_mb=4096 -max_len=65536 -print_final_stats=1 \
   "${fork[@]}" -artifact_prefix="$work/crashes/" "$work/corpus" "$work/seeds" > "$log" 2>&1 || true
 # CPU time of the fuzzer processes (the children's user + system time, from `times`): on a
 # shared machine wall time says little about how much fuzzing was done.
