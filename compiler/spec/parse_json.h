@@ -1,6 +1,7 @@
-// JSON text from a file someone else wrote (specs, safetensors headers, schedules, metadata):
-// parsed with bounds, so hostile nesting or size is an error naming the file, never a deep
-// recursion. Every JSON loader of netc goes through here.
+// JSON text from a file someone else wrote (specs, safetensors headers, schedules): parsed
+// with bounds, so hostile nesting or size is an error naming the file, never a deep
+// recursion. Every loader of a user's JSON goes through here; only the metadata netc compile
+// writes beside a library is read directly (exec/compiled_model.cpp, analysis/compiled_stages.cpp).
 #pragma once
 
 #include <string>
