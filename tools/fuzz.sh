@@ -71,6 +71,13 @@ execs=$( (grep -oE 'stat::number_of_executed_units: *[0-9]+' "$log" || true) | a
 cov=$( (grep -oE 'cov: [0-9]+' "$log" || true) | tail -1 | awk '{print $2+0}')
 ft=$( (grep -oE 'ft: [0-9]+' "$log" || true) | tail -1 | awk '{print $2+0}')
 corpus=$(find "$work/corpus" -type f | wc -l)
+if [ "$jobs" -gt 1 ]; then
+  # In fork mode the children's final stats stay in their own logs; the parent's status lines
+  # ("#N: cov: ... oom/timeout/crash: a/b/c") carry the running totals of all of them.
+  execs=$( (grep -oE '^#[0-9]+:' "$log" || true) | tail -1 | tr -dc '0-9')
+  failed=$( (grep -oE 'oom/timeout/crash: [0-9]+/[0-9]+/[0-9]+' "$log" || true) | tail -1 | awk -F'[ /]' '{print $4 + $5 + $6}')
+  [ "${failed:-0}" -gt "$crashes" ] && crashes=$failed
+fi
 if grep -qE 'ERROR: (AddressSanitizer|UndefinedBehaviorSanitizer|LeakSanitizer|libFuzzer)|runtime error:|deadly signal|uncaught' "$log" && [ "$crashes" -eq 0 ]; then
   crashes=1  # a report without an artifact (e.g. in fork mode) still counts
 fi
