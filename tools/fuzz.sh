@@ -2,7 +2,7 @@
 # Fuzzes one of netc's loaders with libFuzzer (docs/reliability.md).
 #
 #   tools/fuzz.sh TARGET SECONDS             build the sanitizer preset's fuzz_TARGET, fuzz
-#   tools/fuzz.sh --jobs 2 onnx 3600         two processes (libFuzzer -fork), an hour
+#   tools/fuzz.sh --jobs 2 onnx 3600         two processes (libFuzzer -fork; ~1.1 cores of 2 here: prefer one target per core)
 #   tools/fuzz.sh --list                     the targets
 #
 # The corpus grows in build-sanitize/fuzz/TARGET/corpus across runs, seeded from the files

@@ -37,7 +37,8 @@ Image read_ppm(const std::string &path) {
     if (read_header_int(f, path) != 255) fail(path, "", "", "only 8-bit PPM (maxval 255) is supported");
     f.get();
     // The header's size is checked against the file before anything is reserved: a few bytes
-    // of header may declare any size (found by the image fuzzer: 100000x100000 asked for 30 GB).
+    // of header may declare any size (a hand-made input to the image fuzz harness: 100000x100000
+    // asked for 30 GB).
     const std::streamoff data_start = f.tellg();
     f.seekg(0, std::ios::end);
     const std::streamoff end = f.tellg();
