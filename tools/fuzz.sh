@@ -2,6 +2,7 @@
 # Fuzzes one of netc's loaders with libFuzzer (docs/reliability.md).
 #
 #   tools/fuzz.sh TARGET SECONDS             build the sanitizer preset's fuzz_TARGET, fuzz
+#   tools/fuzz.sh --cpu TARGET SECONDS       fuzz until the fuzzer has had SECONDS of CPU (a shared machine)
 #   tools/fuzz.sh --jobs 2 onnx 3600         two processes (libFuzzer -fork; ~1.1 cores of 2 here: prefer one target per core)
 #   tools/fuzz.sh --list                     the targets
 #
@@ -15,12 +16,13 @@ root="$(cd "$(dirname "$0")/.." && pwd)"
 targets="spec onnx safetensors npy image"
 usage() { sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; }
 
-binary="" work="" jobs=1
+binary="" work="" jobs=1 cpu_budget=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --binary) binary="$2"; shift 2 ;;
     --work) work="$2"; shift 2 ;;
     --jobs) jobs="$2"; shift 2 ;;
+    --cpu) cpu_budget=1; shift ;;
     --list) echo "$targets"; exit 0 ;;
     -h|--help) usage; exit 0 ;;
     -*) echo "fuzz.sh: unknown option '$1'" >&2; usage >&2; exit 2 ;;
@@ -32,6 +34,7 @@ target="$1" seconds="$2"
 case " $targets " in *" $target "*) ;; *) echo "fuzz.sh: unknown target '$target' (targets: $targets)" >&2; exit 2 ;; esac
 case "$seconds" in ''|*[!0-9]*) echo "fuzz.sh: SECONDS must be a whole number, got '$seconds'" >&2; exit 2 ;; esac
 case "$jobs" in ''|*[!0-9]*|0) echo "fuzz.sh: --jobs must be a positive number, got '$jobs'" >&2; exit 2 ;; esac
+if [ "$cpu_budget" = 1 ] && [ "$jobs" -gt 1 ]; then echo "fuzz.sh: --cpu counts one process's CPU: use it without --jobs" >&2; exit 2; fi
 
 if [ -z "$binary" ]; then
   echo "== building fuzz_$target (sanitizer preset, build-sanitize/)"
@@ -58,12 +61,26 @@ fork=()
 [ "$jobs" -gt 1 ] && fork=(-fork="$jobs" -ignore_crashes=1)
 # The loaders take well under a second on any input; 30 s (wall) is a hang even on a loaded
 # machine (10 s gave a false timeout once, the fuzzer starved at nice 19 beside a test run).
-"$binary" -max_total_time="$seconds" -timeout=30 -rss_limit_mb=4096 -max_len=65536 -print_final_stats=1 \
-  "${fork[@]}" -artifact_prefix="$work/crashes/" "$work/corpus" "$work/seeds" > "$log" 2>&1 || true
 # CPU time of the fuzzer processes (the children's user + system time, from `times`): on a
 # shared machine wall time says little about how much fuzzing was done.
-times > "$work/times.txt"  # not in $(...): a subshell has no children of its own
-cpu=$(tail -1 "$work/times.txt" | awk '{ split($1, u, /[ms]/); split($2, s, /[ms]/); printf "%.0f", u[1] * 60 + u[2] + s[1] * 60 + s[2] }')
+children_cpu() {
+  times > "$work/times.txt"  # not in $(...): a subshell has no children of its own
+  tail -1 "$work/times.txt" | awk '{ split($1, u, /[ms]/); split($2, s, /[ms]/); printf "%.0f", u[1] * 60 + u[2] + s[1] * 60 + s[2] }'
+}
+: > "$log"
+cpu=0
+while :; do
+  # With --cpu, each round asks for the CPU still owed as wall time (a process gets at most
+  # a second of CPU a second), resuming from the corpus the previous rounds grew.
+  round=$seconds
+  if [ "$cpu_budget" = 1 ]; then round=$((seconds - cpu)); [ "$round" -lt 10 ] && round=10; fi
+  "$binary" -max_total_time="$round" -timeout=30 -rss_limit_mb=4096 -max_len=65536 -print_final_stats=1 \
+    "${fork[@]}" -artifact_prefix="$work/crashes/" "$work/corpus" "$work/seeds" >> "$log" 2>&1 || true
+  children_cpu > "$work/cpu.txt"; cpu=$(cat "$work/cpu.txt")
+  [ "$cpu_budget" = 1 ] || break
+  [ "$(find "$work/crashes" -type f | wc -l)" -eq "$before" ] || break
+  [ "$cpu" -lt "$seconds" ] || break
+done
 after=$(find "$work/crashes" -type f | wc -l)
 crashes=$((after - before))
 
@@ -81,7 +98,9 @@ fi
 if grep -qE 'ERROR: (AddressSanitizer|UndefinedBehaviorSanitizer|LeakSanitizer|libFuzzer)|runtime error:|deadly signal|uncaught' "$log" && [ "$crashes" -eq 0 ]; then
   crashes=1  # a report without an artifact (e.g. in fork mode) still counts
 fi
-echo "fuzz $target: ${seconds} s x $jobs (${cpu} CPU s), ${execs:-0} executions, cov ${cov:-0}, ft ${ft:-0}, corpus $corpus inputs, $crashes crashes (log: $log)"
+what="${seconds} s x $jobs"
+[ "$cpu_budget" = 1 ] && what="until ${seconds} CPU s, $(grep -c 'Done [0-9]* runs' "$log" || true) rounds"
+echo "fuzz $target: $what (${cpu} CPU s), ${execs:-0} executions, cov ${cov:-0}, ft ${ft:-0}, corpus $corpus inputs, $crashes crashes (log: $log)"
 if [ "$crashes" -gt 0 ]; then
   grep -m5 -E 'ERROR|runtime error|SUMMARY|uncaught' "$log" >&2 || true
   echo "inputs in $work/crashes/; keep each under tests/fuzz/regressions/$target/" >&2
