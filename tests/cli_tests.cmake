@@ -95,6 +95,11 @@ add_test(NAME cli_compile_check_unusual_schedule
                  -DSCHEDULE=${CMAKE_CURRENT_SOURCE_DIR}/schedules/unusual.json -P ${CMAKE_CURRENT_SOURCE_DIR}/compile_and_check.cmake)
 set_tests_properties(cli_compile_check_unusual_schedule PROPERTIES PASS_REGULAR_EXPRESSION "schedule parameters: .*unusual.json.*logits .*: ok"
                      FAIL_REGULAR_EXPRESSION "FAIL|failed")
+# Tuned schedules are found by the model's fingerprint, not its file name.
+add_test(NAME cli_schedule_by_fingerprint
+         COMMAND ${CMAKE_COMMAND} -DNETC=${NETC} -DSRC=${SRC} -DWORK=${CMAKE_CURRENT_BINARY_DIR}/schedule_by_fingerprint
+                 -P ${CMAKE_CURRENT_SOURCE_DIR}/schedule_by_fingerprint.cmake)
+set_tests_properties(cli_schedule_by_fingerprint PROPERTIES PASS_REGULAR_EXPRESSION "schedules chosen by fingerprint: ok")
 add_error_test(cli_error_schedule_value 1 "bad_value.json: field 'conv.vectors_per_block': expected an integer from 1 to 2, got 3" compile ${SRC}/tests/models/tiny_net.json --schedule ${CMAKE_CURRENT_SOURCE_DIR}/schedules/bad_value.json --generated-dir ${CMAKE_CURRENT_BINARY_DIR}/bad_schedule)
 add_error_test(cli_error_schedule_field 1 "bad_field.json: field 'depthwise.pixel_runs': unknown field \\(did you mean 'pixel_run'\\?\\)" compile ${SRC}/tests/models/tiny_net.json --schedule ${CMAKE_CURRENT_SOURCE_DIR}/schedules/bad_field.json --generated-dir ${CMAKE_CURRENT_BINARY_DIR}/bad_schedule)
 

@@ -27,8 +27,9 @@ int cmd_compile(int argc, char **argv) {
             "  --generated-dir D   output root (default: generated)\n"
             "  --cc CC             C compiler for the target (default: its toolchain's: cc, aarch64-linux-gnu-gcc,\n"
             "                      arm-linux-gnueabihf-gcc)\n"
-            "  --schedule F        schedule parameters (default: schedules/<target>/<model>.json from netc tune,\n"
-            "                      else schedules/<target>.json; see schedules/README.md and docs/fusion.md)\n"
+            "  --schedule F        schedule parameters (default: the file in schedules/<target>/ that netc tune wrote\n"
+            "                      for this model, told by its fingerprint, not its name; else schedules/<target>.json;\n"
+            "                      see schedules/README.md and docs/fusion.md)\n"
             "  --emit-stmt         also write each stage's lowered Halide statement (.stmt)\n"
             "  --quiet             no progress output\n");
         std::fputs(kModelOptionsHelp, stdout);
@@ -42,7 +43,9 @@ int cmd_compile(int argc, char **argv) {
     opt.emit_stmt = a.has("--emit-stmt");
     opt.schedule_file = a.get("--schedule", "");
     if (!a.has("--quiet")) opt.progress = [](const std::string &s) { std::printf("%s\n", s.c_str()), std::fflush(stdout); };
-    const Graph g = load_model(spec, model_options(a));
+    const ModelOptions mo = model_options(a);
+    opt.notice = mo.notice;
+    const Graph g = load_model(spec, mo);
     CompileResult r = compile_model(g, opt);
     std::printf("compiled %s for %s in %.1fs: %d stages, %.1f MB of weights, %.1f MB activation arena\n  %s\n  %s\n  %s\n",
                 g.name.c_str(), r.target.name.c_str(), r.seconds, r.stages, double(r.weight_bytes) / 1e6, double(r.arena_bytes) / 1e6,

@@ -2,6 +2,7 @@
 
 #include "analysis/summary.h"
 #include "cli/args.h"
+#include "schedule/model_fingerprint.h"
 #include "spec/load_model.h"
 
 namespace netc {
@@ -26,12 +27,13 @@ int cmd_summary(int argc, char **argv) {
     if (a.has("--stages")) {  // folding needs the weights
         const Graph g = load_model(a.one_positional("spec file"), model_options(a));
         const TargetInfo target = resolve_target(a.get("--target", "host"));
-        const ScheduleParams params = schedule_params_for(target.name, g.name, a.get("--schedule", ""));
-        std::printf("model %s (%s)\n%s", g.name.c_str(), g.spec_file.c_str(), stages_table(g, target, params).c_str());
+        const ScheduleParams params = schedule_params_for(target.name, g.name, model_fingerprint(g), a.get("--schedule", ""), model_options(a).notice);
+        std::printf("model %s (%s), fingerprint %s\n%s", g.name.c_str(), g.spec_file.c_str(), model_fingerprint(g).c_str(),
+                    stages_table(g, target, params).c_str());
         return 0;
     }
     const Graph g = load_model_structure(a.one_positional("spec file"), model_options(a));
-    std::printf("model %s (%s)\n%s", g.name.c_str(), g.spec_file.c_str(), summary_table(g).c_str());
+    std::printf("model %s (%s), fingerprint %s\n%s", g.name.c_str(), g.spec_file.c_str(), model_fingerprint(g).c_str(), summary_table(g).c_str());
     if (g.detection.present) {
         const netc_detection_config c = g.detection.runtime_config();
         std::printf("detection: %s family, %lld priors, %d classes (background %d), %s NMS at IoU %g, score > %g, at most %d\n",

@@ -8,6 +8,7 @@
 
 #include "cli/args.h"
 #include "netc_threads.h"
+#include "schedule/model_fingerprint.h"
 #include "schedule/plan_stages.h"
 #include "spec/diagnostic.h"
 #include "spec/load_model.h"
@@ -81,7 +82,7 @@ int cmd_tune(int argc, char **argv) {
     require_runnable_here(target);
     const std::string base_file = a.get("--schedule", "");
     // Tuning starts from the target's knobs, never from an earlier tuning of this model.
-    const ScheduleParams base = base_file.empty() ? schedule_params_for(target.name, "", "") : load_schedule_params(base_file);
+    const ScheduleParams base = base_file.empty() ? schedule_params_for(target.name, "", "", "") : load_schedule_params(base_file);
     const std::string out = a.get("-o", tuned_schedule_file(target.name, g.name));
 
     const Graph opt = optimize(g);
@@ -103,6 +104,7 @@ int cmd_tune(int argc, char **argv) {
     file["netc_schedule"] = 1;
     file["target"] = target.name;
     file["model"] = g.name;
+    file["model_fingerprint"] = model_fingerprint(g);
     file["description"] = "Written by `netc tune`: fusion measured per boundary on this machine (see docs/fusion.md).";
     for (auto it = j.begin(); it != j.end(); ++it)
         if (it.key() != "netc_schedule") file[it.key()] = it.value();
@@ -137,7 +139,8 @@ int cmd_tune(int argc, char **argv) {
     if (!knobs.empty())
         std::printf("%d of %zu stages with knobs of their own: %.3f ms as chosen vs %.3f ms with the target's (JIT, sum of stages)\n", changed,
                     knobs.size(), chosen_total, default_total);
-    std::printf("wrote %s in %.0fs; netc compile uses it for %s on %s%s\n", out.c_str(), seconds, g.name.c_str(), target.name.c_str(),
+    std::printf("wrote %s in %.0fs; netc compile uses it for %s (fingerprint %s, whatever its file is called) on %s%s\n", out.c_str(),
+                seconds, g.name.c_str(), model_fingerprint(g).c_str(), target.name.c_str(),
                 a.has("-o") ? " when given --schedule with it" : "");
     return 0;
 }

@@ -1,5 +1,6 @@
 #include "codegen/compile_model.h"
 
+#include "schedule/model_fingerprint.h"
 #include "schedule/schedule_params.h"
 
 #include <chrono>
@@ -154,7 +155,7 @@ CompileResult compile_model(const Graph &unfused, const CompileOptions &opt) {
     kill_point("staging");
     r.dir = final_dir.string();
 
-    const ScheduleParams params = schedule_params_for(r.target.name, g.name, opt.schedule_file);
+    const ScheduleParams params = schedule_params_for(r.target.name, g.name, model_fingerprint(unfused), opt.schedule_file, opt.notice);
     if (opt.progress) opt.progress("schedule parameters: " + params.source);
     const StagePlan stages = plan_stages(g, r.target, params);
     const MemoryPlan plan = plan_memory(g, stages);

@@ -23,7 +23,8 @@ struct CompileOptions {
     std::string generated_dir = "generated";  // output goes to <generated_dir>/<model>/<target>/
     std::string cc;                            // C compiler for the target; "" = its toolchain's (target.h)
     bool emit_stmt = false;                    // also write each stage's lowered statement (.stmt)
-    std::string schedule_file;                 // schedule parameters; "" = schedules/<target>.json if there is one
+    std::string schedule_file;                 // schedule parameters; "" = the model's tuned file (by fingerprint), else the target's
+    std::function<void(const std::string &)> notice;    // a tuned file passed over (schedule_params.h); may be empty
     std::function<void(const std::string &)> progress;  // one line per step; may be empty
 };
 

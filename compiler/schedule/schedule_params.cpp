@@ -1,5 +1,6 @@
 #include "schedule/schedule_params.h"
 
+#include <algorithm>
 #include <cstdlib>
 #include <set>
 #include <filesystem>
@@ -54,10 +55,14 @@ ScheduleParams load_schedule_params(const std::string &path) {
     const json root = parse_json(text, path);
     if (!root.is_object()) fail(path, "", "", "expected a JSON object");
     FieldReader top(root, path, "", "");
-    top.reject_unknown({"netc_schedule", "target", "description", "conv", "depthwise", "reduction", "fusion", "stages", "model", "tuned"});
+    top.reject_unknown({"netc_schedule", "target", "description", "conv", "depthwise", "reduction", "fusion", "stages", "model", "model_fingerprint", "tuned"});
     if (!root.contains("netc_schedule") || root["netc_schedule"] != 1) top.error("netc_schedule", "expected 1 (the format version)");
     ScheduleParams p;
     p.source = path;
+    if (root.contains("model_fingerprint")) {
+        if (!root["model_fingerprint"].is_string()) top.error("model_fingerprint", "expected a string (as `netc tune` writes it)");
+        p.model_fingerprint = root["model_fingerprint"].get<std::string>();
+    }
     auto section = [&](const char *name, const std::set<std::string> &fields) -> FieldReader {
         static const json empty = json::object();
         const json &s = root.contains(name) ? root[name] : empty;
@@ -127,13 +132,44 @@ ScheduleParams load_schedule_params(const std::string &path) {
     return p;
 }
 
-std::string default_schedule_file(const std::string &target_name, const std::string &model) {
+namespace {
+
+// The "model_fingerprint" of a tuned file, "" if it records none.
+std::string fingerprint_of_file(const std::string &path) {
+    const json root = parse_json(read_file(path, "schedule file"), path);
+    if (!root.is_object()) fail(path, "", "", "expected a JSON object");
+    if (!root.contains("model_fingerprint")) return "";
+    if (!root["model_fingerprint"].is_string()) fail(path, "", "model_fingerprint", "expected a string (as `netc tune` writes it)");
+    return root["model_fingerprint"].get<std::string>();
+}
+
+}  // namespace
+
+std::string default_schedule_file(const std::string &target_name, const std::string &model, const std::string &fingerprint,
+                                  const std::function<void(const std::string &)> &notice) {
+    namespace fs = std::filesystem;
     const std::string dir = netc_path("schedules", NETC_SCHEDULES_DIR);
     // A target with optional features ("arm-64-linux-arm_dot_prod") falls back to its base
     // target's files: the features change instructions, not the tiles that suit the core.
     for (std::string name = target_name; !name.empty();) {
-        for (const std::string &path : {dir + "/" + name + "/" + model + ".json", dir + "/" + name + ".json"})
-            if (std::filesystem::exists(path)) return path;
+        const fs::path tuned_dir = fs::path(dir) / name;
+        std::error_code ec;
+        if (!fingerprint.empty() && fs::is_directory(tuned_dir, ec)) {
+            std::vector<fs::path> files;
+            for (const auto &e : fs::directory_iterator(tuned_dir, ec))
+                if (e.path().extension() == ".json") files.push_back(e.path());
+            std::sort(files.begin(), files.end());  // the same choice on every machine
+            // The model's own name first: the usual case, and the one file to explain if passed over.
+            const fs::path named = tuned_dir / (model + ".json");
+            std::stable_partition(files.begin(), files.end(), [&](const fs::path &f) { return f == named; });
+            for (const fs::path &f : files)
+                if (fingerprint_of_file(f.string()) == fingerprint) return f.string();
+            if (fs::exists(named) && notice)
+                notice(named.string() + " was tuned for another model (its layers or shapes differ from " + model +
+                       "'s, fingerprint " + fingerprint + "): using the target's schedule instead");
+        }
+        const std::string target_file = dir + "/" + name + ".json";
+        if (fs::exists(target_file)) return target_file;
         const size_t dash = name.rfind('-');
         name = dash == std::string::npos ? "" : name.substr(0, dash);
     }
@@ -144,8 +180,17 @@ std::string tuned_schedule_file(const std::string &target_name, const std::strin
     return netc_path("schedules", NETC_SCHEDULES_DIR) + "/" + target_name + "/" + model + ".json";
 }
 
-ScheduleParams schedule_params_for(const std::string &target_name, const std::string &model, const std::string &file) {
-    const std::string path = file.empty() ? default_schedule_file(target_name, model) : file;
+ScheduleParams schedule_params_for(const std::string &target_name, const std::string &model, const std::string &fingerprint,
+                                   const std::string &file, const std::function<void(const std::string &)> &notice) {
+    if (!file.empty()) {
+        ScheduleParams p = load_schedule_params(file);
+        if (!p.model_fingerprint.empty() && !fingerprint.empty() && p.model_fingerprint != fingerprint)
+            fail(file, "", "model_fingerprint",
+                 "this schedule was tuned for another model (" + p.model_fingerprint + "); " + model + " is " + fingerprint +
+                     ": tune it (netc tune) or pass a target's schedule (schedules/" + target_name + ".json)");
+        return p;
+    }
+    const std::string path = default_schedule_file(target_name, model, fingerprint, notice);
     return path.empty() ? ScheduleParams{} : load_schedule_params(path);
 }
 

@@ -3,6 +3,7 @@
 // defaults below are what the files for the x86 targets say, so a missing file changes nothing.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -34,6 +35,9 @@ struct ScheduleParams {
     std::map<std::string, bool> fuse_layers;  // per layer: fuse it into the layer after it (or not)
     std::map<std::string, StageKnobs> stages;  // per stage, by its name (its output layer)
     std::string source = "built-in defaults";
+    // A tuned file's "model_fingerprint" (model_fingerprint.h): the model it was tuned for; ""
+    // in a target's file, which suits any model.
+    std::string model_fingerprint;
 
     // The knobs stage `name` is scheduled with: these, with its own values in place.
     ScheduleParams for_stage(const std::string &name) const;
@@ -42,16 +46,22 @@ struct ScheduleParams {
 // Reads and checks a schedule file; errors name the file and the field.
 ScheduleParams load_schedule_params(const std::string &path);
 
-// The file a model compiles with when none is named: schedules/<target>/<model>.json (written
-// by `netc tune`) if there is one, else schedules/<target>.json, else "" (the built-in
-// defaults). Under NETC_HOME if set, else the source tree.
-std::string default_schedule_file(const std::string &target_name, const std::string &model);
+// The file a model compiles with when none is named: the tuned file in schedules/<target>/
+// (written by `netc tune`) whose "model_fingerprint" is the model's, whatever its file name;
+// else schedules/<target>.json; else "" (the built-in defaults). A target with optional
+// features falls back to its base target's files. Under NETC_HOME if set, else the source
+// tree. `notice` (may be empty) hears, in one line, of a tuned file named after the model
+// that is passed over because it was tuned for another graph.
+std::string default_schedule_file(const std::string &target_name, const std::string &model, const std::string &fingerprint,
+                                  const std::function<void(const std::string &)> &notice = {});
 
 // Where `netc tune` writes a model's schedule by default: schedules/<target>/<model>.json.
 std::string tuned_schedule_file(const std::string &target_name, const std::string &model);
 
-// `file` if given, else default_schedule_file's choice, else the built-in defaults.
-ScheduleParams schedule_params_for(const std::string &target_name, const std::string &model, const std::string &file);
+// `file` if given (an error if it was tuned for another model), else default_schedule_file's
+// choice, else the built-in defaults.
+ScheduleParams schedule_params_for(const std::string &target_name, const std::string &model, const std::string &fingerprint,
+                                   const std::string &file, const std::function<void(const std::string &)> &notice = {});
 
 // The knobs as a schedule file's JSON (every field written, so the file stands alone).
 nlohmann::ordered_json schedule_to_json(const ScheduleParams &p);
