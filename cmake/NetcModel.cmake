@@ -5,10 +5,13 @@ function(netc_add_model name)
   cmake_parse_arguments(ARG "" "SPEC" "" ${ARGN})
   set(gen ${CMAKE_BINARY_DIR}/generated)
   set(dir ${gen}/${name}/host)
+  # Any schedule file may be the one the model's fingerprint picks: a retuned or restamped
+  # file recompiles the models.
+  file(GLOB_RECURSE schedules CONFIGURE_DEPENDS ${PROJECT_SOURCE_DIR}/schedules/*.json)
   add_custom_command(
     OUTPUT ${dir}/lib${name}.a ${dir}/${name}.h ${dir}/libhalide_runtime.a
     COMMAND netc compile ${ARG_SPEC} --target host --generated-dir ${gen}
-    DEPENDS netc netc_runtime ${ARG_SPEC}
+    DEPENDS netc netc_runtime ${ARG_SPEC} ${schedules}
     COMMENT "netc compile ${name}"
     VERBATIM)
   add_custom_target(netc_model_${name}_files DEPENDS ${dir}/lib${name}.a)
