@@ -72,10 +72,25 @@ add_error_test(cli_error_not_compiled 1 "nothing_here/tiny_net/[a-z0-9_-]*: no m
 # netc run: an image input, the compiled code and the reference, each writing prob.npy.
 add_test(NAME cli_run_image COMMAND ${NETC} run ${SRC}/models/mobilenet_v1.json --input ${SRC}/models/images/ball_224.ppm
                                     --generated-dir ${CMAKE_BINARY_DIR}/generated -o ${CMAKE_CURRENT_BINARY_DIR}/run_out --threads 2)
-set_tests_properties(cli_run_image PROPERTIES PASS_REGULAR_EXPRESSION "prob: 1x1x1000, .* -> .*run_out/prob.npy")
+set_tests_properties(cli_run_image PROPERTIES PASS_REGULAR_EXPRESSION "prob: \\[1000\\], .* -> .*run_out/prob.npy")
 add_test(NAME cli_run_reference COMMAND ${NETC} run ${SRC}/models/mobilenet_v1.json --reference --input ${SRC}/models/images/ball_224.ppm
                                         -o ${CMAKE_CURRENT_BINARY_DIR}/run_ref_out)
-set_tests_properties(cli_run_reference PROPERTIES PASS_REGULAR_EXPRESSION "prob: 1x1x1000, .* -> .*run_ref_out/prob.npy")
+set_tests_properties(cli_run_reference PROPERTIES PASS_REGULAR_EXPRESSION "prob: \\[1000\\], .* -> .*run_ref_out/prob.npy")
+# Photos in: JPEG and PNG (gray + alpha, palette) decoded and preprocessed as torchvision does.
+foreach(case "ball_401x300.jpg crop" "ball_401x300.jpg stretch" "ball_gray_240x320.png crop" "ball_palette_200.png stretch")
+  separate_arguments(case)
+  list(GET case 0 image)
+  list(GET case 1 fit)
+  string(REGEX REPLACE "[.].*" "" stem ${image})
+  add_test(NAME cli_run_photo_${stem}_${fit}
+           COMMAND ${CMAKE_COMMAND} -DNETC=${NETC} -DSRC=${SRC} -DIMAGE=${SRC}/tests/images/${image} -DFIT=${fit}
+                   -DWORK=${CMAKE_CURRENT_BINARY_DIR}/photo_${stem}_${fit} -P ${CMAKE_CURRENT_SOURCE_DIR}/preprocess_compare.cmake)
+  set_tests_properties(cli_run_photo_${stem}_${fit} PROPERTIES PASS_REGULAR_EXPRESSION "preprocessing matches torchvision: ok")
+endforeach()
+add_error_test(cli_error_photo_truncated 1 "truncated.jpg: the JPEG is corrupt or truncated: " run ${SRC}/tests/models/pixels_224.json --reference --input ${SRC}/tests/images/truncated.jpg --normalize imagenet -o ${CMAKE_CURRENT_BINARY_DIR}/bad_out)
+add_error_test(cli_error_photo_corrupt_png 1 "corrupt.png: .*PNG" run ${SRC}/tests/models/pixels_224.json --reference --input ${SRC}/tests/images/corrupt.png --normalize imagenet -o ${CMAKE_CURRENT_BINARY_DIR}/bad_out)
+add_error_test(cli_error_photo_no_normalisation 1 "ball_401x300.jpg: layer 'x': field 'mean': the model says nothing of how its pixels are normalised: give --normalize imagenet" run ${SRC}/tests/onnx_files/pytorch_ops.onnx --reference --input ${SRC}/tests/images/ball_401x300.jpg -o ${CMAKE_CURRENT_BINARY_DIR}/bad_out)
+add_error_test(cli_error_photo_bad_fit 2 "--fit expects crop or stretch, got 'zoom'" run ${SRC}/tests/models/pixels_224.json --input ${SRC}/tests/images/ball_401x300.jpg --fit zoom)
 # netc bench: correctness first, then the timing figures (never asserted: a benchmark).
 add_test(NAME cli_bench COMMAND ${NETC} bench ${SRC}/tests/models/tiny_net.json --generated-dir ${CMAKE_BINARY_DIR}/generated --threads 1 --runs 30)
 set_tests_properties(cli_bench PROPERTIES PASS_REGULAR_EXPRESSION "prob .*: ok.*1 thread: 30 runs.*latency: median [0-9.]+ ms.*GFLOP/s" FAIL_REGULAR_EXPRESSION "FAIL|failed")
@@ -134,7 +149,9 @@ set_tests_properties(cli_compile_check_odd_names PROPERTIES PASS_REGULAR_EXPRESS
 
 # ONNX files: every problem listed in one error; dynamic shapes; import then compile.
 set(BAD_ONNX ${CMAKE_CURRENT_SOURCE_DIR}/onnx_files)
-add_error_test(cli_onnx_unsupported_nodes 1 "unsupported_ops.onnx: 3 problems \\(ONNX opset 13\\):.*node 'leaky' \\(LeakyRelu\\): op type not supported.*node 'pool_ceil' \\(MaxPool\\): ceil_mode 1.*node 'tanh' \\(Tanh\\): op type not supported" summary ${BAD_ONNX}/unsupported_ops.onnx)
+# An ONNX model takes its input as it declares it: a wrong shape is refused naming that shape.
+add_error_test(cli_onnx_run_input_shape 1 "input_4x5x3.npy: layer 'x': field 'shape': has shape \\[4, 5, 3\\]. the model's input 'x' is \\[1, 3, 16, 16\\] \\(NCHW float32, as the model declares it\\)" run ${SRC}/tests/onnx_files/pytorch_ops.onnx --reference --input ${SRC}/tests/fuzz/seeds/npy/input_4x5x3.npy -o ${CMAKE_CURRENT_BINARY_DIR}/bad_out)
+add_error_test(cli_onnx_unsupported_nodes 1 "unsupported_ops.onnx: 3 problems \\(ONNX opset 13\\):.*node 'elu' \\(Elu\\): op type not supported.*node 'pool_storage_order' \\(MaxPool\\): storage_order 1.*node 'tanh' \\(Tanh\\): op type not supported" summary ${BAD_ONNX}/unsupported_ops.onnx)
 # Axes and permutations out of range (they once read and wrote outside the shape): every node named, nothing crashes.
 add_error_test(cli_onnx_bad_axes 1 "bad_axes.onnx: 7 problems \\(ONNX opset 11\\):.*node 'perm_negative' \\(Transpose\\): perm is not a permutation of 0..3 \\(it has -1\\).*node 'perm_repeated'.*node 'concat_axis_99' \\(Concat\\): axis 99 is out of range.*node 'concat_axis_minus_99'.*node 'concat_no_inputs' \\(Concat\\): has no inputs.*node 'unsqueeze_minus_9' \\(Unsqueeze\\): axis -9 is out of range.*node 'flatten_axis_7' \\(Flatten\\): axis 7 is out of range" summary ${BAD_ONNX}/bad_axes.onnx)
 # Strides, dilations and pads out of range (a stride of 0 once divided by zero): refused by node.
@@ -176,11 +193,16 @@ set_tests_properties(cli_help_export PROPERTIES PASS_REGULAR_EXPRESSION "usage: 
 # A detector: netc run also decodes and prints the detections.
 add_test(NAME cli_run_detector COMMAND ${NETC} run ${SRC}/models/mobilenet_ssd.json --input ${SRC}/models/images/ball_300.ppm
                                        --generated-dir ${CMAKE_BINARY_DIR}/generated -o ${CMAKE_CURRENT_BINARY_DIR}/run_ssd_out)
-set_tests_properties(cli_run_detector PROPERTIES PASS_REGULAR_EXPRESSION "mbox_conf_softmax: 1x1917x21.*100 detections \\(score > 0.25, NMS IoU 0.45\\).*class +[0-9]+ +score" FAIL_REGULAR_EXPRESSION "FAIL|failed")
+set_tests_properties(cli_run_detector PROPERTIES PASS_REGULAR_EXPRESSION "mbox_conf_softmax: \\[1, 1917, 21\\].*100 detections \\(score > 0.25, NMS IoU 0.45\\).*class +[0-9]+ +score" FAIL_REGULAR_EXPRESSION "FAIL|failed")
 add_error_test(cli_error_detection_bad_feature_map 1 "detection_bad_feature_map.json: field 'detection.priors\\[0\\].feature_map': no layer or input is named 'conv99'" summary ${BAD}/detection_bad_feature_map.json)
 add_error_test(cli_error_detection_wrong_count 1 "detection_wrong_count.json: layer 'loc': field 'detection.boxes': output 'loc' has 8 values \\(1x1x8\\), but 48 priors need 192 box encodings" summary ${BAD}/detection_wrong_count.json)
-add_error_test(cli_error_image_header_past_file 1 "header_past_file_size.ppm: truncated image data: the header says 100000x100000 \\(30000000000 bytes of pixels\\), the file holds 0" run ${SRC}/tests/models/tiny_net.json --input ${SRC}/tests/fuzz/regressions/image/header_past_file_size.ppm --reference)
-add_error_test(cli_error_image_wrong_size 1 "shape': the image is 224x224x3, the model's input is \\[17, 15, 3\\]" run ${SRC}/tests/models/tiny_net.json --input ${SRC}/models/images/ball_224.ppm --reference)
+add_error_test(cli_error_image_header_past_file 1 "header_past_file_size.ppm: the header declares 100000x100000 pixels, more than the 67108864 netc decodes" run ${SRC}/tests/models/tiny_net.json --input ${SRC}/tests/fuzz/regressions/image/header_past_file_size.ppm --reference)
+# Below the pixel limit but larger than the file: refused before memory is reserved too.
+add_error_test(cli_error_image_ppm_past_file 1 "ppm_header_past_file.ppm: truncated image data: the header says 1000x1000 \\(3000000 bytes of pixels\\), the file holds 3" run ${SRC}/tests/models/tiny_net.json --input ${BAD}/ppm_header_past_file.ppm --reference -o ${CMAKE_CURRENT_BINARY_DIR}/bad_out)
+# A photo of another size is resized (and cropped) to the input's: tiny_net's 17x15 from 224x224.
+add_test(NAME cli_run_image_resized COMMAND ${NETC} run ${SRC}/tests/models/tiny_net.json --input ${SRC}/models/images/ball_224.ppm --reference
+                                            -o ${CMAKE_CURRENT_BINARY_DIR}/run_resized_out)
+set_tests_properties(cli_run_image_resized PROPERTIES PASS_REGULAR_EXPRESSION "prob: \\[7\\], .* -> ")
 add_error_test(cli_error_add_shape_mismatch 1 "add_shape_mismatch.json: layer 'sum': field 'layers\\[1\\].inputs': add needs two tensors of the same shape, got 5x5x3 \\('input'\\) and 5x5x4 \\('wide'\\)" summary ${BAD}/add_shape_mismatch.json)
 add_error_test(cli_error_add_needs_inputs 1 "add_single_input.json: layer 'sum': field 'layers\\[0\\].input': unknown field \\(did you mean 'inputs'\\?\\)" summary ${BAD}/add_single_input.json)
 

@@ -1,10 +1,11 @@
 # cmake -DMODE=import|export|round_trip -DNETC=... -DTOOLS=<tools/onnx> -DWORK=<dir> ... -P onnx_compare.cmake
 #   import:     MODEL (.onnx), SHAPE (N,C,H,W). ONNX Runtime on MODEL vs netc compile MODEL.
-#               With -DINPUT_LAYOUT=nhwc, SHAPE is N,H,W,C and netc takes the same array.
+#               netc run takes the same array as ONNX Runtime (the model's declared input;
+#               with -DINPUT_LAYOUT=nhwc, SHAPE is N,H,W,C) and writes outputs as declared.
 #   export:     SPEC, SHAPE, GENERATED (where the spec is compiled). netc export SPEC, then
 #               ONNX Runtime on that file vs netc's compiled SPEC: the same network and weights.
 #   round_trip: SPEC, SHAPE, GENERATED. netc export SPEC, netc compile the .onnx, and compare
-#               its outputs with the compiled SPEC's.
+#               its outputs (NCHW, as declared) with the compiled SPEC's (channels-last).
 # Outputs are compared by name, max |a - b| / max |b| <= 1e-4.
 set(PY /usr/bin/python3)  # Debian's, which has numpy and onnx (a pyenv python3 may not)
 
@@ -24,10 +25,8 @@ if(MODE STREQUAL "import")
   step("onnx runtime" node ${TOOLS}/ort_run.js ${MODEL} --input ${WORK}/x.npy --out-dir ${WORK}/want)
   string(TIMESTAMP t0 "%s")
   step("netc compile" ${NETC} compile ${MODEL} --generated-dir ${WORK}/gen --quiet)
-  set(netc_input ${WORK}/x_hwc.npy)
-  if(INPUT_LAYOUT STREQUAL "nhwc")
-    set(netc_input ${WORK}/x.npy)
-  endif()
+  # The same array ONNX Runtime took, in the shape the model declares (NCHW or NHWC).
+  set(netc_input ${WORK}/x.npy)
   step("netc run" ${NETC} run ${MODEL} --generated-dir ${WORK}/gen --input ${netc_input} -o ${WORK}/got)
 else()
   step("netc export" ${NETC} export ${SPEC} -o ${WORK}/model.onnx)
@@ -38,8 +37,11 @@ else()
     set(want ${WORK}/ort)
   else()
     step("netc compile (the exported file)" ${NETC} compile ${WORK}/model.onnx --generated-dir ${WORK}/gen --quiet)
-    step("netc run (exported)" ${NETC} run ${WORK}/model.onnx --generated-dir ${WORK}/gen --input ${WORK}/x_hwc.npy -o ${WORK}/got)
-    step("netc run (spec)" ${NETC} run ${SPEC} --generated-dir ${GENERATED} --input ${WORK}/x_hwc.npy -o ${WORK}/want)
+    step("netc run (exported)" ${NETC} run ${WORK}/model.onnx --generated-dir ${WORK}/gen --input ${WORK}/x.npy -o ${WORK}/exported)
+    step("netc run (spec)" ${NETC} run ${SPEC} --generated-dir ${GENERATED} --input ${WORK}/x_hwc.npy -o ${WORK}/spec)
+    # The exported model's outputs are written as it declares them (NCHW); the spec's channels-last.
+    set(got ${WORK}/spec)
+    set(want ${WORK}/exported)
   endif()
 endif()
 if(NOT got)
@@ -54,7 +56,7 @@ endif()
 foreach(f ${wanted})
   # netc writes channels-last; ONNX Runtime's spatial outputs are NCHW.
   set(layout flat)
-  if(MODE STREQUAL "export")
+  if(NOT MODE STREQUAL "import")
     set(layout nhwc)
   endif()
   step("compare ${f}" ${PY} ${TOOLS}/compare_npy.py ${got}/${f} ${want}/${f} --got-layout ${layout})

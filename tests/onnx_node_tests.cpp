@@ -41,7 +41,8 @@ namespace {
 const std::set<std::string> kClaimed = {
     "Conv",    "BatchNormalization", "Relu",    "Clip",    "HardSigmoid", "HardSwish", "Sigmoid", "Mul",      "Add",
     "GlobalAveragePool", "AveragePool", "MaxPool", "Gemm", "MatMul",  "Flatten",   "Reshape", "Transpose", "Concat",
-    "Softmax", "Pad",                "Constant", "Identity", "Squeeze", "Unsqueeze", "Shape",   "ReduceMean", "Dropout"};
+    "Softmax", "Pad",                "Constant", "Identity", "Squeeze", "Unsqueeze", "Shape",   "ReduceMean", "Dropout",
+    "LeakyRelu", "PRelu", "Sub", "Div"};
 
 struct Outcome {
     std::string status;  // pass, rejected, FAIL

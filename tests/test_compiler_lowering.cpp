@@ -535,6 +535,38 @@ TEST(LoweringElementwise, HSwishFusedIntoConvAndDepthwise) {
     check_case(in, layers, "gate", 207);
 }
 
+// The activations with numbers (ONNX's Clip, LeakyRelu/PRelu, HardSigmoid), alone and fused
+// into a conv and a depthwise conv: the numbers must reach the fused epilogue too.
+TEST(LoweringElementwise, ActivationsWithNumbersStandalone) {
+    Shapes r(309);
+    Shape in{r.between(3, 9), r.between(3, 9), r.between(3, 20)};
+    Options wide;
+    wide.input_range = 4.0f;
+    const json cases = json::array({{{"name", "act"}, {"op", "clip"}, {"min", -1.5}, {"max", 0.75}},
+                                    {{"name", "act"}, {"op", "clip"}, {"max", 0.5}},
+                                    {{"name", "act"}, {"op", "clip"}, {"min", -0.25}},
+                                    {{"name", "act"}, {"op", "leaky_relu"}, {"alpha", 0.1}},
+                                    {{"name", "act"}, {"op", "leaky_relu"}},
+                                    {{"name", "act"}, {"op", "hard_sigmoid"}, {"alpha", 0.5}, {"beta", 0.6}},
+                                    {{"name", "act"}, {"op", "hard_sigmoid"}}});
+    for (const json &act : cases) {
+        SCOPED_TRACE(act.dump());
+        check_case(in, json::array({act}), "act", 209, wide);
+    }
+}
+
+TEST(LoweringElementwise, ActivationsWithNumbersFusedIntoConvAndDepthwise) {
+    Shapes r(310);
+    Shape in{r.between(5, 11), r.between(5, 11), r.between(3, 12)};
+    json layers = json::array({{{"name", "pw"}, {"op", "conv2d"}, {"filters", 24}, {"kernel", 1}},
+                               {{"name", "pw_act"}, {"op", "leaky_relu"}, {"alpha", 0.2}},
+                               {{"name", "dw"}, {"op", "depthwise_conv2d"}, {"kernel", 3}, {"padding", "same"}},
+                               {{"name", "dw_act"}, {"op", "clip"}, {"min", -0.1}, {"max", 0.3}},
+                               {{"name", "head"}, {"op", "conv2d"}, {"filters", 10}, {"kernel", 1},
+                                {"activation", {{"op", "hard_sigmoid"}, {"alpha", 0.3}, {"beta", 0.4}}}}});
+    check_case(in, layers, "head", 210);
+}
+
 TEST(LoweringPool, MaxPool3x3Stride2SameOddAndEven) {
     // After a conv (mixed-sign data): a zero halo read by mistake would win in windows at
     // the border whose in-bounds values are all negative.

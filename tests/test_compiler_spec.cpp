@@ -264,6 +264,21 @@ TEST(SpecErrors, BadActivation) {
     EXPECT_CONTAINS(d.message, "gelu");
 }
 
+TEST(SpecErrors, ActivationsWithNumbers) {
+    // A clip needs its bounds: named alone as a fused activation it is an error, not relu.
+    Diagnostic d = parse_error(spec(R"({"name": "c1", "op": "conv2d", "filters": 4, "kernel": 3, "activation": "clip"})", R"("c1")"));
+    EXPECT_EQ(d.field, "layers[0].activation");
+    EXPECT_CONTAINS(d.message, "\"op\": \"clip\"");
+    d = parse_error(spec(R"({"name": "c1", "op": "conv2d", "filters": 4, "kernel": 3, "activation": {"op": "clip", "mn": 0}})", R"("c1")"));
+    EXPECT_EQ(d.field, "layers[0].activation.mn");
+    EXPECT_CONTAINS(d.message, "did you mean 'min'");
+    d = parse_error(spec(R"({"name": "a", "op": "clip", "min": 2, "max": 1})", R"("a")"));
+    EXPECT_EQ(d.layer, "a");
+    EXPECT_EQ(d.field, "layers[0].max");
+    d = parse_error(spec(R"({"name": "a", "op": "leaky_relu", "alpha": "big"})", R"("a")"));
+    EXPECT_EQ(d.field, "layers[0].alpha");
+}
+
 TEST(SpecErrors, WrongNetcVersion) {
     std::string text = spec(kOneConv, R"("c1")");
     text.replace(text.find(R"("netc": 1)"), 9, R"("netc": 2)");

@@ -1,37 +1,58 @@
 #include "cli/model_inputs.h"
 
+#include <cmath>
+#include <cstdlib>
 #include <cstring>
 
 #include "io/image.h"
+#include "io/layout.h"
 #include "io/npy.h"
 #include "io/read_file.h"
 #include "spec/diagnostic.h"
+#include "spec/weights.h"
 
 namespace netc {
 
 namespace {
+
 bool ends_with(const std::string &s, const std::string &suffix) {
     return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
 }
+
+// The declared input's values in netc's HWC order.
+std::vector<float> from_declared(const Graph &g, std::vector<float> v) {
+    const Shape s = g.input.shape;
+    return g.declared_input.nchw ? chw_to_hwc<float>(v, s.c, s.h, s.w) : v;
+}
+
 }  // namespace
 
-std::vector<float> load_input(const Graph &g, const std::string &path) {
+std::vector<float> load_input(const Graph &g, const std::string &path, const Preprocess &image) {
     const Shape s = g.input.shape;
-    const std::string want = "[" + std::to_string(s.h) + ", " + std::to_string(s.w) + ", " + std::to_string(s.c) + "]";
+    const std::vector<int64_t> hwc = {s.h, s.w, s.c}, nhwc = {1, s.h, s.w, s.c};
+    const std::vector<int64_t> &declared = g.declared_input.shape.empty() ? hwc : g.declared_input.shape;
+    const std::string want = shape_string(declared) + (g.declared_input.nchw ? " (NCHW float32, as the model declares it)" : " (float32)");
     if (ends_with(path, ".npy")) {
         NpyArray a = read_npy(path);
-        std::vector<int64_t> hwc = {s.h, s.w, s.c}, nhwc = {1, s.h, s.w, s.c};
-        if (a.shape != hwc && a.shape != nhwc) fail(path, g.input.name, "shape", "the model's input is " + want + " (HWC float32)");
+        if (!g.declared_input.shape.empty() && a.shape == declared) return from_declared(g, std::move(a.data));
+        if (a.shape != hwc && a.shape != nhwc)
+            fail(path, g.input.name, "shape", "has shape " + shape_string(a.shape) + "; the model's input '" + g.input.name + "' is " + want +
+                                                  (g.declared_input.nchw ? "; netc also takes it channels-last, " + shape_string(nhwc) : ""));
         return a.data;
     }
-    if (ends_with(path, ".ppm")) {
-        Image img = read_ppm(path);
-        if (s.c != 3 || img.width != s.w || img.height != s.h)
-            fail(path, g.input.name, "shape", "the image is " + std::to_string(img.height) + "x" + std::to_string(img.width) +
-                                                  "x3, the model's input is " + want + "; resize it first");
-        std::vector<float> out(img.rgb.size());
-        for (size_t i = 0; i < out.size(); i++) out[i] = (float(img.rgb[i]) - g.input.mean[i % 3]) * g.input.scale[i % 3];
-        return out;
+    if (looks_like_image(path)) {
+        const Image img = read_image(path);
+        if (s.c != 3) fail(path, g.input.name, "shape", "a photo has 3 channels; the model's input is " + want);
+        Preprocess p = image;
+        // A spec states its input's mean and scale (0 and 1 when it says nothing: its documented
+        // default); an ONNX file has no place for them, and guessing would be silently wrong.
+        const bool imported = !g.declared_input.shape.empty();
+        if (p.mean.empty() && !imported) p.mean = g.input.mean, p.scale = g.input.scale;
+        if (p.mean.empty() || p.scale.empty())
+            fail(path, g.input.name, "mean", "the model says nothing of how its pixels are normalised: give --normalize imagenet "
+                                             "(torchvision), --normalize signed (TensorFlow, [-1, 1]), --normalize unit ([0, 1]) or "
+                                             "--mean/--scale");
+        return preprocess(img, s.h, s.w, p);
     }
     const std::string b = read_file(path, "input");
     if (int64_t(b.size()) != s.elements() * 4)
@@ -39,7 +60,18 @@ std::vector<float> load_input(const Graph &g, const std::string &path) {
                                          std::to_string(b.size()));
     std::vector<float> out(size_t(s.elements()));
     std::memcpy(out.data(), b.data(), b.size());
-    return out;
+    return from_declared(g, std::move(out));
+}
+
+NpyArray declared_output(const Graph &g, size_t o, const std::vector<float> &values) {
+    const Shape s = g.layers[size_t(g.outputs[o])].out;
+    if (o < g.declared_outputs.size() && !g.declared_outputs[o].shape.empty()) {
+        const DeclaredTensor &d = g.declared_outputs[o];
+        return {d.shape, d.nchw ? hwc_to_chw<float>(values, s.c, s.h, s.w) : values};
+    }
+    NpyArray arr{{s.h, s.w, s.c}, values};
+    if (s.h == 1 && s.w == 1) arr.shape = {s.c};
+    return arr;
 }
 
 std::vector<float> seeded_input(const Graph &g, uint64_t seed) {
@@ -50,6 +82,74 @@ std::vector<float> seeded_input(const Graph &g, uint64_t seed) {
         v = float(state >> 40) / 8388608.0f - 1.0f;
     }
     return out;
+}
+
+}  // namespace netc
+
+namespace netc {
+
+const std::set<std::string> kPreprocessFlags = {"--fit", "--normalize", "--mean", "--scale", "--channels"};
+
+const char *const kPreprocessOptionsHelp =
+    "\nA photo (JPEG, PNG or PPM) as --input is resized, cropped and normalised into the input:\n"
+    "  --fit crop|stretch  crop (default): shorter side to size/0.875, then the center (torchvision's\n"
+    "                      Resize(256) + CenterCrop(224)); stretch: the whole image to the input's size.\n"
+    "                      An image of the input's size is taken as it is.\n"
+    "  --normalize N       imagenet: (p/255 - [0.485,0.456,0.406]) / [0.229,0.224,0.225] (torchvision);\n"
+    "                      signed: p/127.5 - 1 (TensorFlow); unit: p/255; none: p (0..255)\n"
+    "  --mean M[,M,M] --scale S[,S,S]  (p - mean) * scale on 0..255 pixels, per channel\n"
+    "                      (default: the spec's input mean/scale)\n"
+    "  --channels rgb|bgr  channel order the network takes (default rgb)\n";
+
+namespace {
+
+std::vector<float> numbers(const Args &a, const std::string &flag) {
+    std::vector<float> out;
+    const std::string text = a.get(flag, "");
+    size_t pos = 0;
+    while (pos <= text.size()) {
+        const size_t comma = std::min(text.find(',', pos), text.size());
+        const std::string part = text.substr(pos, comma - pos);
+        char *end = nullptr;
+        const float v = std::strtof(part.c_str(), &end);
+        if (part.empty() || *end != '\0' || !std::isfinite(v)) throw UsageError(flag + " expects 1 or 3 numbers separated by commas, got '" + text + "'");
+        out.push_back(v);
+        pos = comma + 1;
+    }
+    if (out.size() != 1 && out.size() != 3) throw UsageError(flag + " expects 1 or 3 numbers separated by commas, got '" + text + "'");
+    return out;
+}
+
+}  // namespace
+
+Preprocess preprocess_options(const Args &a) {
+    Preprocess p;
+    const std::string fit = a.get("--fit", "crop");
+    if (fit == "stretch") p.fit = Preprocess::Fit::Stretch;
+    else if (fit != "crop") throw UsageError("--fit expects crop or stretch, got '" + fit + "'");
+    const std::string channels = a.get("--channels", "rgb");
+    if (channels == "bgr") p.bgr = true;
+    else if (channels != "rgb") throw UsageError("--channels expects rgb or bgr, got '" + channels + "'");
+    if (a.has("--normalize")) {
+        if (a.has("--mean") || a.has("--scale")) throw UsageError("give --normalize or --mean/--scale, not both");
+        const std::string n = a.get("--normalize", "");
+        if (n == "imagenet") {
+            p.mean = {0.485f * 255, 0.456f * 255, 0.406f * 255};
+            p.scale = {1 / (0.229f * 255), 1 / (0.224f * 255), 1 / (0.225f * 255)};
+        } else if (n == "signed") {
+            p.mean = {127.5f}, p.scale = {1 / 127.5f};
+        } else if (n == "unit") {
+            p.mean = {0.0f}, p.scale = {1 / 255.0f};
+        } else if (n == "none") {
+            p.mean = {0.0f}, p.scale = {1.0f};
+        } else {
+            throw UsageError("--normalize expects imagenet, signed, unit or none, got '" + n + "'");
+        }
+    }
+    if (a.has("--mean")) p.mean = numbers(a, "--mean");
+    if (a.has("--scale")) p.scale = numbers(a, "--scale");
+    if (a.has("--mean") != a.has("--scale")) throw UsageError("--mean and --scale go together");
+    return p;
 }
 
 }  // namespace netc

@@ -1,17 +1,34 @@
-// Inputs for `netc run` / `netc check`, as the normalised float32 HWC the network sees.
+// Inputs for `netc run` / `netc check`, as the normalised float32 HWC the network sees, and
+// outputs as the model file declares them.
 #pragma once
 
 #include <cstdint>
 #include <string>
 #include <vector>
 
+#include <set>
+
+#include "cli/args.h"
+#include "io/npy.h"
+#include "io/preprocess.h"
 #include "ir/graph.h"
 
 namespace netc {
 
-// .npy (shape H,W,C or 1,H,W,C), .ppm (raw pixels, normalised by the spec's mean/scale;
-// must already have the input's size), or raw float32 (size from the spec).
-std::vector<float> load_input(const Graph &g, const std::string &path);
+// .npy in the shape the model declares (an ONNX model's [1, C, H, W]; a spec's H,W,C or
+// 1,H,W,C: both are taken for an ONNX model too); a photo (JPEG, PNG or PPM, told by its
+// content), made into the input by `image` (its mean/scale default to the spec's); or raw
+// float32 in the declared layout.
+std::vector<float> load_input(const Graph &g, const std::string &path, const Preprocess &image = {});
+
+// The photo options of `netc run` (--fit, --normalize, --mean, --scale, --channels), and their help.
+Preprocess preprocess_options(const Args &a);
+extern const char *const kPreprocessOptionsHelp;
+extern const std::set<std::string> kPreprocessFlags;
+
+// Output `o` (netc's HWC values) as the model declares it: an ONNX model's output in its ONNX
+// shape and order (NCHW transposed back), a spec's as [H, W, C] ([C] for 1x1xC).
+NpyArray declared_output(const Graph &g, size_t o, const std::vector<float> &values);
 
 // Uniform in [-1, 1): a deterministic input for checks.
 std::vector<float> seeded_input(const Graph &g, uint64_t seed);

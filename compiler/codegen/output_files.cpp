@@ -52,6 +52,7 @@ std::string model_content_hash(const Graph &g) {
     if (g.weights.random) add("weights", "random seed " + std::to_string(g.weights.seed));
     if (!g.weights.file.empty() && g.weights.file != g.spec_file) add("weights file", read_file(g.weights.file, "weights file"));
     if (!g.detection.anchor_file.empty()) add("anchors", read_file(g.detection.anchor_file, "anchor file"));
+    if (!g.detection.config_file.empty()) add("detection config", read_file(g.detection.config_file, "detection config"));
     return hex64(h);
 }
 

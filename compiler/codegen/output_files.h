@@ -28,7 +28,7 @@ std::string hex64(uint64_t h);  // 16 lowercase hex digits
 // What a compiled model was made from, as recorded in its <model>.json ("content_hash"): the
 // netc version, the model's name and input shape (which the width and resolution multipliers
 // change), the bytes of the spec (or the ONNX model), of its weights file (or the random
-// seed) and of a detector's anchor file. Reads those files: call it when a model is compiled
+// seed), of a detector's anchor file and of an imported model's detection config. Reads those files: call it when a model is compiled
 // or opened, never per inference. `g` as load_model returns it (weights bound or not).
 std::string model_content_hash(const Graph &g);
 

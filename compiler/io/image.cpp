@@ -1,5 +1,6 @@
 #include "io/image.h"
 
+#include <algorithm>
 #include <cctype>
 #include <cstdint>
 #include <fstream>
@@ -23,7 +24,51 @@ int read_header_int(std::istream &in, const std::string &path) {
     if (!(in >> v) || v <= 0) fail(path, "", "", "malformed PPM header");
     return v;
 }
+
+
+bool starts_with(const std::string &head, const char *magic, size_t n) { return head.size() >= n && head.compare(0, n, magic, n) == 0; }
+
+std::string first_bytes(const std::string &path) {
+    std::ifstream f(path, std::ios::binary);
+    if (!f) fail(path, "", "", "cannot open the image");
+    std::string head(8, '\0');
+    f.read(&head[0], 8);
+    head.resize(size_t(f.gcount()));
+    return head;
+}
+
 }  // namespace
+
+bool looks_like_image(const std::string &path) {
+    std::ifstream f(path, std::ios::binary);
+    if (!f) return false;
+    std::string head(8, '\0');
+    f.read(&head[0], 8);
+    head.resize(size_t(f.gcount()));
+    return starts_with(head, "\xff\xd8\xff", 3) || starts_with(head, "\x89PNG\r\n\x1a\n", 8) || starts_with(head, "P6", 2);
+}
+
+Image read_image(const std::string &path) {
+    const std::string head = first_bytes(path);
+    if (starts_with(head, "\xff\xd8\xff", 3)) return read_jpeg(path);
+    if (starts_with(head, "\x89PNG\r\n\x1a\n", 8)) return read_png(path);
+    if (starts_with(head, "P6", 2)) return read_ppm(path);
+    fail(path, "", "", "not an image netc reads: JPEG, PNG or binary PPM (P6), told by their first bytes");
+}
+
+void draw_box(Image &img, float ymin, float xmin, float ymax, float xmax, const uint8_t rgb[3], int thickness) {
+    auto px = [](float f, int n) { return std::min(std::max(int(f * float(n)), 0), n - 1); };
+    const int y0 = px(ymin, img.height), y1 = px(ymax, img.height), x0 = px(xmin, img.width), x1 = px(xmax, img.width);
+    auto put = [&](int y, int x) {
+        if (y < 0 || y >= img.height || x < 0 || x >= img.width) return;
+        uint8_t *p = &img.rgb[(size_t(y) * size_t(img.width) + size_t(x)) * 3];
+        p[0] = rgb[0], p[1] = rgb[1], p[2] = rgb[2];
+    };
+    for (int t = 0; t < thickness; t++) {
+        for (int x = x0; x <= x1; x++) put(y0 + t, x), put(y1 - t, x);
+        for (int y = y0; y <= y1; y++) put(y, x0 + t), put(y, x1 - t);
+    }
+}
 
 Image read_ppm(const std::string &path) {
     std::ifstream f(path, std::ios::binary);
@@ -35,6 +80,9 @@ Image read_ppm(const std::string &path) {
     img.width = read_header_int(f, path);
     img.height = read_header_int(f, path);
     if (read_header_int(f, path) != 255) fail(path, "", "", "only 8-bit PPM (maxval 255) is supported");
+    if (int64_t(img.width) * img.height > kMaxImagePixels)
+        fail(path, "", "", "the header declares " + std::to_string(img.width) + "x" + std::to_string(img.height) + " pixels, more than the " +
+                               std::to_string(kMaxImagePixels) + " netc decodes");
     f.get();
     // The header's size is checked against the file before anything is reserved: a few bytes
     // of header may declare any size (a hand-made input to the image fuzz harness: 100000x100000

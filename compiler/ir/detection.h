@@ -26,6 +26,7 @@ struct DetectionSpec {
     std::vector<std::string> feature_fields;  // "detection.priors[2].feature_map", for errors
     std::vector<float> anchor_table;          // NETC_PRIORS_TABLE: (ycenter, xcenter, h, w) per anchor
     std::string anchor_file;                  // where the table came from, for errors
+    std::string config_file;                  // an imported model's MODEL.detection.json, else ""
     bool image_size_given = false;            // Caffe: else the input's height and width
     bool num_classes_given = false;           // else the scores output's size / priors
 

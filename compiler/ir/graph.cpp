@@ -19,6 +19,9 @@ const OpNameEntry kOpNames[] = {
     {OpKind::HSwish, "hswish"},
     {OpKind::HSigmoid, "hsigmoid"},
     {OpKind::Sigmoid, "sigmoid"},
+    {OpKind::Clip, "clip"},
+    {OpKind::LeakyRelu, "leaky_relu"},
+    {OpKind::HardSigmoid, "hard_sigmoid"},
     {OpKind::GlobalAvgPool, "global_avgpool"},
     {OpKind::AvgPool, "avgpool"},
     {OpKind::MaxPool, "maxpool"},
@@ -68,8 +71,13 @@ const ActivationEntry kActivations[] = {{Activation::Relu, OpKind::Relu},
                                         {Activation::Relu6, OpKind::Relu6},
                                         {Activation::HSwish, OpKind::HSwish},
                                         {Activation::HSigmoid, OpKind::HSigmoid},
-                                        {Activation::Sigmoid, OpKind::Sigmoid}};
+                                        {Activation::Sigmoid, OpKind::Sigmoid},
+                                        {Activation::Clip, OpKind::Clip},
+                                        {Activation::LeakyRelu, OpKind::LeakyRelu},
+                                        {Activation::HardSigmoid, OpKind::HardSigmoid}};
 }  // namespace
+
+bool activation_has_params(Activation a) { return a == Activation::Clip || a == Activation::LeakyRelu || a == Activation::HardSigmoid; }
 
 bool reads_several_inputs(OpKind k) { return k == OpKind::Add || k == OpKind::Mul || k == OpKind::Concat; }
 

@@ -33,6 +33,9 @@ enum class OpKind {
     HSwish,           // x·relu6(x+3)/6 (MobileNetV3)
     HSigmoid,         // relu6(x+3)/6
     Sigmoid,
+    Clip,             // min(max(x, act.alpha), act.beta); either bound may be infinite (absent)
+    LeakyRelu,        // x >= 0 ? x : act.alpha * x (PRelu with one slope)
+    HardSigmoid,      // clamp(act.alpha * x + act.beta, 0, 1) (ONNX's; hsigmoid is alpha 1/6, beta 1/2)
     GlobalAvgPool,
     AvgPool,          // padding positions are excluded from the average (TensorFlow's rule)
     MaxPool,          // padding positions never win (as if padded with -infinity)
@@ -55,7 +58,15 @@ bool op_from_name(const std::string &s, OpKind *k);
 // add, mul and concat read several layers ("inputs"); every other op reads one.
 bool reads_several_inputs(OpKind k);
 
-enum class Activation { None, Relu, Relu6, HSwish, HSigmoid, Sigmoid };
+enum class Activation { None, Relu, Relu6, HSwish, HSigmoid, Sigmoid, Clip, LeakyRelu, HardSigmoid };
+// The numbers of the activations that have them (Clip, LeakyRelu, HardSigmoid: see OpKind).
+struct ActivationParams {
+    float alpha = 0, beta = 0;
+    bool operator==(const ActivationParams &o) const { return alpha == o.alpha && beta == o.beta; }
+};
+// Whether an activation needs ActivationParams (and so cannot be named alone in a spec's
+// "activation" field).
+bool activation_has_params(Activation a);
 const char *activation_name(Activation a);
 // The elementwise op that is the activation a (Relu6 ↔ Activation::Relu6, ...), and back.
 bool activation_of_op(OpKind k, Activation *a);
@@ -101,6 +112,9 @@ struct Layer {
     bool scale_width = true;  // conv2d, separable_conv, inverted_residual: follows the width multiplier
     float epsilon = 1e-5f;    // batchnorm, separable_conv
     Activation activation = Activation::None;  // fused activation (set by the spec or by fuse_activations)
+    // The numbers of this layer's op when it is clip / leaky_relu / hard_sigmoid, or of its
+    // fused activation when that is one of those (an op and a fused activation never both need them).
+    ActivationParams act;
 
     Shape reshape_to;         // reshape: the spec's [H, W, C]; one entry may be -1 (inferred)
 
@@ -132,6 +146,15 @@ struct WeightsSource {
     uint64_t seed = 0;
 };
 
+// How the file a model came from declares one of its tensors, which netc holds channels-last:
+// the declared shape (ONNX's [1, C, H, W], [1, 1000], ...) and whether netc's values are it
+// transposed NCHW → HWC (else the same values, row-major). `netc run` takes and writes tensors
+// as declared. An empty shape: a spec's tensor, declared as netc holds it.
+struct DeclaredTensor {
+    std::vector<int64_t> shape;
+    bool nchw = false;
+};
+
 struct Graph {
     std::string name;
     std::string spec_file;     // for error messages
@@ -140,6 +163,8 @@ struct Graph {
     int width_divisor = 1;     // width multiplier rounding: 1 = floor (MobileNetV1, Keras), 8 = V2/V3's make_divisible
     std::vector<Layer> layers; // layers[0] is the input
     std::vector<int> outputs;
+    DeclaredTensor declared_input;                // as the model file declares the input (ONNX), or empty
+    std::vector<DeclaredTensor> declared_outputs; // one per entry of outputs, or empty
     DetectionSpec detection;   // a detector's post-processing ("detection" in the spec), if present
 
     int find(const std::string &layer_name) const;  // -1 if absent

@@ -55,7 +55,10 @@ StageFuncs lower_op(const Layer &l, const Shape &in_shape, Func in, const StageV
     case OpKind::Relu6:
     case OpKind::HSwish:
     case OpKind::HSigmoid:
-    case OpKind::Sigmoid: return lower_elementwise(l, in_shape, in, v);
+    case OpKind::Sigmoid:
+    case OpKind::Clip:
+    case OpKind::LeakyRelu:
+    case OpKind::HardSigmoid: return lower_elementwise(l, in_shape, in, v);
     case OpKind::MaxPool: return lower_maxpool(l, in_shape, in, v);
     case OpKind::GlobalAvgPool: return lower_global_avgpool(l, in_shape, in, v);
     case OpKind::AvgPool: return lower_avgpool(l, in_shape, in, v);

@@ -1,5 +1,7 @@
 #include "onnx/export_onnx.h"
 
+#include <cmath>
+
 #include <fstream>
 
 #include <onnx/onnx_pb.h>
@@ -119,7 +121,7 @@ private:
 
     // relu6(x + 3) / 6 = HardSigmoid(alpha 1/6, beta 1/2); h-swish is x times that (HardSwish
     // itself is opset 14).
-    std::string activation(Activation a, const std::string &x, const std::string &name) {
+    std::string activation(Activation a, const ActivationParams &p, const std::string &x, const std::string &name) {
         switch (a) {
         case Activation::None: return x;
         case Activation::Relu: node("Relu", {x}, name, name); return name;
@@ -138,6 +140,21 @@ private:
             float_attr(n, "alpha", 1.0f / 6.0f);
             float_attr(n, "beta", 0.5f);
             node("Mul", {x, name + "_gate"}, name, name);
+            return name;
+        }
+        case Activation::Clip: {
+            // An absent bound is an empty input name (ONNX's optional inputs).
+            const std::string lo = std::isfinite(p.alpha) ? initializer(name + "_min", {}, {p.alpha}) : "";
+            std::vector<std::string> in = {x, lo};
+            if (std::isfinite(p.beta)) in.push_back(initializer(name + "_max", {}, {p.beta}));
+            node("Clip", in, name, name);
+            return name;
+        }
+        case Activation::LeakyRelu: float_attr(node("LeakyRelu", {x}, name, name), "alpha", p.alpha); return name;
+        case Activation::HardSigmoid: {
+            onnx::NodeProto *n = node("HardSigmoid", {x}, name, name);
+            float_attr(n, "alpha", p.alpha);
+            float_attr(n, "beta", p.beta);
             return name;
         }
         }
@@ -169,7 +186,7 @@ private:
             window(n, l);
             ints(n, "dilations", {l.dilation_h, l.dilation_w});
             int_attr(n, "group", l.op == OpKind::DepthwiseConv2D ? in.c : l.groups);
-            out.name = activation(l.activation, pre, name);
+            out.name = activation(l.activation, l.act, pre, name);
             break;
         }
         case OpKind::BatchNorm: {
@@ -183,11 +200,14 @@ private:
         case OpKind::Relu6:
         case OpKind::HSwish:
         case OpKind::HSigmoid:
-        case OpKind::Sigmoid: {
+        case OpKind::Sigmoid:
+        case OpKind::Clip:
+        case OpKind::LeakyRelu:
+        case OpKind::HardSigmoid: {
             Activation a = Activation::None;
             activation_of_op(l.op, &a);
             out.spatial = values_[size_t(l.inputs[0])].spatial;
-            out.name = activation(a, values_[size_t(l.inputs[0])].name, name);
+            out.name = activation(a, l.act, values_[size_t(l.inputs[0])].name, name);
             break;
         }
         case OpKind::GlobalAvgPool: node("GlobalAveragePool", {spatial_input(l, 0)}, name, name); break;
@@ -216,7 +236,7 @@ private:
             if (l.bias) inputs.push_back(param("bias"));
             int_attr(node("Gemm", inputs, pre, name), "transB", 1);
             out.spatial = false;
-            out.name = activation(l.activation, pre, name);
+            out.name = activation(l.activation, l.act, pre, name);
             break;
         }
         case OpKind::Softmax: {

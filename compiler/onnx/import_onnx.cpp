@@ -49,11 +49,8 @@ std::string Importer::static_problem() const {
     if (!op_translators().count(op) && !constant_only_ops().count(op)) return "op type not supported";
     const std::string version = op_version_problem(op, opset);
     if (!version.empty()) return version;
-    if ((op == "MaxPool" || op == "AveragePool") && attr_int("ceil_mode", 0) != 0) return "ceil_mode 1";
     if (op == "MaxPool" && attr_int("storage_order", 0) != 0) return "storage_order 1";
     if (op == "MaxPool" && attr_ints("dilations", {1, 1}) != std::vector<int64_t>{1, 1}) return "dilations other than 1";
-    if (op == "HardSigmoid" && (std::fabs(attr_float("alpha", 0.2f) - 1.0f / 6.0f) > 1e-6f || attr_float("beta", 0.5f) != 0.5f))
-        return "HardSigmoid alpha/beta other than MobileNetV3's 1/6, 1/2";
     if (op == "Pad" && attr_string("mode", "constant") != "constant") return "Pad mode other than constant";
     if (op == "Gemm" && attr_int("transA", 0) != 0) return "transA 1";
     return "";
@@ -439,6 +436,8 @@ OnnxImport Importer::run() {
     result.graph = remove_dead_layers(graph_);
     result.onnx_input_shape = onnx_input_shape_;
     result.input_nchw = input_nchw_;
+    result.graph.declared_input = {onnx_input_shape_, input_nchw_};
+    for (const OnnxOutput &o : result.outputs) result.graph.declared_outputs.push_back({o.onnx_shape, o.nchw});
     result.opset = opset;
     return result;
 }

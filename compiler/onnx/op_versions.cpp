@@ -21,6 +21,8 @@ const std::map<std::string, int> &oldest_implemented() {
         {"Concat", 4},                                     // before 4: `axis` optional, defaulting to 1
         {"Cast", 6},                                       // before 6: `to` is a string
         {"Clip", 6},
+        {"LeakyRelu", 6}, {"HardSigmoid", 6},              // 1: `consumed_inputs` (legacy)
+        {"PRelu", 7},                                      // before 7: `consumed_inputs`, no broadcasting rule
     };
     return v;
 }

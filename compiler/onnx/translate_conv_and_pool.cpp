@@ -99,7 +99,6 @@ void conv(Importer &im) {
 void pool(Importer &im, OpKind op) {
     const Value &x = im.activation(0);
     if (x.layout != Value::Nchw || x.shape.size() != 4) im.unsupported("input must be a [1, C, H, W] activation");
-    if (im.attr_int("ceil_mode", 0) != 0) im.unsupported("ceil_mode 1");
     if (op == OpKind::MaxPool && im.attr_int("storage_order", 0) != 0) im.unsupported("storage_order 1");
     if (op == OpKind::MaxPool && im.node->output_size() > 1 && !im.node->output(1).empty()) im.unsupported("the Indices output");
     const auto ks = im.attr_ints("kernel_shape", {});
@@ -108,10 +107,28 @@ void pool(Importer &im, OpKind op) {
     l.op = op;
     l.inputs = {x.layer};
     read_window(im, l, x, ks[0], ks[1], false);
+    // ceil_mode: the output size rounds up, the last window overhanging the end. That is more
+    // padding at the end, which netc's pools never let win (max) nor count (average); as in
+    // PyTorch and ONNX Runtime, a window must still start inside the input or its front padding.
+    bool overhang = false;
+    if (im.attr_int("ceil_mode", 0) != 0) {
+        const int64_t size[2] = {x.shape[2], x.shape[3]}, k[2] = {l.kernel_h, l.kernel_w}, s[2] = {l.stride_h, l.stride_w};
+        int *before[2] = {&l.padding.top, &l.padding.left}, *after[2] = {&l.padding.bottom, &l.padding.right};
+        for (int a = 0; a < 2; a++) {
+            const int64_t span = size[a] + *before[a] + *after[a] - k[a];
+            if (span < 0) break;  // no window fits: infer_shapes reports it
+            int64_t out = (span + s[a] - 1) / s[a] + 1;
+            if ((out - 1) * s[a] >= size[a] + *before[a]) out--;
+            const int64_t extra = (out - 1) * s[a] + k[a] - (size[a] + *before[a] + *after[a]);
+            if (extra > 0) *after[a] += int(extra), overhang = true;
+        }
+    }
     const bool any_pad = l.padding.top || l.padding.left || l.padding.bottom || l.padding.right;
     // netc's average leaves padding out (TensorFlow's rule), which is ONNX's count_include_pad 0.
     // Counting the padding is a depthwise convolution with every weight 1 / window.
     if (op == OpKind::AvgPool && any_pad && im.attr_int("count_include_pad", 0) != 0) {
+        // The overhang is not counted even then (only the pads are): another divisor per window.
+        if (overhang) im.unsupported("ceil_mode 1 with count_include_pad 1 where the last window overhangs the padding");
         const int64_t c = x.shape[1];
         l.op = OpKind::DepthwiseConv2D;
         l.multiplier = 1;

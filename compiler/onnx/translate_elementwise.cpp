@@ -1,20 +1,24 @@
 // Activations, Add and Mul, global pooling and Softmax: ops that keep (or reduce) the layout.
 #include <algorithm>
 #include <cfloat>
+#include <climits>
 #include <cmath>
+#include <cstdint>
 
 #include "onnx/importer.h"
+#include "spec/weights.h"
 
 namespace netc {
 
 namespace {
 
 // An activation layer on input 0, its output laid out as its input.
-Value unary(Importer &im, OpKind op) {
+Value unary(Importer &im, OpKind op, ActivationParams params = {}) {
     const Value &x = im.activation(0);
     if (x.layout == Value::FlatChw) im.unsupported("input is a Flatten of a spatial NCHW tensor");
     Layer l;
     l.op = op;
+    l.act = params;
     l.inputs = {x.layer};
     Value v = x;
     v.layer = im.add_layer(l);
@@ -35,19 +39,39 @@ void clip(Importer &im) {
             (k == 1 ? lo : hi) = t.values[0];
         }
     }
-    const bool unbounded_above = hi >= FLT_MAX;
-    if (lo <= -FLT_MAX && unbounded_above) im.set_output(0, im.in(0));  // no bounds: the identity
+    // FLT_MAX is what exporters write for "no bound" before opset 11.
+    const bool unbounded_below = lo <= -FLT_MAX, unbounded_above = hi >= FLT_MAX;
+    if (std::isnan(lo) || std::isnan(hi)) im.unsupported("Clip with a NaN bound");
+    if (unbounded_below && unbounded_above) im.set_output(0, im.in(0));  // no bounds: the identity
     else if (lo == 0 && hi == 6) im.set_output(0, unary(im, OpKind::Relu6));
     else if (lo == 0 && unbounded_above) im.set_output(0, unary(im, OpKind::Relu));
-    else im.unsupported("Clip(" + std::to_string(lo) + ", " + std::to_string(hi) + "); netc has Clip(0, 6) (ReLU6) and Clip(0, inf) (ReLU)");
+    else {
+        // ONNX leaves min > max undefined in opset 11 and says every output is max from 13:
+        // min(max(x, lo), hi) is that, and netc's clip computes exactly it.
+        ActivationParams p;
+        p.alpha = unbounded_below ? -INFINITY : float(lo);
+        p.beta = unbounded_above ? INFINITY : float(hi);
+        im.set_output(0, unary(im, OpKind::Clip, p));
+    }
+}
+
+void leaky_relu(Importer &im) {
+    ActivationParams p;
+    p.alpha = im.attr_float("alpha", 0.01f);
+    im.set_output(0, unary(im, OpKind::LeakyRelu, p));
 }
 
 void hardsigmoid(Importer &im) {
     const float alpha = im.attr_float("alpha", 0.2f), beta = im.attr_float("beta", 0.5f);
-    // MobileNetV3's h-sigmoid is relu6(x + 3) / 6 = clip(x / 6 + 1/2, 0, 1). ONNX's default
-    // (0.2, 0.5) is Keras' older hard sigmoid, another function.
-    if (std::fabs(alpha - 1.0f / 6.0f) > 1e-6f || beta != 0.5f)
-        im.unsupported("HardSigmoid(alpha " + std::to_string(alpha) + ", beta " + std::to_string(beta) + "); netc's is alpha 1/6, beta 1/2");
+    // MobileNetV3's h-sigmoid is relu6(x + 3) / 6 = clip(x / 6 + 1/2, 0, 1): netc's hsigmoid,
+    // which x * it turns into h-swish. Any other (ONNX's default 0.2, 0.5 is Keras' older hard
+    // sigmoid) is the general hard_sigmoid.
+    if (std::fabs(alpha - 1.0f / 6.0f) > 1e-6f || beta != 0.5f) {
+        ActivationParams p;
+        p.alpha = alpha, p.beta = beta;
+        im.set_output(0, unary(im, OpKind::HardSigmoid, p));
+        return;
+    }
     Value v = unary(im, OpKind::HSigmoid);
     v.hardsigmoid_of = im.node->input(0);
     im.set_output(0, v);
@@ -86,13 +110,121 @@ bool fold_bias(Importer &im, const Value &x, const ConstTensor &b, int x_input) 
     return true;
 }
 
+// The constant's values per netc channel of x, if it broadcasts as one number per channel
+// (or one number) without growing x: [1, C, 1, 1] or [C, 1, 1] on NCHW, [C] or [1, C] on a
+// row-major value whose last axis is netc's channels.
+bool per_channel_values(Importer &im, const Value &x, const ConstTensor &k, std::vector<double> *out) {
+    const int64_t c = im.shape_of(x.layer).c;
+    if (k.elements() == 1) {
+        out->assign(size_t(c), k.values[0]);
+        return true;
+    }
+    if (k.dims.size() > x.shape.size() || k.elements() != c) return false;
+    // Right-aligned as numpy broadcasts: the one axis that is not 1 must be x's channel axis.
+    const size_t offset = x.shape.size() - k.dims.size();
+    size_t axis = SIZE_MAX;
+    for (size_t d = 0; d < k.dims.size(); d++)
+        if (k.dims[d] != 1) axis = d + offset;
+    const bool channels = (x.layout == Value::Nchw && x.shape.size() == 4 && axis == 1) ||
+                          (x.layout == Value::RowMajor && axis == x.shape.size() - 1 && x.shape.back() == c);
+    if (!channels) return false;
+    out->assign(k.values.begin(), k.values.end());
+    return true;
+}
+
+// A BatchNorm computing gamma * x + beta per channel (mean 0, var 1 - eps) on layer `input`.
+int affine_layer(Importer &im, int input, const std::vector<float> &gamma, const std::vector<float> &beta, const std::string &suffix) {
+    const size_t c = gamma.size();
+    Layer l;
+    l.op = OpKind::BatchNorm;
+    l.inputs = {input};
+    l.epsilon = 1e-5f;
+    auto tensor = [&](std::vector<float> d) {
+        Tensor t;
+        t.shape = {int64_t(c)};
+        t.data = std::move(d);
+        return t;
+    };
+    return im.add_layer(l, {{"gamma", tensor(gamma)}, {"beta", tensor(beta)}, {"mean", tensor(std::vector<float>(c, 0.0f))},
+                            {"var", tensor(std::vector<float>(c, float(1.0 - 1e-5)))}}, suffix);
+}
+
+// x + k, x - k, k - x, x * k, x / k with a constant k of one number per channel: an affine
+// BatchNorm (gamma = scale, beta = shift, mean 0, var 1 - eps), which folds into the conv
+// before it like any other BatchNorm (what exporters make of normalisation written as
+// arithmetic: (x - mean) / std, x * 0.5 + 0.5).
+void constant_arithmetic(Importer &im, const std::string &op, int x_input) {
+    const Value &x = im.activation(x_input);
+    const ConstTensor &k = im.constant(1 - x_input);
+    std::vector<double> v;
+    if (!per_channel_values(im, x, k, &v))
+        im.unsupported(op + " with a constant of shape " + shape_string(k.dims) +
+                       " (netc takes one number, or one per channel: [1, C, 1, 1] on NCHW values)");
+    const size_t c = v.size();
+    std::vector<float> gamma(c, 1.0f), beta(c, 0.0f);
+    for (size_t i = 0; i < c; i++) {
+        if (op == "Add") beta[i] = float(v[i]);
+        else if (op == "Sub") gamma[i] = x_input == 0 ? 1.0f : -1.0f, beta[i] = float(x_input == 0 ? -v[i] : v[i]);
+        else if (op == "Mul") gamma[i] = float(v[i]);
+        else if (x_input == 1) im.unsupported("Div of a constant by an activation (a reciprocal: netc has no such op)");
+        else if (v[i] == 0) im.unsupported("Div by a constant holding 0");
+        else gamma[i] = float(1.0 / v[i]);
+    }
+    Value out = x;
+    out.layer = affine_layer(im, x.layer, gamma, beta, "");
+    out.hardsigmoid_of.clear();
+    im.set_output(0, out);
+}
+
+// PRelu: with one slope (PyTorch's nn.PReLU() default, or every channel's equal) a leaky
+// ReLU; with one per channel (nn.PReLU(C)) max(x, 0) + slope * min(x, 0), written with the ops
+// netc has: relu(x) + (-slope) * relu(-x), the scalings as affine BatchNorms.
+void prelu(Importer &im) {
+    const Value &x = im.activation(0);
+    const ConstTensor &slope = im.constant(1);
+    if (slope.elements() < 1) im.unsupported("slope has no values");
+    bool one = true;
+    for (double v : slope.values) one = one && v == slope.values[0];
+    if (one) {
+        ActivationParams p;
+        p.alpha = float(slope.values[0]);
+        im.set_output(0, unary(im, OpKind::LeakyRelu, p));
+        return;
+    }
+    std::vector<double> per;
+    if (!per_channel_values(im, x, slope, &per))
+        im.unsupported("slope of shape " + shape_string(slope.dims) + " (netc takes one slope, or one per channel: [C, 1, 1] on NCHW values)");
+    const size_t c = per.size();
+    std::vector<float> minus_one(c, -1.0f), zero(c, 0.0f), minus_slope(c);
+    for (size_t i = 0; i < c; i++) minus_slope[i] = float(-per[i]);
+    Layer relu;
+    relu.op = OpKind::Relu;
+    relu.inputs = {affine_layer(im, x.layer, minus_one, zero, "_negated")};
+    const int negative_part = affine_layer(im, im.add_layer(relu, {}, "_negated_relu"), minus_slope, zero, "_negative_part");
+    relu.inputs = {x.layer};
+    Layer add;
+    add.op = OpKind::Add;
+    add.inputs = {im.add_layer(relu, {}, "_positive_part"), negative_part};
+    Value out = x;
+    out.layer = im.add_layer(add);
+    out.hardsigmoid_of.clear();
+    im.set_output(0, out);
+}
+
+void sub_or_div(Importer &im, const std::string &op) {
+    if (im.in(0).kind != Value::Constant && im.in(1).kind != Value::Constant)
+        im.unsupported(op + " of two activations (netc takes " + op + " with a constant)");
+    constant_arithmetic(im, op, im.in(0).kind == Value::Constant ? 1 : 0);
+}
+
 void add_or_mul(Importer &im, OpKind op) {
     const Value &a = im.in(0), &b = im.in(1);
     if (a.kind == Value::Constant || b.kind == Value::Constant) {
         const bool a_const = a.kind == Value::Constant;
         const Value &x = a_const ? b : a;
         if (op == OpKind::Add && x.kind == Value::Activation && fold_bias(im, x, (a_const ? a : b).constant, a_const ? 1 : 0)) return;
-        im.unsupported(std::string(op == OpKind::Add ? "Add" : "Mul") + " with a constant operand (netc folds a per-channel constant added to a conv or Gemm output without bias only)");
+        constant_arithmetic(im, op == OpKind::Add ? "Add" : "Mul", a_const ? 1 : 0);
+        return;
     }
     const Value &x = im.activation(0), &y = im.activation(1);
     if (op == OpKind::Mul && (y.hardsigmoid_of == im.node->input(0) || x.hardsigmoid_of == im.node->input(1))) {
@@ -183,8 +315,12 @@ void add_elementwise_ops(OpTranslators &t) {
     t["HardSwish"] = [](Importer &im) { im.set_output(0, unary(im, OpKind::HSwish)); };
     t["HardSigmoid"] = hardsigmoid;
     t["Clip"] = clip;
+    t["LeakyRelu"] = leaky_relu;
+    t["PRelu"] = prelu;
     t["Add"] = [](Importer &im) { add_or_mul(im, OpKind::Add); };
     t["Mul"] = [](Importer &im) { add_or_mul(im, OpKind::Mul); };
+    t["Sub"] = [](Importer &im) { sub_or_div(im, "Sub"); };
+    t["Div"] = [](Importer &im) { sub_or_div(im, "Div"); };
     t["GlobalAveragePool"] = [](Importer &im) { global_average(im, true); };
     t["ReduceMean"] = reduce_mean;
     t["Softmax"] = softmax;

@@ -18,6 +18,7 @@ Layer sublayer(const Layer &composite, const std::string &suffix, OpKind op, int
     l.op = op;
     l.inputs = {input};
     l.origin = composite.origin + " (" + op_name(composite.op) + " '" + composite.name + "')";
+    l.act = composite.act;  // the numbers of the composite's activation (clip, leaky_relu), wherever it lands
     return l;
 }
 

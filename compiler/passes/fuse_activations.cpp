@@ -14,6 +14,7 @@ Graph fuse_activations(const Graph &g) {
         if (!fusable || prod.activation != Activation::None || cur.consumers(p).size() != 1) continue;
         if (cur.is_output(p)) continue;
         prod.activation = a;
+        prod.act = act.act;
         prod.absorbed.push_back(act.name);
         cur = bypass_layer(cur, int(j));
         j--;

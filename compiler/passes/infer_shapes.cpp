@@ -104,6 +104,9 @@ Graph infer_shapes(const Graph &g) {
         case OpKind::HSwish:
         case OpKind::HSigmoid:
         case OpKind::Sigmoid:
+        case OpKind::Clip:
+        case OpKind::LeakyRelu:
+        case OpKind::HardSigmoid:
         case OpKind::Softmax:
             l.out = in;
             break;

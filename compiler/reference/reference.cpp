@@ -66,7 +66,7 @@ void check_out_shape(const Context &ctx, const Shape &computed) {
         ctx.fail_op("layer.out is " + to_string(ctx.layer.out) + " but the op's geometry gives " + to_string(computed));
 }
 
-double activate(Activation a, double v) {
+double activate(Activation a, const ActivationParams &p, double v) {
     switch (a) {
     case Activation::None: return v;
     case Activation::Relu: return std::max(v, 0.0);
@@ -74,6 +74,9 @@ double activate(Activation a, double v) {
     case Activation::HSigmoid: return std::min(std::max(v + 3.0, 0.0), 6.0) / 6.0;
     case Activation::HSwish: return v * std::min(std::max(v + 3.0, 0.0), 6.0) / 6.0;
     case Activation::Sigmoid: return 1.0 / (1.0 + std::exp(-v));
+    case Activation::Clip: return std::min(std::max(v, double(p.alpha)), double(p.beta));
+    case Activation::LeakyRelu: return v >= 0 ? v : double(p.alpha) * v;
+    case Activation::HardSigmoid: return std::min(std::max(double(p.alpha) * v + double(p.beta), 0.0), 1.0);
     }
     return v;
 }
@@ -135,7 +138,7 @@ Fmap convolve(const Context &ctx, const Fmap &in, int out_channels, int groups) 
                             for (int co = group * out_per_group; co < (group + 1) * out_per_group; co++) sum[size_t(co)] += double(w_row[co]) * v;
                         }
                 }
-            for (int co = 0; co < out_channels; co++) out.at(y, x, co) = float(activate(l.activation, sum[size_t(co)]));
+            for (int co = 0; co < out_channels; co++) out.at(y, x, co) = float(activate(l.activation, l.act, sum[size_t(co)]));
         }
     return out;
 }
@@ -173,7 +176,7 @@ Fmap batchnorm(const Context &ctx, const Fmap &in) {
 Fmap elementwise_activation(const Context &ctx, const Fmap &in, Activation a) {
     check_out_shape(ctx, in.shape);
     Fmap out(in.shape);
-    for (size_t i = 0; i < in.data.size(); i++) out.data[i] = float(activate(a, in.data[i]));
+    for (size_t i = 0; i < in.data.size(); i++) out.data[i] = float(activate(a, ctx.layer.act, in.data[i]));
     return out;
 }
 
@@ -240,7 +243,7 @@ Fmap dense(const Context &ctx, const Fmap &in) {
     for (int u = 0; u < units; u++) {
         double sum = bias[size_t(u)];
         for (int64_t i = 0; i < n; i++) sum += double(w.data[size_t(u * n + i)]) * in.data[size_t(i)];
-        out.at(0, 0, u) = float(activate(ctx.layer.activation, sum));
+        out.at(0, 0, u) = float(activate(ctx.layer.activation, ctx.layer.act, sum));
     }
     return out;
 }
@@ -323,6 +326,9 @@ Fmap run_layer(const Context &ctx, const std::vector<const Fmap *> &ins) {
     case OpKind::HSwish: return elementwise_activation(ctx, in, Activation::HSwish);
     case OpKind::HSigmoid: return elementwise_activation(ctx, in, Activation::HSigmoid);
     case OpKind::Sigmoid: return elementwise_activation(ctx, in, Activation::Sigmoid);
+    case OpKind::Clip: return elementwise_activation(ctx, in, Activation::Clip);
+    case OpKind::LeakyRelu: return elementwise_activation(ctx, in, Activation::LeakyRelu);
+    case OpKind::HardSigmoid: return elementwise_activation(ctx, in, Activation::HardSigmoid);
     case OpKind::MaxPool: return maxpool(ctx, in);
     case OpKind::GlobalAvgPool: return global_avgpool(ctx, in);
     case OpKind::AvgPool: return avgpool(ctx, in);

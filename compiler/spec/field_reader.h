@@ -29,6 +29,8 @@ public:
     }
     bool has(const std::string &f) const { return obj_.contains(f); }
     const json &at(const std::string &f) const { return obj_.at(f); }
+    // A reader of the object at field `f` (which must exist), its errors located under it.
+    FieldReader child(const std::string &f) const { return FieldReader(obj_.at(f), file_, layer_, path_.empty() ? f : path_ + "." + f); }
 
     const json &require(const std::string &f) const {
         if (!obj_.contains(f)) error(f, "missing required field");

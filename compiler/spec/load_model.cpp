@@ -2,6 +2,7 @@
 
 #include "onnx/import_onnx.h"
 #include "passes/passes.h"
+#include "spec/detection_config_file.h"
 #include "spec/diagnostic.h"
 #include "spec/parse_spec.h"
 #include "spec/weights.h"
@@ -19,7 +20,7 @@ Graph import_graph(const std::string &path, const ModelOptions &o) {
     OnnxImportOptions io;
     io.input_shape = o.input_shape;
     io.notice = o.notice;
-    return import_onnx(path, io).graph;
+    return attach_detection_config(import_onnx(path, io).graph);
 }
 
 }  // namespace

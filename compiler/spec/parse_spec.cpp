@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cmath>
 #include <set>
 
 #include <nlohmann/json.hpp>
@@ -31,6 +32,9 @@ const std::set<std::string> &allowed_fields(OpKind k) {
                                               "activation", "batchnorm", "epsilon", "bias", "scale_width",
                                               "normalize_depthwise"};
     static const std::set<std::string> reshape = {"shape"};
+    static const std::set<std::string> clip = {"min", "max"};
+    static const std::set<std::string> alpha = {"alpha"};
+    static const std::set<std::string> alpha_beta = {"alpha", "beta"};
     static const std::set<std::string> ir = {"filters", "expansion", "expand_channels", "kernel", "stride", "padding",
                                              "activation", "epsilon", "se_channels", "se_gate", "scale_width"};
     switch (k) {
@@ -43,6 +47,9 @@ const std::set<std::string> &allowed_fields(OpKind k) {
     case OpKind::Dense: return dense;
     case OpKind::SeparableConv: return sep;
     case OpKind::Reshape: return reshape;
+    case OpKind::Clip: return clip;
+    case OpKind::LeakyRelu: return alpha;
+    case OpKind::HardSigmoid: return alpha_beta;
     default: return none;
     }
 }
@@ -73,12 +80,48 @@ Padding parse_padding(const FieldReader &r, Padding::Mode dflt) {
     r.error("padding", "expected \"same\", \"valid\" or [top, left, bottom, right], got " + v.dump());
 }
 
-Activation parse_activation(const FieldReader &r, Activation dflt) {
+// The numbers of a clip, leaky_relu or hard_sigmoid, from the fields of `r` (a layer of that
+// op, or a fused "activation" object). Defaults as ONNX and PyTorch have them.
+ActivationParams parse_activation_params(const FieldReader &r, Activation a) {
+    ActivationParams p;
+    switch (a) {
+    case Activation::Clip:
+        p.alpha = r.number("min", -INFINITY);
+        p.beta = r.number("max", INFINITY);
+        if (!(p.alpha <= p.beta)) r.error("max", "must be at least min (" + std::to_string(p.alpha) + ")");
+        break;
+    case Activation::LeakyRelu: p.alpha = r.number("alpha", 0.01f); break;
+    case Activation::HardSigmoid:
+        p.alpha = r.number("alpha", 0.2f);
+        p.beta = r.number("beta", 0.5f);
+        break;
+    default: break;
+    }
+    if (!std::isfinite(p.alpha) && a != Activation::Clip) r.error("alpha", "must be a finite number");
+    return p;
+}
+
+// "activation": a name ("relu6"), or an object for those with numbers ({"op": "clip", "min": 0, "max": 1}).
+Activation parse_activation(const FieldReader &r, Activation dflt, ActivationParams *params) {
+    static const char *kExpected = "expected \"relu\", \"relu6\", \"hswish\", \"hsigmoid\", \"sigmoid\", \"none\" or an object "
+                                   "{\"op\": \"clip\" | \"leaky_relu\" | \"hard_sigmoid\", ...its fields}";
+    if (r.has("activation") && r.at("activation").is_object()) {
+        const json &o = r.at("activation");
+        Activation a;
+        const std::string op = o.contains("op") && o["op"].is_string() ? o["op"].get<std::string>() : "";
+        if (!activation_from_name(op, &a) || !activation_has_params(a)) r.error("activation.op", kExpected);
+        const FieldReader fields = r.child("activation");
+        std::set<std::string> allowed = allowed_fields(op_of_activation(a));
+        allowed.insert("op");
+        fields.reject_unknown(allowed);
+        *params = parse_activation_params(fields, a);
+        return a;
+    }
     std::string s = r.string("activation", activation_name(dflt));
     if (s == "none" || s == "linear") return Activation::None;
     Activation a;
-    if (activation_from_name(s, &a)) return a;
-    r.error("activation", "expected \"relu\", \"relu6\", \"hswish\", \"hsigmoid\", \"sigmoid\" or \"none\", got \"" + s + "\"");
+    if (activation_from_name(s, &a) && !activation_has_params(a)) return a;
+    r.error("activation", std::string(kExpected) + ", got \"" + s + "\"");
 }
 
 void parse_layer_attributes(const FieldReader &r, Layer &l) {
@@ -91,7 +134,7 @@ void parse_layer_attributes(const FieldReader &r, Layer &l) {
         l.groups = r.positive_int("groups", 1);
         l.padding = parse_padding(r, Padding::Valid);
         l.bias = r.boolean("bias", true);
-        l.activation = parse_activation(r, Activation::None);
+        l.activation = parse_activation(r, Activation::None, &l.act);
         break;
     case OpKind::DepthwiseConv2D:
         r.pair("kernel", &l.kernel_h, &l.kernel_w, 1, true);
@@ -100,7 +143,7 @@ void parse_layer_attributes(const FieldReader &r, Layer &l) {
         l.multiplier = r.positive_int("multiplier", 1);
         l.padding = parse_padding(r, Padding::Valid);
         l.bias = r.boolean("bias", true);
-        l.activation = parse_activation(r, Activation::None);
+        l.activation = parse_activation(r, Activation::None, &l.act);
         break;
     case OpKind::BatchNorm:
         l.epsilon = r.positive_number("epsilon", 1e-5f);
@@ -115,7 +158,7 @@ void parse_layer_attributes(const FieldReader &r, Layer &l) {
     case OpKind::Dense:
         l.filters = r.positive_int("units", 0, true);
         l.bias = r.boolean("bias", true);
-        l.activation = parse_activation(r, Activation::None);
+        l.activation = parse_activation(r, Activation::None, &l.act);
         break;
     case OpKind::SeparableConv:
         l.filters = r.positive_int("filters", 0, true);
@@ -123,7 +166,7 @@ void parse_layer_attributes(const FieldReader &r, Layer &l) {
         r.pair("stride", &l.stride_h, &l.stride_w, 1);
         l.multiplier = r.positive_int("multiplier", 1);
         l.padding = parse_padding(r, Padding::Same);
-        l.activation = parse_activation(r, Activation::Relu6);
+        l.activation = parse_activation(r, Activation::Relu6, &l.act);
         l.batchnorm = r.boolean("batchnorm", true);
         l.normalize_depthwise = r.boolean("normalize_depthwise", true);
         l.epsilon = r.positive_number("epsilon", 1e-3f);
@@ -139,7 +182,7 @@ void parse_layer_attributes(const FieldReader &r, Layer &l) {
         r.pair("kernel", &l.kernel_h, &l.kernel_w, 3);
         r.pair("stride", &l.stride_h, &l.stride_w, 1);
         l.padding = parse_padding(r, Padding::Same);
-        l.activation = parse_activation(r, Activation::Relu6);
+        l.activation = parse_activation(r, Activation::Relu6, &l.act);
         l.epsilon = r.positive_number("epsilon", 1e-5f);
         l.se_channels = r.positive_int("se_channels", 0);
         if (r.has("se_gate")) {
@@ -149,6 +192,14 @@ void parse_layer_attributes(const FieldReader &r, Layer &l) {
         }
         l.bias = false;
         break;
+    case OpKind::Clip:
+    case OpKind::LeakyRelu:
+    case OpKind::HardSigmoid: {
+        Activation a = Activation::None;
+        activation_of_op(l.op, &a);
+        l.act = parse_activation_params(r, a);
+        break;
+    }
     case OpKind::Reshape: {
         const json &shape = r.require("shape");
         if (!shape.is_array() || shape.size() != 3)
@@ -285,7 +336,7 @@ Graph parse_spec_text(const std::string &text, const std::string &file) {
         std::string op = r.string("op", "", true);
         if (!op_from_name(op, &l.op)) {
             std::vector<std::string> known = {"conv2d", "depthwise_conv2d", "batchnorm", "relu", "relu6", "global_avgpool",
-                                              "avgpool", "maxpool", "dense", "softmax", "separable_conv", "hswish", "hsigmoid", "sigmoid", "add", "mul", "concat", "inverted_residual", "reshape"};
+                                              "avgpool", "maxpool", "dense", "softmax", "separable_conv", "hswish", "hsigmoid", "sigmoid", "clip", "leaky_relu", "hard_sigmoid", "add", "mul", "concat", "inverted_residual", "reshape"};
             std::string list;
             for (auto &k : known) list += (list.empty() ? "" : ", ") + k;
             r.error("op", "unknown op \"" + op + "\"" + suggestion(op, known) + "; known ops: " + list);

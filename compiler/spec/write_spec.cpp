@@ -1,12 +1,31 @@
 #include "spec/write_spec.h"
 
+#include <cmath>
+
 #include <nlohmann/json.hpp>
 
 namespace netc {
 
 namespace {
 
+
 using json = nlohmann::ordered_json;  // fields in the order written: name and op first
+
+// The spec fields of a clip / leaky_relu / hard_sigmoid (parse_spec.cpp reads them); an
+// infinite clip bound is left out (absent = unbounded).
+json activation_params_json(Activation a, const ActivationParams &p) {
+    json j = json::object();
+    if (a == Activation::Clip) {
+        if (std::isfinite(p.alpha)) j["min"] = p.alpha;
+        if (std::isfinite(p.beta)) j["max"] = p.beta;
+    } else if (a == Activation::LeakyRelu) {
+        j["alpha"] = p.alpha;
+    } else if (a == Activation::HardSigmoid) {
+        j["alpha"] = p.alpha;
+        j["beta"] = p.beta;
+    }
+    return j;
+}
 
 json pair(int h, int w) { return h == w ? json(h) : json::array({h, w}); }
 
@@ -47,10 +66,25 @@ json layer_json(const Graph &g, size_t i) {
         break;
     case OpKind::BatchNorm: j["epsilon"] = l.epsilon; break;
     case OpKind::Reshape: j["shape"] = json::array({l.reshape_to.h, l.reshape_to.w, l.reshape_to.c}); break;
+    case OpKind::Clip:
+    case OpKind::LeakyRelu:
+    case OpKind::HardSigmoid: {
+        Activation a = Activation::None;
+        activation_of_op(l.op, &a);
+        j.update(activation_params_json(a, l.act));
+        break;
+    }
     default: break;
     }
-    if ((l.op == OpKind::Conv2D || l.op == OpKind::DepthwiseConv2D || l.op == OpKind::Dense) && l.activation != Activation::None)
-        j["activation"] = activation_name(l.activation);
+    if ((l.op == OpKind::Conv2D || l.op == OpKind::DepthwiseConv2D || l.op == OpKind::Dense) && l.activation != Activation::None) {
+        if (activation_has_params(l.activation)) {
+            json a = {{"op", activation_name(l.activation)}};
+            a.update(activation_params_json(l.activation, l.act));
+            j["activation"] = a;
+        } else {
+            j["activation"] = activation_name(l.activation);
+        }
+    }
     return j;
 }
 

@@ -1,6 +1,6 @@
 /* classify: runs a classifier compiled by `netc compile` (MobileNetV1 by default) on one image.
  *
- *   classify [--threads N] [--runs N] [--compare reference.npy] image.ppm
+ *   classify [--threads N] [--runs N] [--compare reference.npy] image.{jpg,png,ppm}
  *
  * It shows the whole netc runtime API in one place:
  *   1. ask the model what input it expects (netc_model_input),
@@ -8,7 +8,8 @@
  *   3. run it as often as you like (netc_run: allocates nothing),
  *   4. read the output and destroy the session.
  *
- * The image is a binary PPM (P6, maxval 255). It is resized to the model's input size if
+ * The image is a JPEG or PNG (when built with photo.c: -DEXAMPLE_PHOTOS -ljpeg -lpng, as the
+ * CMake build does) or a binary PPM (P6, maxval 255). It is resized to the model's input size if
  * needed and handed over as raw 8-bit pixels: the runtime normalises them with the
  * model's mean and scale. With --compare, the output is checked against a float32 .npy
  * file written by the reference interpreter.
@@ -44,7 +45,7 @@
 const char *program_name = "classify";
 
 _Noreturn static void usage(void) {
-    fprintf(stderr, "usage: classify [--threads N] [--runs N] [--compare reference.npy] image.ppm\n"
+    fprintf(stderr, "usage: classify [--threads N] [--runs N] [--compare reference.npy] image.{jpg,png,ppm}\n"
                     "  --threads N   worker threads (default: one per CPU this process may use)\n"
                     "  --runs N      timed runs after one warm-up (default 50, at least %d)\n"
                     "  --compare F   compare the output with a float32 .npy reference\n",
@@ -89,7 +90,11 @@ int main(int argc, char **argv) {
            (double)netc_model_workspace_bytes(model) / (1024.0 * 1024.0));
 
     /* 2. Load the image and bring it to the model's input size. */
+#ifdef EXAMPLE_PHOTOS
+    image im = load_photo(image_path); /* JPEG, PNG or PPM */
+#else
     image im = load_ppm(image_path);
+#endif
     if (im.width != in_w || im.height != in_h) {
         printf("resizing %s from %dx%d to %dx%d (bilinear)\n", image_path, im.width, im.height,
                in_w, in_h);

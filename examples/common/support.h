@@ -18,6 +18,9 @@ typedef struct {
 } image;
 
 image load_ppm(const char *path); /* binary PPM (P6), maxval 255 */
+/* JPEG, PNG or PPM, told by their first bytes: photo.c, built with -DEXAMPLE_PHOTOS and linked
+ * with -ljpeg -lpng. */
+image load_photo(const char *path);
 image resize_bilinear(image in, int width, int height);
 
 /* A little-endian float32, C-order .npy file; returns the values and their number. */

@@ -95,7 +95,11 @@ int main(int argc, char **argv) {
 
     /* 2. The image, at the model's input size. Boxes come back normalised (0..1), so they
      *    map onto the original image whatever its size. */
+#ifdef EXAMPLE_PHOTOS
+    image original = load_photo(image_path), im = original; /* JPEG, PNG or PPM */
+#else
     image original = load_ppm(image_path), im = original;
+#endif
     if (im.width != in_w || im.height != in_h) {
         printf("resizing %s from %dx%d to %dx%d (bilinear)\n", image_path, im.width, im.height,
                in_w, in_h);

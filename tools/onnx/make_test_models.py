@@ -27,11 +27,11 @@ def image(name, shape):
 rng = np.random.default_rng(0)
 w = numpy_helper.from_array(rng.standard_normal((4, 3, 3, 3)).astype(np.float32), "w")
 
-# Two unsupported ops and one unsupported attribute: one error must list all three.
+# Two unsupported ops (Elu, Tanh) and one unsupported attribute: one error must list all three.
 save("unsupported_ops",
      [helper.make_node("Conv", ["x", "w"], ["c"], name="conv", pads=[1, 1, 1, 1]),
-      helper.make_node("LeakyRelu", ["c"], ["l"], name="leaky"),
-      helper.make_node("MaxPool", ["l"], ["p"], name="pool_ceil", kernel_shape=[2, 2], ceil_mode=1),
+      helper.make_node("Elu", ["c"], ["l"], name="elu"),
+      helper.make_node("MaxPool", ["l"], ["p"], name="pool_storage_order", kernel_shape=[2, 2], storage_order=1),
       helper.make_node("Tanh", ["p"], ["y"], name="tanh")],
      [image("x", [1, 3, 8, 8])], [image("y", [1, 4, 4, 4])], [w])
 
@@ -135,4 +135,39 @@ save("huge_initializer", [helper.make_node("Conv", ["x", "huge"], ["a"], name="c
 wide = numpy_helper.from_array(np.ones((1, 1, 1, 32769), np.float32), "wide")
 save("dilated_kernel_overflow", [helper.make_node("Conv", ["x", "wide"], ["y"], name="wide_dilated", dilations=[1, 65536])],
      [image("x", [1, 1, 8, 8])], [image("y", None)], [wide], check=False)
+
+# The activations and arithmetic PyTorch exports write (issue 16): normalisation as Sub/Div by
+# per-channel constants, LeakyRelu, PRelu with a slope per channel (nn.PReLU(C)) and with one
+# (nn.PReLU()), HardSigmoid with ONNX's default numbers, Clip with inputs and with one bound,
+# Mul/Add by scalars; MaxPool and AveragePool with ceil_mode (the last window overhanging); a spatial NCHW output besides the logits (netc run writes it NCHW, as
+# declared). Checked against ONNX Runtime (tests/CMakeLists.txt).
+f32 = lambda name, a: numpy_helper.from_array(np.asarray(a, dtype=np.float32), name)
+c1 = f32("c1_w", rng.standard_normal((8, 3, 3, 3)) * 0.4)
+c1b = f32("c1_b", rng.standard_normal(8) * 0.1)
+dw = f32("dw_w", rng.standard_normal((8, 1, 3, 3)) * 0.5)
+pw = f32("pw_w", rng.standard_normal((8, 8, 1, 1)) * 0.4)
+head = f32("head_w", rng.standard_normal((4, 8, 1, 1)) * 0.5)
+save("pytorch_ops",
+     [helper.make_node("Sub", ["x", "mean"], ["centred"], name="sub_mean"),
+      helper.make_node("Div", ["centred", "std"], ["normalised"], name="div_std"),
+      helper.make_node("Conv", ["normalised", "c1_w", "c1_b"], ["c1"], name="conv1", pads=[1, 1, 1, 1], strides=[2, 2]),
+      helper.make_node("LeakyRelu", ["c1"], ["a1"], name="leaky", alpha=0.1),
+      helper.make_node("Conv", ["a1", "dw_w"], ["d"], name="dw", pads=[1, 1, 1, 1], group=8),
+      helper.make_node("PRelu", ["d", "slopes"], ["features"], name="prelu_channels"),
+      helper.make_node("Conv", ["features", "pw_w"], ["p"], name="pw"),
+      helper.make_node("HardSigmoid", ["p"], ["a3"], name="hard_sigmoid"),
+      helper.make_node("Mul", ["a3", "two"], ["m"], name="times_two"),
+      helper.make_node("Add", ["m", "minus_one_c"], ["s"], name="minus_one"),
+      helper.make_node("Clip", ["s", "clip_lo", "clip_hi"], ["cl"], name="clip"),
+      helper.make_node("Clip", ["cl", "", "clip_top"], ["cl2"], name="clip_max_only"),
+      helper.make_node("Conv", ["cl2", "head_w"], ["h"], name="head"),
+      helper.make_node("PRelu", ["h", "one_slope"], ["a4"], name="prelu_one"),
+      helper.make_node("MaxPool", ["a4"], ["mp"], name="maxpool_ceil", kernel_shape=[3, 3], strides=[2, 2], ceil_mode=1),
+      helper.make_node("AveragePool", ["mp"], ["ap"], name="avgpool_ceil", kernel_shape=[3, 3], strides=[2, 2], ceil_mode=1),
+      helper.make_node("GlobalAveragePool", ["ap"], ["gap"], name="gap"),
+      helper.make_node("Flatten", ["gap"], ["logits"], name="flatten")],
+     [image("x", [1, 3, 16, 16])], [image("logits", [1, 4]), image("features", [1, 8, 8, 8])],
+     [f32("mean", np.array([0.485, 0.456, 0.406]).reshape(1, 3, 1, 1)), f32("std", np.array([0.229, 0.224, 0.225]).reshape(1, 3, 1, 1)),
+      c1, c1b, dw, pw, head, f32("slopes", (rng.standard_normal((8, 1, 1)) * 0.3)), f32("two", 2.0), f32("minus_one_c", -1.0),
+      f32("clip_lo", -0.5), f32("clip_hi", 0.8), f32("clip_top", 0.6), f32("one_slope", [0.25])])
 print("wrote", sorted(os.listdir(OUT)))

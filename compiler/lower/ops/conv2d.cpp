@@ -46,7 +46,7 @@ StageFuncs lower_conv2d(const Layer &l, const Shape &in_shape, Func in, const St
     Expr weight = blocked ? w(v.c % kBlock, s.r.x, s.r.y, s.r.z, v.c / kBlock) : w(v.c, s.r.x, s.r.y, s.r.z);
     s.accumulator(v.c, v.x, v.y) += weight * in(ci, ix, iy);
     s.output = Func(l.name);
-    s.output(v.c, v.x, v.y) = apply_activation(s.accumulator(v.c, v.x, v.y), l.activation);
+    s.output(v.c, v.x, v.y) = apply_activation(s.accumulator(v.c, v.x, v.y), l.activation, l.act);
     return s;
 }
 

@@ -28,7 +28,7 @@ StageFuncs lower_dense(const Layer &l, const Shape &in_shape, Func in, const Sta
     s.accumulator(v.c) = b(v.c);
     s.accumulator(v.c) += w(s.r.x, s.r.y, s.r.z, v.c) * in(s.r.x, s.r.y, s.r.z);
     s.output = Func(l.name);
-    s.output(v.c, v.x, v.y) = apply_activation(s.accumulator(v.c), l.activation);
+    s.output(v.c, v.x, v.y) = apply_activation(s.accumulator(v.c), l.activation, l.act);
     return s;
 }
 

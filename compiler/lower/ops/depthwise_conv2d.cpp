@@ -29,13 +29,13 @@ StageFuncs lower_depthwise_conv2d(const Layer &l, const Shape &in_shape, Func in
         Expr sum = b(v.c);
         for (int ky = 0; ky < l.kernel_h; ky++)
             for (int kx = 0; kx < l.kernel_w; kx++) sum = sum + tap(kx, ky);
-        s.output(v.c, v.x, v.y) = apply_activation(sum, l.activation);
+        s.output(v.c, v.x, v.y) = apply_activation(sum, l.activation, l.act);
     } else {
         s.r = RDom(0, l.kernel_w, 0, l.kernel_h, l.name + "_r");
         s.accumulator = Func(l.name + "_acc");
         s.accumulator(v.c, v.x, v.y) = b(v.c);
         s.accumulator(v.c, v.x, v.y) += tap(s.r.x, s.r.y);
-        s.output(v.c, v.x, v.y) = apply_activation(s.accumulator(v.c, v.x, v.y), l.activation);
+        s.output(v.c, v.x, v.y) = apply_activation(s.accumulator(v.c, v.x, v.y), l.activation, l.act);
     }
     return s;
 }

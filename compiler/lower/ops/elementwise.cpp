@@ -7,7 +7,7 @@ namespace netc {
 using namespace Halide;
 
 // A batchnorm that could not be folded (no conv before it), or an activation that could
-// not be fused (relu, relu6, hswish, hsigmoid, sigmoid).
+// not be fused (relu, relu6, hswish, hsigmoid, sigmoid, clip, leaky_relu, hard_sigmoid).
 StageFuncs lower_elementwise(const Layer &l, const Shape &in_shape, Func in, const StageVars &v) {
     StageFuncs s;
     s.kind = StageKind::Elementwise;
@@ -25,7 +25,7 @@ StageFuncs lower_elementwise(const Layer &l, const Shape &in_shape, Func in, con
     } else {
         Activation a = Activation::None;
         activation_of_op(l.op, &a);
-        s.output(v.c, v.x, v.y) = apply_activation(x, a);
+        s.output(v.c, v.x, v.y) = apply_activation(x, a, l.act);
     }
     return s;
 }

@@ -6,7 +6,7 @@
 
 namespace netc {
 
-Halide::Expr apply_activation(Halide::Expr v, Activation a);
+Halide::Expr apply_activation(Halide::Expr v, Activation a, const ActivationParams &p);
 
 StageFuncs lower_conv2d(const Layer &l, const Shape &in_shape, Halide::Func in, const StageVars &v);
 StageFuncs lower_depthwise_conv2d(const Layer &l, const Shape &in_shape, Halide::Func in, const StageVars &v);

@@ -1,0 +1,32 @@
+// A photo made into a network's input: resized (and center-cropped) to the input's height and
+// width, channels ordered, normalised per channel. The resize is PIL's bilinear filter (a
+// triangle that widens when shrinking, so a downscale averages rather than skips pixels), as
+// torchvision's transforms and most training pipelines use it.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "io/image.h"
+
+namespace netc {
+
+struct Preprocess {
+    // crop: resize the shorter side to size / crop_fraction keeping the aspect ratio, then take
+    // the center (torchvision's Resize(256) + CenterCrop(224) is crop_fraction 0.875);
+    // stretch: resize the whole image to the input's size, aspect ratio not kept.
+    enum class Fit { Crop, Stretch } fit = Fit::Crop;
+    double crop_fraction = 0.875;
+    bool bgr = false;          // channels in BGR order (Caffe-trained networks)
+    std::vector<float> mean;   // per channel (1 or 3 values), on 0..255 pixels: (p - mean) * scale
+    std::vector<float> scale;
+};
+
+// PIL's Image.resize(size, BILINEAR): separable, horizontal pass first, each pass rounded to
+// 8 bits as PIL does.
+Image resize_bilinear(const Image &in, int width, int height);
+
+// `img` as the float32 HWC input of a height x width x 3 network.
+std::vector<float> preprocess(const Image &img, int height, int width, const Preprocess &p);
+
+}  // namespace netc
