@@ -140,9 +140,14 @@ void transpose(Importer &im) {
         im.set_output(0, v);
         return;
     }
-    if (x.layout == Value::RowMajor && rank == 4 && perm == std::vector<int64_t>{0, 3, 1, 2} &&
-        im.shape_of(x.layer) == Shape{int(x.shape[1]), int(x.shape[2]), int(x.shape[3])}) {
-        v.layout = Value::Nchw;  // NHWC → NCHW
+    if (rank == 4 && perm == std::vector<int64_t>{0, 3, 1, 2} && x.shape[0] == 1 &&
+        Importer::row_major_compatible(x)) {
+        // NHWC → NCHW: netc's storage order already, once its tensor has that H x W x C (a
+        // reshape when the values sit in a tensor of another shape, as after a flattening
+        // Concat; SSD's [1, 1, priors, classes] → [1, classes, 1, priors]).
+        const Value hwc = im.as_row_major(x, x.shape, "_nhwc");
+        v.layer = hwc.layer;
+        v.layout = Value::Nchw;
         im.set_output(0, v);
         return;
     }
