@@ -9,13 +9,7 @@
 # Outputs are compared by name, max |a - b| / max |b| <= 1e-4.
 set(PY /usr/bin/python3)  # Debian's, which has numpy and onnx (a pyenv python3 may not)
 
-function(step what)
-  execute_process(COMMAND ${ARGN} RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
-  message("${what}: ${out}${err}")
-  if(rc)
-    message(FATAL_ERROR "${what} failed")
-  endif()
-endfunction()
+include(${CMAKE_CURRENT_LIST_DIR}/step.cmake)
 
 file(REMOVE_RECURSE ${WORK})
 file(MAKE_DIRECTORY ${WORK})

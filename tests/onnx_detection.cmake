@@ -3,13 +3,7 @@
 # bundled MobileNet-SSD exported, its spec's "detection" section written next to the .onnx
 # (feature maps named by the exported nodes), compiled, run on a photo; the detections must be
 # the spec's, and detections.png the photo with the boxes drawn.
-function(step what)
-  execute_process(COMMAND ${ARGN} RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
-  message("${what}: ${out}${err}")
-  if(rc)
-    message(FATAL_ERROR "${what} failed")
-  endif()
-endfunction()
+include(${CMAKE_CURRENT_LIST_DIR}/step.cmake)
 file(REMOVE_RECURSE ${WORK})
 file(MAKE_DIRECTORY ${WORK})
 set(photo ${SRC}/models/images/ball_300.ppm)
