@@ -42,7 +42,7 @@ const std::set<std::string> kClaimed = {
     "Conv",    "BatchNormalization", "Relu",    "Clip",    "HardSigmoid", "HardSwish", "Sigmoid", "Mul",      "Add",
     "GlobalAveragePool", "AveragePool", "MaxPool", "Gemm", "MatMul",  "Flatten",   "Reshape", "Transpose", "Concat",
     "Softmax", "Pad",                "Constant", "Identity", "Squeeze", "Unsqueeze", "Shape",   "ReduceMean", "Dropout",
-    "LeakyRelu", "PRelu", "Sub", "Div"};
+    "LeakyRelu", "PRelu", "Sub", "Div", "Resize", "Upsample"};
 
 struct Outcome {
     std::string status;  // pass, rejected, FAIL

@@ -567,6 +567,30 @@ TEST(LoweringElementwise, ActivationsWithNumbersFusedIntoConvAndDepthwise) {
     check_case(in, layers, "head", 210);
 }
 
+// Resize after a conv (mixed-sign data), up and down, every coordinate mode and rounding:
+// the compiled tables against the reference interpreter's own arithmetic.
+TEST(LoweringResize, NearestAndLinearEveryCoordinateMode) {
+    Shapes r(311);
+    Shape in{r.between(4, 9), r.between(4, 9), r.between(3, 13)};
+    for (const char *mode : {"nearest", "linear"})
+        for (const char *coord : {"half_pixel", "pytorch_half_pixel", "align_corners", "asymmetric"})
+            for (const json &size : {json::array({in.h * 2 + 1, in.w * 3}), json::array({in.h / 2 + 1, in.w - 1}), json::array({1, 1})}) {
+                SCOPED_TRACE(std::string(mode) + " " + coord + " " + size.dump());
+                json layers = json::array({conv("conv", in.c, 3, 1, "same"),
+                                           {{"name", "up"}, {"op", "resize"}, {"size", size}, {"mode", mode},
+                                            {"coordinate_transformation_mode", coord}, {"nearest_mode", "round_prefer_ceil"}}});
+                check_case(in, layers, "up", 311);
+            }
+}
+
+TEST(LoweringResize, GivenScalesEnterTheCoordinates) {
+    // 2.5x by scales: ONNX's coordinates use 2.5, not output/input.
+    Shape in{6, 7, 5};
+    json layers = json::array({{{"name", "up"}, {"op", "resize"}, {"size", json::array({15, 17})}, {"mode", "linear"},
+                                {"coordinate_transformation_mode", "align_corners"}, {"scales", json::array({2.5, 2.5})}}});
+    check_case(in, layers, "up", 312);
+}
+
 TEST(LoweringPool, MaxPool3x3Stride2SameOddAndEven) {
     // After a conv (mixed-sign data): a zero halo read by mistake would win in windows at
     // the border whose in-bounds values are all negative.

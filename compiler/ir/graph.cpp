@@ -31,6 +31,7 @@ const OpNameEntry kOpNames[] = {
     {OpKind::Mul, "mul"},
     {OpKind::Concat, "concat"},
     {OpKind::Reshape, "reshape"},
+    {OpKind::Resize, "resize"},
     {OpKind::SeparableConv, "separable_conv"},
     {OpKind::InvertedResidual, "inverted_residual"},
 };
@@ -76,6 +77,29 @@ const ActivationEntry kActivations[] = {{Activation::Relu, OpKind::Relu},
                                         {Activation::LeakyRelu, OpKind::LeakyRelu},
                                         {Activation::HardSigmoid, OpKind::HardSigmoid}};
 }  // namespace
+
+namespace {
+const char *const kResizeModes[] = {"nearest", "linear"};
+const char *const kResizeCoordinates[] = {"half_pixel", "pytorch_half_pixel", "align_corners", "asymmetric"};
+const char *const kResizeRoundings[] = {"round_prefer_floor", "round_prefer_ceil", "floor", "ceil"};
+
+template <typename E, size_t N>
+bool from_name(const char *const (&names)[N], const std::string &s, E *out) {
+    for (size_t i = 0; i < N; i++)
+        if (s == names[i]) {
+            *out = E(i);
+            return true;
+        }
+    return false;
+}
+}  // namespace
+
+const char *resize_mode_name(ResizeAttrs::Mode m) { return kResizeModes[m]; }
+const char *resize_coordinate_name(ResizeAttrs::Coordinate c) { return kResizeCoordinates[c]; }
+const char *resize_rounding_name(ResizeAttrs::Rounding r) { return kResizeRoundings[r]; }
+bool resize_mode_from_name(const std::string &s, ResizeAttrs::Mode *m) { return from_name(kResizeModes, s, m); }
+bool resize_coordinate_from_name(const std::string &s, ResizeAttrs::Coordinate *c) { return from_name(kResizeCoordinates, s, c); }
+bool resize_rounding_from_name(const std::string &s, ResizeAttrs::Rounding *r) { return from_name(kResizeRoundings, s, r); }
 
 bool activation_has_params(Activation a) { return a == Activation::Clip || a == Activation::LeakyRelu || a == Activation::HardSigmoid; }
 

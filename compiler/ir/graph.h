@@ -45,6 +45,7 @@ enum class OpKind {
     Mul,              // inputs: x and a gate of x's shape or 1x1xC (squeeze-excite's channel scale)
     Concat,           // inputs: two or more tensors of the same height and width, along channels
     Reshape,          // same values in the same HWC order, another shape (flatten, SSD's [priors, classes])
+    Resize,           // to resize.height x resize.width, nearest or bilinear (ONNX Resize/Upsample; FPN, segmentation heads)
     SeparableConv,    // composite: expanded by expand_composites before anything else
     InvertedResidual, // composite (MobileNetV2/V3 block): expand 1x1, depthwise, [squeeze-excite], project 1x1, [add]
 };
@@ -72,6 +73,25 @@ const char *activation_name(Activation a);
 bool activation_of_op(OpKind k, Activation *a);
 bool activation_from_name(const std::string &s, Activation *a);  // "relu6" → Activation::Relu6
 OpKind op_of_activation(Activation a);
+
+// A resize's attributes, with ONNX Resize's meanings: the source coordinate of output pixel x
+// is coord(x) by `coordinate`, then rounded by `nearest` (nearest) or interpolated between its
+// two neighbours (linear), neighbours clamped to the input.
+struct ResizeAttrs {
+    enum Mode { Nearest, Linear } mode = Nearest;
+    enum Coordinate { HalfPixel, PytorchHalfPixel, AlignCorners, Asymmetric } coordinate = HalfPixel;
+    enum Rounding { RoundPreferFloor, RoundPreferCeil, Floor, Ceil } nearest = RoundPreferFloor;
+    int height = 0, width = 0;             // the output's
+    double scale_h = 0, scale_w = 0;       // output / input as given (ONNX scales); 0: height / input height
+};
+
+// The spec's (and ONNX's) names of ResizeAttrs' values, and back; false for an unknown name.
+const char *resize_mode_name(ResizeAttrs::Mode m);
+const char *resize_coordinate_name(ResizeAttrs::Coordinate c);
+const char *resize_rounding_name(ResizeAttrs::Rounding r);
+bool resize_mode_from_name(const std::string &s, ResizeAttrs::Mode *m);
+bool resize_coordinate_from_name(const std::string &s, ResizeAttrs::Coordinate *c);
+bool resize_rounding_from_name(const std::string &s, ResizeAttrs::Rounding *r);
 
 struct Padding {
     enum Mode { Same, Valid, Explicit } mode = Valid;
@@ -117,6 +137,7 @@ struct Layer {
     ActivationParams act;
 
     Shape reshape_to;         // reshape: the spec's [H, W, C]; one entry may be -1 (inferred)
+    ResizeAttrs resize;       // resize
 
     Shape out;  // filled by infer_shapes
 

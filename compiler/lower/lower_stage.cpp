@@ -65,6 +65,7 @@ StageFuncs lower_op(const Layer &l, const Shape &in_shape, Func in, const StageV
     case OpKind::Dense: return lower_dense(l, in_shape, in, v);
     case OpKind::Softmax: return lower_softmax(l, in_shape, in, v);
     case OpKind::Reshape: return lower_reshape(l, in_shape, in, v);
+    case OpKind::Resize: return lower_resize(l, in_shape, in, v);
     default: break;
     }
     fail("", l.name, "op", std::string("internal: no lowering for op ") + op_name(l.op));

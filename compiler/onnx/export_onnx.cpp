@@ -102,6 +102,12 @@ private:
         a->set_type(onnx::AttributeProto_AttributeType_INT);
         a->set_i(v);
     }
+    static void string_attr(onnx::NodeProto *n, const std::string &name, const std::string &v) {
+        auto *a = n->add_attribute();
+        a->set_name(name);
+        a->set_type(onnx::AttributeProto_AttributeType_STRING);
+        a->set_s(v);
+    }
     static void float_attr(onnx::NodeProto *n, const std::string &name, float v) {
         auto *a = n->add_attribute();
         a->set_name(name);
@@ -258,6 +264,23 @@ private:
             std::vector<std::string> inputs;
             for (size_t k = 0; k < l.inputs.size(); k++) inputs.push_back(spatial_input(l, k));
             int_attr(node("Concat", inputs, name, name), "axis", 1);
+            break;
+        }
+        case OpKind::Resize: {
+            // Opset 13: X, roi (unused), scales, sizes. Given scales are kept (they enter the
+            // coordinates); else the sizes.
+            const ResizeAttrs &r = l.resize;
+            std::vector<std::string> inputs = {spatial_input(l, 0), ""};
+            if (r.scale_h > 0) {
+                inputs.push_back(initializer(name + "_scales", {4}, {1.0f, 1.0f, float(r.scale_h), float(r.scale_w)}));
+            } else {
+                inputs.push_back("");
+                inputs.push_back(int_initializer(name + "_sizes", {1, in.c, r.height, r.width}));
+            }
+            onnx::NodeProto *n = node("Resize", inputs, name, name);
+            string_attr(n, "mode", resize_mode_name(r.mode));
+            string_attr(n, "coordinate_transformation_mode", resize_coordinate_name(r.coordinate));
+            string_attr(n, "nearest_mode", resize_rounding_name(r.nearest));
             break;
         }
         case OpKind::Reshape: {

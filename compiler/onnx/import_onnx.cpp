@@ -323,6 +323,7 @@ const OpTranslators &op_translators() {
         add_elementwise_ops(t);
         add_shape_ops(t);
         add_dense_ops(t);
+        add_resize_ops(t);
         return t;
     }();
     return all;

@@ -100,6 +100,7 @@ void add_conv_and_pool_ops(OpTranslators &t);
 void add_elementwise_ops(OpTranslators &t);
 void add_shape_ops(OpTranslators &t);
 void add_dense_ops(OpTranslators &t);
+void add_resize_ops(OpTranslators &t);
 const OpTranslators &op_translators();
 
 bool fold_constant_op(Importer &im, const std::string &op);  // every input constant: computed now

@@ -22,7 +22,8 @@ const std::map<std::string, int> &oldest_implemented() {
         {"Cast", 6},                                       // before 6: `to` is a string
         {"Clip", 6},
         {"LeakyRelu", 6}, {"HardSigmoid", 6},              // 1: `consumed_inputs` (legacy)
-        {"PRelu", 7},                                      // before 7: `consumed_inputs`, no broadcasting rule
+        {"PRelu", 7},
+        {"Upsample", 7},                                   // 1: `height_scale`/`width_scale` attributes                                      // before 7: `consumed_inputs`, no broadcasting rule
     };
     return v;
 }

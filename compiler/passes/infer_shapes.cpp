@@ -156,6 +156,12 @@ Graph infer_shapes(const Graph &g) {
             l.out = s;
             break;
         }
+        case OpKind::Resize:
+            if (l.resize.height < 1 || l.resize.width < 1 || l.resize.height > (1 << 16) || l.resize.width > (1 << 16))
+                ck.error("size", "expected an output size from 1x1 to 65536x65536, got " + std::to_string(l.resize.height) + "x" +
+                                     std::to_string(l.resize.width));
+            l.out = Shape{l.resize.height, l.resize.width, in.c};
+            break;
         case OpKind::SeparableConv:
         case OpKind::InvertedResidual:
         case OpKind::Input:

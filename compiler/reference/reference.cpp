@@ -312,6 +312,51 @@ Fmap reshape(const Context &ctx, const Fmap &in) {
     return out;
 }
 
+// Source coordinate of output position o along an axis of `in` -> `out` values (ONNX Resize's
+// coordinate_transformation_mode), in double precision.
+double resize_source(const ResizeAttrs &r, int o, int in, int out, double given_scale) {
+    const double scale = given_scale > 0 ? given_scale : double(out) / double(in);
+    // With given scales ONNX takes the resized length unrounded: input * scale.
+    const double resized = given_scale > 0 ? double(in) * given_scale : double(out);
+    if (r.coordinate == ResizeAttrs::Asymmetric) return o / scale;
+    if (r.coordinate == ResizeAttrs::AlignCorners) return resized <= 1 ? 0.0 : o * double(in - 1) / (resized - 1);
+    if (r.coordinate == ResizeAttrs::PytorchHalfPixel && resized <= 1) return 0.0;
+    return (o + 0.5) / scale - 0.5;
+}
+
+// Nearest: the input pixel the rounded coordinate names; linear: the four around it, weighted.
+Fmap resize(const Context &ctx, const Fmap &in) {
+    const ResizeAttrs &r = ctx.layer.resize;
+    check_out_shape(ctx, Shape{r.height, r.width, in.shape.c});
+    Fmap out(ctx.layer.out);
+    auto clamp_index = [](double i, int n) { return int(std::min(std::max(i, 0.0), double(n - 1))); };
+    for (int y = 0; y < r.height; y++)
+        for (int x = 0; x < r.width; x++) {
+            const double sy = resize_source(r, y, in.shape.h, r.height, r.scale_h), sx = resize_source(r, x, in.shape.w, r.width, r.scale_w);
+            for (int c = 0; c < in.shape.c; c++) {
+                if (r.mode == ResizeAttrs::Nearest) {
+                    auto round = [&](double v) {
+                        switch (r.nearest) {
+                        case ResizeAttrs::RoundPreferFloor: return (v - std::floor(v)) == 0.5 ? std::floor(v) : std::round(v);
+                        case ResizeAttrs::RoundPreferCeil: return (v - std::floor(v)) == 0.5 ? std::ceil(v) : std::round(v);
+                        case ResizeAttrs::Floor: return std::floor(v);
+                        case ResizeAttrs::Ceil: return std::ceil(v);
+                        }
+                        return v;
+                    };
+                    out.at(y, x, c) = in.at(clamp_index(round(sy), in.shape.h), clamp_index(round(sx), in.shape.w), c);
+                } else {
+                    const double cy = std::min(std::max(sy, 0.0), double(in.shape.h - 1)), cx = std::min(std::max(sx, 0.0), double(in.shape.w - 1));
+                    const int y0 = int(cy), x0 = int(cx), y1 = std::min(y0 + 1, in.shape.h - 1), x1 = std::min(x0 + 1, in.shape.w - 1);
+                    const double fy = cy - y0, fx = cx - x0;
+                    out.at(y, x, c) = float((1 - fy) * ((1 - fx) * in.at(y0, x0, c) + fx * in.at(y0, x1, c)) +
+                                            fy * ((1 - fx) * in.at(y1, x0, c) + fx * in.at(y1, x1, c)));
+                }
+            }
+        }
+    return out;
+}
+
 Fmap run_layer(const Context &ctx, const std::vector<const Fmap *> &ins) {
     const Fmap &in = *ins[0];
     switch (ctx.layer.op) {
@@ -335,6 +380,7 @@ Fmap run_layer(const Context &ctx, const std::vector<const Fmap *> &ins) {
     case OpKind::Dense: return dense(ctx, in);
     case OpKind::Softmax: return softmax(ctx, in);
     case OpKind::Reshape: return reshape(ctx, in);
+    case OpKind::Resize: return resize(ctx, in);
     case OpKind::SeparableConv:
     case OpKind::InvertedResidual:
         ctx.fail_op(std::string(op_name(ctx.layer.op)) + " is a composite; run expand_composites before the reference interpreter");

@@ -33,6 +33,7 @@ const std::set<std::string> &allowed_fields(OpKind k) {
                                               "normalize_depthwise"};
     static const std::set<std::string> reshape = {"shape"};
     static const std::set<std::string> clip = {"min", "max"};
+    static const std::set<std::string> resize = {"size", "mode", "coordinate_transformation_mode", "nearest_mode", "scales"};
     static const std::set<std::string> alpha = {"alpha"};
     static const std::set<std::string> alpha_beta = {"alpha", "beta"};
     static const std::set<std::string> ir = {"filters", "expansion", "expand_channels", "kernel", "stride", "padding",
@@ -48,6 +49,7 @@ const std::set<std::string> &allowed_fields(OpKind k) {
     case OpKind::SeparableConv: return sep;
     case OpKind::Reshape: return reshape;
     case OpKind::Clip: return clip;
+    case OpKind::Resize: return resize;
     case OpKind::LeakyRelu: return alpha;
     case OpKind::HardSigmoid: return alpha_beta;
     default: return none;
@@ -200,6 +202,23 @@ void parse_layer_attributes(const FieldReader &r, Layer &l) {
         l.act = parse_activation_params(r, a);
         break;
     }
+    case OpKind::Resize: {
+        r.pair("size", &l.resize.height, &l.resize.width, 1, true);
+        auto named = [&](const char *field, const char *dflt, auto parse, auto *out, const char *expected) {
+            const std::string s = r.string(field, dflt);
+            if (!parse(s, out)) r.error(field, std::string("expected ") + expected + ", got \"" + s + "\"");
+        };
+        named("mode", "nearest", resize_mode_from_name, &l.resize.mode, "\"nearest\" or \"linear\"");
+        named("coordinate_transformation_mode", "half_pixel", resize_coordinate_from_name, &l.resize.coordinate,
+              "\"half_pixel\", \"pytorch_half_pixel\", \"align_corners\" or \"asymmetric\"");
+        named("nearest_mode", "round_prefer_floor", resize_rounding_from_name, &l.resize.nearest,
+              "\"round_prefer_floor\", \"round_prefer_ceil\", \"floor\" or \"ceil\"");
+        if (r.has("scales")) {
+            const std::vector<float> sc = r.positive_numbers("scales", 2, {});
+            l.resize.scale_h = sc[0], l.resize.scale_w = sc[1];
+        }
+        break;
+    }
     case OpKind::Reshape: {
         const json &shape = r.require("shape");
         if (!shape.is_array() || shape.size() != 3)
@@ -336,7 +355,7 @@ Graph parse_spec_text(const std::string &text, const std::string &file) {
         std::string op = r.string("op", "", true);
         if (!op_from_name(op, &l.op)) {
             std::vector<std::string> known = {"conv2d", "depthwise_conv2d", "batchnorm", "relu", "relu6", "global_avgpool",
-                                              "avgpool", "maxpool", "dense", "softmax", "separable_conv", "hswish", "hsigmoid", "sigmoid", "clip", "leaky_relu", "hard_sigmoid", "add", "mul", "concat", "inverted_residual", "reshape"};
+                                              "avgpool", "maxpool", "dense", "softmax", "separable_conv", "hswish", "hsigmoid", "sigmoid", "clip", "leaky_relu", "hard_sigmoid", "resize", "add", "mul", "concat", "inverted_residual", "reshape"};
             std::string list;
             for (auto &k : known) list += (list.empty() ? "" : ", ") + k;
             r.error("op", "unknown op \"" + op + "\"" + suggestion(op, known) + "; known ops: " + list);

@@ -66,6 +66,13 @@ json layer_json(const Graph &g, size_t i) {
         break;
     case OpKind::BatchNorm: j["epsilon"] = l.epsilon; break;
     case OpKind::Reshape: j["shape"] = json::array({l.reshape_to.h, l.reshape_to.w, l.reshape_to.c}); break;
+    case OpKind::Resize:
+        j["size"] = pair(l.resize.height, l.resize.width);
+        j["mode"] = resize_mode_name(l.resize.mode);
+        j["coordinate_transformation_mode"] = resize_coordinate_name(l.resize.coordinate);
+        if (l.resize.mode == ResizeAttrs::Nearest) j["nearest_mode"] = resize_rounding_name(l.resize.nearest);
+        if (l.resize.scale_h > 0) j["scales"] = json::array({l.resize.scale_h, l.resize.scale_w});
+        break;
     case OpKind::Clip:
     case OpKind::LeakyRelu:
     case OpKind::HardSigmoid: {

@@ -139,7 +139,7 @@ save("dilated_kernel_overflow", [helper.make_node("Conv", ["x", "wide"], ["y"], 
 # The activations and arithmetic PyTorch exports write (issue 16): normalisation as Sub/Div by
 # per-channel constants, LeakyRelu, PRelu with a slope per channel (nn.PReLU(C)) and with one
 # (nn.PReLU()), HardSigmoid with ONNX's default numbers, Clip with inputs and with one bound,
-# Mul/Add by scalars; MaxPool and AveragePool with ceil_mode (the last window overhanging); a spatial NCHW output besides the logits (netc run writes it NCHW, as
+# Mul/Add by scalars; Resize as F.interpolate exports it (nearest by sizes, bilinear by scales); MaxPool and AveragePool with ceil_mode (the last window overhanging); a spatial NCHW output besides the logits (netc run writes it NCHW, as
 # declared). Checked against ONNX Runtime (tests/CMakeLists.txt).
 f32 = lambda name, a: numpy_helper.from_array(np.asarray(a, dtype=np.float32), name)
 c1 = f32("c1_w", rng.standard_normal((8, 3, 3, 3)) * 0.4)
@@ -165,9 +165,14 @@ save("pytorch_ops",
       helper.make_node("MaxPool", ["a4"], ["mp"], name="maxpool_ceil", kernel_shape=[3, 3], strides=[2, 2], ceil_mode=1),
       helper.make_node("AveragePool", ["mp"], ["ap"], name="avgpool_ceil", kernel_shape=[3, 3], strides=[2, 2], ceil_mode=1),
       helper.make_node("GlobalAveragePool", ["ap"], ["gap"], name="gap"),
+      helper.make_node("Resize", ["features", "", "", "up_sizes"], ["upsampled_nearest"], name="up_nearest",
+                       mode="nearest", coordinate_transformation_mode="asymmetric", nearest_mode="floor"),
+      helper.make_node("Resize", ["features", "", "up_scales"], ["upsampled_linear"], name="up_linear", mode="linear"),
       helper.make_node("Flatten", ["gap"], ["logits"], name="flatten")],
-     [image("x", [1, 3, 16, 16])], [image("logits", [1, 4]), image("features", [1, 8, 8, 8])],
+     [image("x", [1, 3, 16, 16])], [image("logits", [1, 4]), image("features", [1, 8, 8, 8]),
+                                    image("upsampled_nearest", [1, 8, 16, 16]), image("upsampled_linear", [1, 8, 20, 20])],
      [f32("mean", np.array([0.485, 0.456, 0.406]).reshape(1, 3, 1, 1)), f32("std", np.array([0.229, 0.224, 0.225]).reshape(1, 3, 1, 1)),
       c1, c1b, dw, pw, head, f32("slopes", (rng.standard_normal((8, 1, 1)) * 0.3)), f32("two", 2.0), f32("minus_one_c", -1.0),
-      f32("clip_lo", -0.5), f32("clip_hi", 0.8), f32("clip_top", 0.6), f32("one_slope", [0.25])])
+      f32("clip_lo", -0.5), f32("clip_hi", 0.8), f32("clip_top", 0.6), f32("one_slope", [0.25]),
+      i64("up_sizes", [1, 8, 16, 16]), f32("up_scales", [1, 1, 2.5, 2.5])])
 print("wrote", sorted(os.listdir(OUT)))

@@ -18,6 +18,7 @@ StageFuncs lower_dense(const Layer &l, const Shape &in_shape, Halide::Func in, c
 StageFuncs lower_combine(const Layer &l, const std::vector<Shape> &shapes, const std::vector<Halide::Func> &ins,
                          const StageVars &v);  // add, mul, concat
 StageFuncs lower_reshape(const Layer &l, const Shape &in_shape, Halide::Func in, const StageVars &v);
+StageFuncs lower_resize(const Layer &l, const Shape &in_shape, Halide::Func in, const StageVars &v);
 StageFuncs lower_softmax(const Layer &l, const Shape &in_shape, Halide::Func in, const StageVars &v);
 
 }  // namespace netc
