@@ -75,20 +75,26 @@ ModelOptions model_options(const Args &a) {
     o.input_size = a.get_int("--input-size", 0, 1, 8192);
     o.notice = [](const std::string &s) { std::fprintf(stderr, "notice: %s\n", s.c_str()); };
     if (a.has("--input-shape")) {
-        const std::string text = a.get("--input-shape", "");
-        size_t pos = 0;
-        while (pos <= text.size()) {
-            const size_t comma = std::min(text.find(',', pos), text.size());
-            const std::string part = text.substr(pos, comma - pos);
+        for (const std::string &part : a.get_list("--input-shape")) {
             char *end = nullptr;
             const long long v = std::strtoll(part.c_str(), &end, 10);
             if (part.empty() || *end != '\0' || v < 1 || v > (1 << 24))
-                throw UsageError("--input-shape expects positive integers separated by commas (N,C,H,W), got '" + text + "'");
+                throw UsageError("--input-shape expects positive integers separated by commas (N,C,H,W), got '" + a.get("--input-shape", "") + "'");
             o.input_shape.push_back(v);
-            pos = comma + 1;
         }
     }
     return o;
+}
+
+std::vector<std::string> Args::get_list(const std::string &flag) const {
+    const std::string text = get(flag, "");
+    std::vector<std::string> parts;
+    for (size_t pos = 0; pos <= text.size();) {
+        const size_t comma = std::min(text.find(',', pos), text.size());
+        parts.push_back(text.substr(pos, comma - pos));
+        pos = comma + 1;
+    }
+    return parts;
 }
 
 const std::string &Args::one_positional(const std::string &what) const {

@@ -25,6 +25,8 @@ public:
     double get_double(const std::string &flag, double dflt) const;
     const std::vector<std::string> &positional() const { return positional_; }
     const std::string &one_positional(const std::string &what) const;
+    // The value of a list flag ("1,3,224,224"), split at its commas; an empty part stays one.
+    std::vector<std::string> get_list(const std::string &flag) const;
 
 private:
     bool help_ = false;

@@ -1,6 +1,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <filesystem>
+#include <optional>
 #include <set>
 
 #include <nlohmann/json.hpp>
@@ -64,7 +65,11 @@ int cmd_run(int argc, char **argv) {
             throw UsageError("a detector sees the whole photo: --fit stretch (its boxes are fractions of the image)");
         photo_options.fit = Preprocess::Fit::Stretch;
     }
-    const std::vector<float> input = load_input(g, a.get("--input", ""), photo_options);
+    // A photo is decoded once: for the input, and for drawing a detector's boxes on it.
+    const std::string input_path = a.get("--input", "");
+    std::optional<Image> photo;
+    if (looks_like_image(input_path)) photo = read_image(input_path);
+    const std::vector<float> input = photo ? photo_input(g, *photo, input_path, photo_options) : load_input(g, input_path, photo_options);
     std::vector<std::vector<float>> outs;
     if (a.has("--reference")) {
         outs = run_reference(g, input);
@@ -98,22 +103,21 @@ int cmd_run(int argc, char **argv) {
                              {"box", {{"ymin", x.ymin}, {"xmin", x.xmin}, {"ymax", x.ymax}, {"xmax", x.xmax}}}});
         }
         const std::string json_path = out_dir + "/detections.json";
-        write_file_atomically(json_path, nlohmann::ordered_json({{"model", g.name}, {"input", a.get("--input", "")},
+        write_file_atomically(json_path, nlohmann::ordered_json({{"model", g.name}, {"input", input_path},
                                                                  {"boxes_are", "fractions of the image: (ymin, xmin, ymax, xmax)"},
                                                                  {"detections", boxes}})
                                              .dump(2) + "\n");
         std::printf("-> %s\n", json_path.c_str());
         // On a photo, the boxes drawn on it (the whole original image: boxes are fractions).
-        if (looks_like_image(a.get("--input", ""))) {
-            Image photo = read_image(a.get("--input", ""));
-            const int thickness = std::max(2, std::min(photo.width, photo.height) / 150);
+        if (photo) {
+            const int thickness = std::max(2, std::min(photo->width, photo->height) / 150);
             for (const auto &x : found) {
                 // A colour per class, bright enough to see on any photo.
                 const uint8_t rgb[3] = {uint8_t(64 + (x.class_id * 97) % 192), uint8_t(64 + (x.class_id * 57) % 192), uint8_t(64 + (x.class_id * 151) % 192)};
-                draw_box(photo, x.ymin, x.xmin, x.ymax, x.xmax, rgb, thickness);
+                draw_box(*photo, x.ymin, x.xmin, x.ymax, x.xmax, rgb, thickness);
             }
             const std::string png = out_dir + "/detections.png";
-            write_png(png, photo);
+            write_png(png, *photo);
             std::printf("-> %s (the photo with the boxes drawn)\n", png.c_str());
         }
     }

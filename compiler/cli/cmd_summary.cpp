@@ -27,8 +27,9 @@ int cmd_summary(int argc, char **argv) {
     if (a.has("--stages")) {  // folding needs the weights
         const Graph g = load_model(a.one_positional("spec file"), model_options(a));
         const TargetInfo target = resolve_target(a.get("--target", "host"));
-        const ScheduleParams params = schedule_params_for(target.name, g.name, model_fingerprint(g), a.get("--schedule", ""), model_options(a).notice);
-        std::printf("model %s (%s), fingerprint %s\n%s", g.name.c_str(), g.spec_file.c_str(), model_fingerprint(g).c_str(),
+        const std::string fingerprint = model_fingerprint(g);
+        const ScheduleParams params = schedule_params_for(target.name, g.name, fingerprint, a.get("--schedule", ""), model_options(a).notice);
+        std::printf("model %s (%s), fingerprint %s\n%s", g.name.c_str(), g.spec_file.c_str(), fingerprint.c_str(),
                     stages_table(g, target, params).c_str());
         return 0;
     }

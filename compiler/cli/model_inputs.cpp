@@ -25,13 +25,43 @@ std::vector<float> from_declared(const Graph &g, std::vector<float> v) {
     return g.declared_input.nchw ? chw_to_hwc<float>(v, s.c, s.h, s.w) : v;
 }
 
+// The input's shapes as netc holds it and as the model declares it, and the latter in words.
+struct InputShapes {
+    std::vector<int64_t> hwc, nhwc, declared;
+    std::string want;
+};
+
+InputShapes input_shapes(const Graph &g) {
+    const Shape s = g.input.shape;
+    InputShapes r;
+    r.hwc = {s.h, s.w, s.c}, r.nhwc = {1, s.h, s.w, s.c};
+    r.declared = g.declared_input.shape.empty() ? r.hwc : g.declared_input.shape;
+    r.want = shape_string(r.declared) + (g.declared_input.nchw ? " (NCHW float32, as the model declares it)" : " (float32)");
+    return r;
+}
+
 }  // namespace
+
+std::vector<float> photo_input(const Graph &g, const Image &img, const std::string &path, const Preprocess &image) {
+    const Shape s = g.input.shape;
+    if (s.c != 3) fail(path, g.input.name, "shape", "a photo has 3 channels; the model's input is " + input_shapes(g).want);
+    Preprocess p = image;
+    // A spec states its input's mean and scale (0 and 1 when it says nothing: its documented
+    // default); an ONNX file has no place for them, and guessing would be silently wrong.
+    const bool imported = !g.declared_input.shape.empty();
+    if (p.mean.empty() && !imported) p.mean = g.input.mean, p.scale = g.input.scale;
+    if (p.mean.empty() || p.scale.empty())
+        fail(path, g.input.name, "mean", "the model says nothing of how its pixels are normalised: give --normalize imagenet "
+                                         "(torchvision), --normalize signed (TensorFlow, [-1, 1]), --normalize unit ([0, 1]) or "
+                                         "--mean/--scale");
+    return preprocess(img, s.h, s.w, p);
+}
 
 std::vector<float> load_input(const Graph &g, const std::string &path, const Preprocess &image) {
     const Shape s = g.input.shape;
-    const std::vector<int64_t> hwc = {s.h, s.w, s.c}, nhwc = {1, s.h, s.w, s.c};
-    const std::vector<int64_t> &declared = g.declared_input.shape.empty() ? hwc : g.declared_input.shape;
-    const std::string want = shape_string(declared) + (g.declared_input.nchw ? " (NCHW float32, as the model declares it)" : " (float32)");
+    const InputShapes shapes = input_shapes(g);
+    const std::vector<int64_t> &hwc = shapes.hwc, &nhwc = shapes.nhwc, &declared = shapes.declared;
+    const std::string &want = shapes.want;
     if (ends_with(path, ".npy")) {
         NpyArray a = read_npy(path);
         if (!g.declared_input.shape.empty() && a.shape == declared) return from_declared(g, std::move(a.data));
@@ -40,20 +70,7 @@ std::vector<float> load_input(const Graph &g, const std::string &path, const Pre
                                                   (g.declared_input.nchw ? "; netc also takes it channels-last, " + shape_string(nhwc) : ""));
         return a.data;
     }
-    if (looks_like_image(path)) {
-        const Image img = read_image(path);
-        if (s.c != 3) fail(path, g.input.name, "shape", "a photo has 3 channels; the model's input is " + want);
-        Preprocess p = image;
-        // A spec states its input's mean and scale (0 and 1 when it says nothing: its documented
-        // default); an ONNX file has no place for them, and guessing would be silently wrong.
-        const bool imported = !g.declared_input.shape.empty();
-        if (p.mean.empty() && !imported) p.mean = g.input.mean, p.scale = g.input.scale;
-        if (p.mean.empty() || p.scale.empty())
-            fail(path, g.input.name, "mean", "the model says nothing of how its pixels are normalised: give --normalize imagenet "
-                                             "(torchvision), --normalize signed (TensorFlow, [-1, 1]), --normalize unit ([0, 1]) or "
-                                             "--mean/--scale");
-        return preprocess(img, s.h, s.w, p);
-    }
+    if (looks_like_image(path)) return photo_input(g, read_image(path), path, image);
     const std::string b = read_file(path, "input");
     if (int64_t(b.size()) != s.elements() * 4)
         fail(path, g.input.name, "", "a raw float32 input must have " + std::to_string(s.elements() * 4) + " bytes (" + want + "), it has " +
@@ -104,19 +121,15 @@ const char *const kPreprocessOptionsHelp =
 namespace {
 
 std::vector<float> numbers(const Args &a, const std::string &flag) {
+    const std::string error = flag + " expects 1 or 3 numbers separated by commas, got '" + a.get(flag, "") + "'";
     std::vector<float> out;
-    const std::string text = a.get(flag, "");
-    size_t pos = 0;
-    while (pos <= text.size()) {
-        const size_t comma = std::min(text.find(',', pos), text.size());
-        const std::string part = text.substr(pos, comma - pos);
+    for (const std::string &part : a.get_list(flag)) {
         char *end = nullptr;
         const float v = std::strtof(part.c_str(), &end);
-        if (part.empty() || *end != '\0' || !std::isfinite(v)) throw UsageError(flag + " expects 1 or 3 numbers separated by commas, got '" + text + "'");
+        if (part.empty() || *end != '\0' || !std::isfinite(v)) throw UsageError(error);
         out.push_back(v);
-        pos = comma + 1;
     }
-    if (out.size() != 1 && out.size() != 3) throw UsageError(flag + " expects 1 or 3 numbers separated by commas, got '" + text + "'");
+    if (out.size() != 1 && out.size() != 3) throw UsageError(error);
     return out;
 }
 

@@ -20,6 +20,8 @@ namespace netc {
 // content), made into the input by `image` (its mean/scale default to the spec's); or raw
 // float32 in the declared layout.
 std::vector<float> load_input(const Graph &g, const std::string &path, const Preprocess &image = {});
+// The same for a photo already decoded (`path` for errors).
+std::vector<float> photo_input(const Graph &g, const Image &img, const std::string &path, const Preprocess &image);
 
 // The photo options of `netc run` (--fit, --normalize, --mean, --scale, --channels), and their help.
 Preprocess preprocess_options(const Args &a);

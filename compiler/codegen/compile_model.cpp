@@ -2,6 +2,7 @@
 
 #include "schedule/model_fingerprint.h"
 #include "schedule/schedule_params.h"
+#include "spec/weights.h"
 
 #include <chrono>
 #include <cstdio>
@@ -45,9 +46,7 @@ std::string c_api_tensor_comment(const std::string &what, const std::string &nam
     std::string line = " * " + what + " '" + name + "': float32 " +
                        (vector ? "[" + std::to_string(s.c) + "]" : "[" + std::to_string(s.h) + ", " + std::to_string(s.w) + ", " + std::to_string(s.c) + "] (H, W, C: channels last)");
     if (!declared.shape.empty()) {
-        std::string dims;
-        for (int64_t d : declared.shape) dims += (dims.empty() ? "" : ", ") + std::to_string(d);
-        line += "; the model file declares [" + dims + "]" + (declared.nchw ? " NCHW: transpose to and from it" : " (same values in order)");
+        line += "; the model file declares " + shape_string(declared.shape) + (declared.nchw ? " NCHW: transpose to and from it" : " (same values in order)");
     }
     return line + "\n";
 }

@@ -55,11 +55,8 @@ Image read_jpeg(const std::string &path) {
         jpeg_create_decompress(&cinfo);
         jpeg_mem_src(&cinfo, reinterpret_cast<const unsigned char *>(bytes.data()), static_cast<unsigned long>(bytes.size()));
         jpeg_read_header(&cinfo, TRUE);
-        const int64_t pixels = int64_t(cinfo.image_width) * int64_t(cinfo.image_height);
-        if (pixels > kMaxImagePixels) {
-            problem = "the header declares " + std::to_string(cinfo.image_width) + "x" + std::to_string(cinfo.image_height) +
-                      " pixels, more than the " + std::to_string(kMaxImagePixels) + " netc decodes";
-        } else {
+        problem = pixel_limit_problem(cinfo.image_width, cinfo.image_height);
+        if (problem.empty()) {
             cinfo.out_color_space = JCS_RGB;  // libjpeg converts gray and YCbCr; CMYK it refuses (reported below)
             jpeg_start_decompress(&cinfo);
             out.width = int(cinfo.output_width);

@@ -14,10 +14,10 @@ Image read_png(const std::string &path) {
     png.version = PNG_IMAGE_VERSION;
     if (!png_image_begin_read_from_memory(&png, bytes.data(), bytes.size()))
         fail(path, "", "", std::string("cannot decode the PNG: ") + png.message);
-    if (int64_t(png.width) * int64_t(png.height) > kMaxImagePixels) {
+    const std::string too_large = pixel_limit_problem(png.width, png.height);
+    if (!too_large.empty()) {
         png_image_free(&png);
-        fail(path, "", "", "the header declares " + std::to_string(png.width) + "x" + std::to_string(png.height) + " pixels, more than the " +
-                               std::to_string(kMaxImagePixels) + " netc decodes");
+        fail(path, "", "", too_large);
     }
     png.format = PNG_FORMAT_RGB;  // alpha dropped: composited on black, as libpng does without a background
     Image img;

@@ -25,34 +25,39 @@ int read_header_int(std::istream &in, const std::string &path) {
     return v;
 }
 
+enum class ImageFormat { None, Jpeg, Png, Ppm };
 
-bool starts_with(const std::string &head, const char *magic, size_t n) { return head.size() >= n && head.compare(0, n, magic, n) == 0; }
-
-std::string first_bytes(const std::string &path) {
+// The format `path` starts like (its first bytes); None for anything else or an unreadable file.
+ImageFormat sniff_format(const std::string &path) {
     std::ifstream f(path, std::ios::binary);
-    if (!f) fail(path, "", "", "cannot open the image");
     std::string head(8, '\0');
-    f.read(&head[0], 8);
+    f.read(&head[0], 8);  // nothing from a file that did not open
     head.resize(size_t(f.gcount()));
-    return head;
+    auto starts_with = [&](const char *magic, size_t n) { return head.size() >= n && head.compare(0, n, magic, n) == 0; };
+    if (starts_with("\xff\xd8\xff", 3)) return ImageFormat::Jpeg;
+    if (starts_with("\x89PNG\r\n\x1a\n", 8)) return ImageFormat::Png;
+    if (starts_with("P6", 2)) return ImageFormat::Ppm;
+    return ImageFormat::None;
 }
 
 }  // namespace
 
-bool looks_like_image(const std::string &path) {
-    std::ifstream f(path, std::ios::binary);
-    if (!f) return false;
-    std::string head(8, '\0');
-    f.read(&head[0], 8);
-    head.resize(size_t(f.gcount()));
-    return starts_with(head, "\xff\xd8\xff", 3) || starts_with(head, "\x89PNG\r\n\x1a\n", 8) || starts_with(head, "P6", 2);
+bool looks_like_image(const std::string &path) { return sniff_format(path) != ImageFormat::None; }
+
+std::string pixel_limit_problem(int64_t width, int64_t height) {
+    if (width * height <= kMaxImagePixels) return "";
+    return "the header declares " + std::to_string(width) + "x" + std::to_string(height) + " pixels, more than the " +
+           std::to_string(kMaxImagePixels) + " netc decodes";
 }
 
 Image read_image(const std::string &path) {
-    const std::string head = first_bytes(path);
-    if (starts_with(head, "\xff\xd8\xff", 3)) return read_jpeg(path);
-    if (starts_with(head, "\x89PNG\r\n\x1a\n", 8)) return read_png(path);
-    if (starts_with(head, "P6", 2)) return read_ppm(path);
+    switch (sniff_format(path)) {
+    case ImageFormat::Jpeg: return read_jpeg(path);
+    case ImageFormat::Png: return read_png(path);
+    case ImageFormat::Ppm: return read_ppm(path);
+    case ImageFormat::None: break;
+    }
+    if (!std::ifstream(path)) fail(path, "", "", "cannot open the image");
     fail(path, "", "", "not an image netc reads: JPEG, PNG or binary PPM (P6), told by their first bytes");
 }
 
@@ -80,9 +85,8 @@ Image read_ppm(const std::string &path) {
     img.width = read_header_int(f, path);
     img.height = read_header_int(f, path);
     if (read_header_int(f, path) != 255) fail(path, "", "", "only 8-bit PPM (maxval 255) is supported");
-    if (int64_t(img.width) * img.height > kMaxImagePixels)
-        fail(path, "", "", "the header declares " + std::to_string(img.width) + "x" + std::to_string(img.height) + " pixels, more than the " +
-                               std::to_string(kMaxImagePixels) + " netc decodes");
+    const std::string too_large = pixel_limit_problem(img.width, img.height);
+    if (!too_large.empty()) fail(path, "", "", too_large);
     f.get();
     // The header's size is checked against the file before anything is reserved: a few bytes
     // of header may declare any size (a hand-made input to the image fuzz harness: 100000x100000

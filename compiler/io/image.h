@@ -20,6 +20,8 @@ struct Image {
 constexpr int64_t kMaxImagePixels = int64_t(1) << 26;
 
 Image read_image(const std::string &path);  // JPEG, PNG or PPM, by content
+// What a decoder says of a header declaring width x height pixels past kMaxImagePixels; "" if within.
+std::string pixel_limit_problem(int64_t width, int64_t height);
 Image read_ppm(const std::string &path);
 Image read_jpeg(const std::string &path);   // grayscale and CMYK are converted to RGB
 Image read_png(const std::string &path);    // 8/16-bit, gray, palette, alpha (dropped), interlaced

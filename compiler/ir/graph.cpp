@@ -121,6 +121,12 @@ bool activation_of_op(OpKind k, Activation *a) {
     return false;
 }
 
+Activation activation_of(OpKind k) {
+    Activation a = Activation::None;
+    activation_of_op(k, &a);
+    return a;
+}
+
 OpKind op_of_activation(Activation a) {
     for (const auto &e : kActivations)
         if (e.activation == a) return e.op;

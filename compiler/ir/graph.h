@@ -71,6 +71,7 @@ bool activation_has_params(Activation a);
 const char *activation_name(Activation a);
 // The elementwise op that is the activation a (Relu6 ↔ Activation::Relu6, ...), and back.
 bool activation_of_op(OpKind k, Activation *a);
+Activation activation_of(OpKind k);  // the same, Activation::None for an op that is no activation
 bool activation_from_name(const std::string &s, Activation *a);  // "relu6" → Activation::Relu6
 OpKind op_of_activation(Activation a);
 

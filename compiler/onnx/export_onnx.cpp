@@ -210,10 +210,8 @@ private:
         case OpKind::Clip:
         case OpKind::LeakyRelu:
         case OpKind::HardSigmoid: {
-            Activation a = Activation::None;
-            activation_of_op(l.op, &a);
             out.spatial = values_[size_t(l.inputs[0])].spatial;
-            out.name = activation(a, l.act, values_[size_t(l.inputs[0])].name, name);
+            out.name = activation(activation_of(l.op), l.act, values_[size_t(l.inputs[0])].name, name);
             break;
         }
         case OpKind::GlobalAvgPool: node("GlobalAveragePool", {spatial_input(l, 0)}, name, name); break;

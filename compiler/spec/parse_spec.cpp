@@ -196,12 +196,7 @@ void parse_layer_attributes(const FieldReader &r, Layer &l) {
         break;
     case OpKind::Clip:
     case OpKind::LeakyRelu:
-    case OpKind::HardSigmoid: {
-        Activation a = Activation::None;
-        activation_of_op(l.op, &a);
-        l.act = parse_activation_params(r, a);
-        break;
-    }
+    case OpKind::HardSigmoid: l.act = parse_activation_params(r, activation_of(l.op)); break;
     case OpKind::Resize: {
         r.pair("size", &l.resize.height, &l.resize.width, 1, true);
         auto named = [&](const char *field, const char *dflt, auto parse, auto *out, const char *expected) {

@@ -75,12 +75,7 @@ json layer_json(const Graph &g, size_t i) {
         break;
     case OpKind::Clip:
     case OpKind::LeakyRelu:
-    case OpKind::HardSigmoid: {
-        Activation a = Activation::None;
-        activation_of_op(l.op, &a);
-        j.update(activation_params_json(a, l.act));
-        break;
-    }
+    case OpKind::HardSigmoid: j.update(activation_params_json(activation_of(l.op), l.act)); break;
     default: break;
     }
     if ((l.op == OpKind::Conv2D || l.op == OpKind::DepthwiseConv2D || l.op == OpKind::Dense) && l.activation != Activation::None) {

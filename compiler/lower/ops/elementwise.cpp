@@ -23,9 +23,7 @@ StageFuncs lower_elementwise(const Layer &l, const Shape &in_shape, Func in, con
         }
         s.output(v.c, v.x, v.y) = x * scale(v.c) + shift(v.c);
     } else {
-        Activation a = Activation::None;
-        activation_of_op(l.op, &a);
-        s.output(v.c, v.x, v.y) = apply_activation(x, a, l.act);
+        s.output(v.c, v.x, v.y) = apply_activation(x, activation_of(l.op), l.act);
     }
     return s;
 }
