@@ -129,6 +129,8 @@ int64_t netc_model_workspace_bytes(const netc_model *m) {
     return model_usable(m) && m->arena_bytes > 0 ? m->arena_bytes : 0;
 }
 
+int32_t netc_model_batch(const netc_model *m) { return model_usable(m) && m->batch > 0 ? m->batch : 0; }
+
 const netc_tensor_info *netc_model_input(const netc_model *m, int32_t i) {
     return i >= 0 && i < netc_model_num_inputs(m) ? &m->inputs[i].info : NULL;
 }
@@ -171,14 +173,26 @@ static float *interior_host(const netc_session *s, const netc_tensor_desc *t) {
     return (float *)(s->arena + t->offset) + skip;
 }
 
-/* An io tensor's shape is {H, W, C}, or {C} for a 1x1 tensor. */
+/* Whether an io tensor's shape leads with the batch (netc_tensor_info). */
+static int has_batch_dim(const netc_io_desc *io, const netc_model *m) {
+    (void)io;
+    return m->leading_batch != 0;
+}
+
+/* An io tensor's shape is [N] + {H, W, C}, or [N] + {C} for a 1x1 tensor, or {N, C, H, W}. */
 static int io_matches_tensor(const netc_io_desc *io, const netc_model *m) {
     if (io->tensor < 0 || io->tensor >= m->num_tensors) return 0;
     if (io->info.rank < 0 || io->info.rank > NETC_MAX_RANK) return 0;
+    if (io->info.layout != NETC_LAYOUT_NHWC && io->info.layout != NETC_LAYOUT_NCHW) return 0;
     const netc_tensor_desc *t = &m->tensors[io->tensor];
-    const int64_t *sh = io->info.shape;
-    if (io->info.rank == 3) return sh[0] == t->height && sh[1] == t->width && sh[2] == t->channels;
-    if (io->info.rank == 1) return t->width == 1 && t->height == 1 && sh[0] == t->channels;
+    const int lead = has_batch_dim(io, m);
+    if (lead && (io->info.rank < 1 || io->info.shape[0] != m->batch)) return 0;
+    const int64_t *sh = io->info.shape + lead;
+    const int32_t rank = io->info.rank - lead;
+    if (io->info.layout == NETC_LAYOUT_NCHW)
+        return rank == 3 && sh[0] == t->channels && sh[1] == t->height && sh[2] == t->width;
+    if (rank == 3) return sh[0] == t->height && sh[1] == t->width && sh[2] == t->channels;
+    if (rank == 1) return t->width == 1 && t->height == 1 && sh[0] == t->channels;
     return 0;
 }
 
@@ -189,6 +203,8 @@ static int model_problem(const netc_model *m, char *why, size_t n) {
     if (m->num_tensors < 0 || m->num_stages < 0 || m->num_inputs < 0 || m->num_outputs < 0)
         PROBLEM("a negative count (%d tensors, %d stages, %d inputs, %d outputs)",
                 (int)m->num_tensors, (int)m->num_stages, (int)m->num_inputs, (int)m->num_outputs);
+    if (m->batch < 1 || m->batch > 65536) PROBLEM("a batch of %d (1 to 65536)", (int)m->batch);
+    if (m->batch > 1 && !m->leading_batch) PROBLEM("a batch of %d without a batch dimension", (int)m->batch);
     if (m->arena_bytes < 0 || m->scratch_bytes < 0)
         PROBLEM("a negative size (arena %lld, scratch %lld bytes)", (long long)m->arena_bytes,
                 (long long)m->scratch_bytes);
@@ -232,10 +248,14 @@ static int model_problem(const netc_model *m, char *why, size_t n) {
 #undef PROBLEM
 }
 
+/* The values of one item of an io tensor. */
 static int64_t io_elements(const netc_io_desc *io) {
     int64_t n = 1;
     for (int32_t d = 0; d < io->info.rank; d++) n *= io->info.shape[d];
     return n;
+}
+static int64_t item_elements(const netc_model *m, const netc_io_desc *io) {
+    return has_batch_dim(io, m) ? io_elements(io) / io->info.shape[0] : io_elements(io);
 }
 
 /* A detector's outputs must hold exactly what its priors need. */
@@ -244,8 +264,8 @@ static int detection_is_consistent(const netc_model *m, int64_t priors) {
     if (priors < 1 || m->detection_boxes < 0 || m->detection_boxes >= m->num_outputs ||
         m->detection_scores < 0 || m->detection_scores >= m->num_outputs)
         return 0;
-    return io_elements(&m->outputs[m->detection_boxes]) == priors * 4 &&
-           io_elements(&m->outputs[m->detection_scores]) == priors * c->num_classes &&
+    return item_elements(m, &m->outputs[m->detection_boxes]) == priors * 4 &&
+           item_elements(m, &m->outputs[m->detection_scores]) == priors * c->num_classes &&
            netc_detect_scratch_bytes(c, priors) >= 0;
 }
 
@@ -517,33 +537,49 @@ static void zero_halo(netc_session *s, const netc_tensor_desc *t) {
     }
 }
 
-static void copy_input(netc_session *s, const netc_io_desc *io, const netc_tensor *t) {
+/* Item `item` of the caller's input into its tensor (transposed from NCHW if so laid out). */
+static void copy_input(netc_session *s, const netc_io_desc *io, const netc_tensor *t, int32_t item) {
     const netc_tensor_desc *td = &s->m->tensors[io->tensor];
-    int64_t c_n = td->channels, row = td->width * c_n, stride = full_width(td) * c_n;
+    const int64_t c_n = td->channels, w = td->width, h = td->height, row = w * c_n, stride = full_width(td) * c_n;
+    const int64_t first = (int64_t)item * h * row;
+    const int nchw = io->info.layout == NETC_LAYOUT_NCHW;
     float *dst = interior_host(s, td);
     zero_halo(s, td);
-    if (t->dtype == NETC_FLOAT32) {
-        const float *src = t->data;
-        for (int64_t y = 0; y < td->height; y++)
+    if (t->dtype == NETC_FLOAT32 && !nchw) {
+        const float *src = (const float *)t->data + first;
+        for (int64_t y = 0; y < h; y++)
             memcpy(dst + y * stride, src + y * row, (size_t)row * sizeof(float));
         return;
     }
-    const uint8_t *src = t->data; /* NETC_UINT8: normalise per channel */
+    /* Element (y, x, c) of the item, from either dtype and either layout. */
     const float *mean = io->info.mean, *scale = io->info.scale;
-    for (int64_t y = 0; y < td->height; y++)
-        for (int64_t i = 0; i < row; i++) {
-            int64_t c = i % c_n;
-            float v = (float)src[y * row + i] - (mean ? mean[c] : 0.0f);
-            dst[y * stride + i] = v * (scale ? scale[c] : 1.0f);
-        }
+    for (int64_t y = 0; y < h; y++)
+        for (int64_t x = 0; x < w; x++)
+            for (int64_t c = 0; c < c_n; c++) {
+                const int64_t i = first + (nchw ? (c * h + y) * w + x : (y * w + x) * c_n + c);
+                float v;
+                if (t->dtype == NETC_FLOAT32) {
+                    v = ((const float *)t->data)[i];
+                } else { /* NETC_UINT8: normalise per channel */
+                    v = ((float)((const uint8_t *)t->data)[i] - (mean ? mean[c] : 0.0f)) * (scale ? scale[c] : 1.0f);
+                }
+                dst[y * stride + x * c_n + c] = v;
+            }
 }
 
-static void copy_output(netc_session *s, const netc_io_desc *io, float *dst) {
+/* An output tensor into item `item` of the caller's buffer (transposed to NCHW if so laid out). */
+static void copy_output(netc_session *s, const netc_io_desc *io, float *dst, int32_t item) {
     const netc_tensor_desc *td = &s->m->tensors[io->tensor];
-    int64_t row = (int64_t)td->width * td->channels, stride = full_width(td) * td->channels;
+    const int64_t c_n = td->channels, w = td->width, h = td->height, row = w * c_n, stride = full_width(td) * c_n;
     const float *src = interior_host(s, td);
-    for (int64_t y = 0; y < td->height; y++)
-        memcpy(dst + y * row, src + y * stride, (size_t)row * sizeof(float));
+    dst += (int64_t)item * h * row;
+    if (io->info.layout != NETC_LAYOUT_NCHW) {
+        for (int64_t y = 0; y < h; y++) memcpy(dst + y * row, src + y * stride, (size_t)row * sizeof(float));
+        return;
+    }
+    for (int64_t c = 0; c < c_n; c++)
+        for (int64_t y = 0; y < h; y++)
+            for (int64_t x = 0; x < w; x++) dst[(c * h + y) * w + x] = src[y * stride + x * c_n + c];
 }
 
 static netc_status check_inputs(netc_session *s, const netc_tensor *inputs, int32_t num_inputs) {
@@ -560,19 +596,20 @@ static netc_status check_inputs(netc_session *s, const netc_tensor *inputs, int3
 }
 
 /* Copies the (checked) inputs in and runs every stage, the worker pool spinning throughout. */
-static netc_status run_stages_in_pool(netc_session *s, const netc_tensor *inputs);
-static netc_status run_stages(netc_session *s, const netc_tensor *inputs) {
+static netc_status run_stages_in_pool(netc_session *s, const netc_tensor *inputs, int32_t item);
+/* Item `item` of the inputs through every stage; its outputs are left in the arena. */
+static netc_status run_stages(netc_session *s, const netc_tensor *inputs, int32_t item) {
     netc_pool_enter();
-    netc_status st = run_stages_in_pool(s, inputs);
+    netc_status st = run_stages_in_pool(s, inputs, item);
     netc_pool_leave();
     return st;
 }
 
-static netc_status run_stages_in_pool(netc_session *s, const netc_tensor *inputs) {
+static netc_status run_stages_in_pool(netc_session *s, const netc_tensor *inputs, int32_t item) {
     const netc_model *m = s->m;
     /* Read once: netc_session_profile from another thread applies from the next inference. */
     double *profile = atomic_load_explicit(&s->profile, memory_order_acquire);
-    for (int32_t i = 0; i < m->num_inputs; i++) copy_input(s, &m->inputs[i], &inputs[i]);
+    for (int32_t i = 0; i < m->num_inputs; i++) copy_input(s, &m->inputs[i], &inputs[i], item);
     for (int32_t i = 0; i < m->num_stages; i++) {
         tl_halide_error[0] = '\0';
         double start = profile ? now_ms() : 0;
@@ -609,8 +646,10 @@ static netc_status run_entered(netc_session *s, const netc_tensor *inputs, int32
     for (int32_t i = 0; i < num_outputs; i++)
         if ((st = check_tensor(s, 0, &m->outputs[i].info, &outputs[i])) != NETC_OK)
             return st;
-    if ((st = run_stages(s, inputs)) != NETC_OK) return st;
-    for (int32_t i = 0; i < num_outputs; i++) copy_output(s, &m->outputs[i], outputs[i].data);
+    for (int32_t item = 0; item < m->batch; item++) {
+        if ((st = run_stages(s, inputs, item)) != NETC_OK) return st;
+        for (int32_t i = 0; i < num_outputs; i++) copy_output(s, &m->outputs[i], outputs[i].data, item);
+    }
     return NETC_OK;
 }
 
@@ -633,11 +672,18 @@ static netc_status detect_entered(netc_session *s, const netc_tensor *inputs, in
     if (!num_out || (max_out > 0 && !out) || max_out < 0)
         return fail(s, NETC_ERROR_INVALID_ARGUMENT, "netc_detect: %s",
                     !num_out ? "num_out is NULL" : max_out < 0 ? "max_out is negative" : "out is NULL");
+    if (m->batch != 1)
+        return fail(s, NETC_ERROR_INVALID_ARGUMENT,
+                    "netc_detect: model '%s' takes a batch of %d; netc_detect decodes one image "
+                    "(use netc_run, or compile with --batch 1)", nz(m->name), (int)m->batch);
     netc_status st = check_inputs(s, inputs, num_inputs);
     if (st != NETC_OK) return st;
-    if ((st = run_stages(s, inputs)) != NETC_OK) return st;
-    copy_output(s, &m->outputs[m->detection_boxes], s->boxes);
-    copy_output(s, &m->outputs[m->detection_scores], s->scores);
+    if ((st = run_stages(s, inputs, 0)) != NETC_OK) return st;
+    /* The runtime's own buffers are channels last, whatever the caller's layout. */
+    netc_io_desc boxes = m->outputs[m->detection_boxes], scores = m->outputs[m->detection_scores];
+    boxes.info.layout = scores.info.layout = NETC_LAYOUT_NHWC;
+    copy_output(s, &boxes, s->boxes, 0);
+    copy_output(s, &scores, s->scores, 0);
     int32_t n = netc_detect_postprocess(m->detection, s->priors, s->num_priors, s->boxes,
                                         s->scores, s->detect_scratch, out, max_out);
     if (n < 0) return fail(s, NETC_ERROR_EXECUTION, "detection post-processing rejected its arguments");

@@ -5,7 +5,7 @@
  *
  *   netc_session *s;
  *   if (netc_session_create(netc_mobilenet_v1_model(), &s) != NETC_OK) { ... }
- *   netc_tensor in  = {NETC_FLOAT32, 3, {224, 224, 3}, pixels};   // HWC
+ *   netc_tensor in  = {NETC_FLOAT32, 3, {224, 224, 3}, pixels};   // HWC (see netc_tensor_info)
  *   netc_tensor out = {NETC_FLOAT32, 1, {1000}, probabilities};
  *   if (netc_run(s, &in, 1, &out, 1) != NETC_OK) puts(netc_session_error(s));
  *   netc_session_destroy(s);
@@ -72,13 +72,27 @@ typedef struct {
     void *data;
 } netc_tensor;
 
-/* What a model expects or produces. */
+/* How an image's values are ordered in the caller's memory (`netc compile --layout`). */
+typedef enum {
+    NETC_LAYOUT_NHWC = 0, /* channels last, netc's own order: {H, W, C} */
+    NETC_LAYOUT_NCHW = 1  /* channels first, as PyTorch and ONNX files declare images: {N, C, H, W} */
+} netc_layout;
+
+/* What a model expects or produces. The shape is what the caller passes:
+ *   layout NETC_LAYOUT_NHWC: images {H, W, C}, vectors {K}, in netc's order (channels last);
+ *   layout NETC_LAYOUT_NCHW: images {C, H, W} (channels first);
+ *   both gain a leading N, {N, ...}, in a model compiled with a batch of N > 1 or with
+ *   --layout nchw (where N may be 1: {1, C, H, W} is what PyTorch and ONNX declare).
+ *   Vectors and row-major tensors (SSD's [priors, classes]) are the same in both layouts.
+ * A batch of N items is N consecutive items in memory; netc_run computes them one after the
+ * other (`netc compile --batch`). */
 typedef struct {
     const char *name;
     int32_t rank;
-    int64_t shape[NETC_MAX_RANK]; /* images: {H, W, C}; vectors: {N} */
+    int64_t shape[NETC_MAX_RANK];
     const float *mean;            /* per channel, for NETC_UINT8 inputs; NULL for outputs */
     const float *scale;
+    int32_t layout;               /* netc_layout */
 } netc_tensor_info;
 
 typedef struct netc_model netc_model;     /* generated; see the model's header */
@@ -94,6 +108,7 @@ int32_t netc_model_num_outputs(const netc_model *m);
 const netc_tensor_info *netc_model_input(const netc_model *m, int32_t i);  /* NULL if out of range */
 const netc_tensor_info *netc_model_output(const netc_model *m, int32_t i); /* NULL if out of range */
 int64_t netc_model_workspace_bytes(const netc_model *m); /* what a session allocates */
+int32_t netc_model_batch(const netc_model *m); /* items per netc_run (1 unless compiled with --batch) */
 
 /* On failure *out is NULL (when out is not) and netc_session_error(NULL) says why. */
 netc_status netc_session_create(const netc_model *m, netc_session **out);

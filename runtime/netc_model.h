@@ -20,7 +20,7 @@
 extern "C" {
 #endif
 
-#define NETC_ABI_VERSION 4
+#define NETC_ABI_VERSION 5
 
 typedef int (*netc_stage_fn)(void **args);
 
@@ -63,6 +63,8 @@ struct netc_model {
      * encodings) and outputs[detection_scores] (class scores); see netc_detect.h. */
     const netc_detection_config *detection;
     int32_t detection_boxes, detection_scores;
+    int32_t batch;        /* items per netc_run: the stages run once per item */
+    int32_t leading_batch; /* every io shape leads with the batch (batch > 1, or compiled --layout nchw) */
 };
 
 #ifdef __cplusplus

@@ -17,6 +17,14 @@ foreach(target arm-64-linux arm-32-linux)
   endforeach()
 endforeach()
 
+# The C API channels-first with a batch of 2 under qemu: the runner program transposes the
+# HWC items netc gives it and the runtime runs both (decoder_net: small, with image outputs to transpose).
+add_test(NAME arm_check_decoder_net_nchw_batch
+         COMMAND ${CMAKE_COMMAND} -DNETC=${NETC} -DSPEC=${SRC}/tests/models/decoder_net.json -DWORK=${CMAKE_BINARY_DIR}/generated_arm_nchw
+                 -DTARGET=arm-64-linux "-DCOMPILE_ARGS=--layout\;nchw\;--batch\;2" -P ${CMAKE_CURRENT_SOURCE_DIR}/compile_and_check.cmake)
+set_tests_properties(arm_check_decoder_net_nchw_batch PROPERTIES PASS_REGULAR_EXPRESSION "running arm-64-linux code emulated: qemu-.*a batch of 2 different items.*: ok"
+                     FAIL_REGULAR_EXPRESSION "FAIL|failed")
+
 # The runner path: a runner script that copies the working directory away and back, as one
 # over ssh would, wrapping qemu; netc check and netc run through it.
 set(RUNNER "${CMAKE_CURRENT_SOURCE_DIR}/runners/copying_qemu_runner.sh ${QEMU_AARCH64}")

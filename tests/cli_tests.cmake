@@ -147,6 +147,16 @@ add_test(NAME cli_compile_check_odd_names
                  -P ${CMAKE_CURRENT_SOURCE_DIR}/compile_and_check.cmake)
 set_tests_properties(cli_compile_check_odd_names PROPERTIES PASS_REGULAR_EXPRESSION "/Softmax .*: ok" FAIL_REGULAR_EXPRESSION "FAIL|failed")
 
+# The C API channels-first with a batch of 3: netc check runs 3 different items through it
+# (in process: the library's own transposition of its image outputs and batch loop), each
+# against the reference.
+add_test(NAME cli_compile_check_nchw_batch
+         COMMAND ${CMAKE_COMMAND} -DNETC=${NETC} -DSPEC=${SRC}/tests/models/decoder_net.json -DWORK=${CMAKE_CURRENT_BINARY_DIR}/nchw_batch
+                 "-DCOMPILE_ARGS=--layout\;nchw\;--batch\;3" -P ${CMAKE_CURRENT_SOURCE_DIR}/compile_and_check.cmake)
+set_tests_properties(cli_compile_check_nchw_batch PROPERTIES PASS_REGULAR_EXPRESSION "a batch of 3 different items.*: ok" FAIL_REGULAR_EXPRESSION "FAIL|failed")
+add_error_test(cli_error_layout 2 "--layout must be nhwc or nchw, got 'chw'" compile ${SRC}/tests/models/tiny_net.json --layout chw)
+add_error_test(cli_error_batch 2 "--batch expects an integer in \\[1, 65536\\], got '0'" compile ${SRC}/tests/models/tiny_net.json --batch 0)
+
 # ONNX files: every problem listed in one error; dynamic shapes; import then compile.
 set(BAD_ONNX ${CMAKE_CURRENT_SOURCE_DIR}/onnx_files)
 # An ONNX model takes its input as it declares it: a wrong shape is refused naming that shape.

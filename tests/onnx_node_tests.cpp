@@ -42,7 +42,7 @@ const std::set<std::string> kClaimed = {
     "Conv",    "BatchNormalization", "Relu",    "Clip",    "HardSigmoid", "HardSwish", "Sigmoid", "Mul",      "Add",
     "GlobalAveragePool", "AveragePool", "MaxPool", "Gemm", "MatMul",  "Flatten",   "Reshape", "Transpose", "Concat",
     "Softmax", "Pad",                "Constant", "Identity", "Squeeze", "Unsqueeze", "Shape",   "ReduceMean", "Dropout",
-    "LeakyRelu", "PRelu", "Sub", "Div", "Resize", "Upsample"};
+    "LeakyRelu", "PRelu", "Sub", "Div", "Resize", "Upsample", "ConvTranspose"};
 
 struct Outcome {
     std::string status;  // pass, rejected, FAIL
@@ -107,20 +107,33 @@ Outcome run_test(const fs::path &dir, const TargetInfo &target) {
         const Graph opt = optimize(g);
         const StagePlan stages = plan_stages(opt, target, ScheduleParams{});
         const MemoryPlan plan = plan_memory(opt, stages);
-        const std::vector<float> input = im.input_nchw ? chw_to_hwc<float>(first.values, first.dims[1], first.dims[2], first.dims[3])
-                                                       : std::vector<float>(first.values.begin(), first.values.end());
-        const JitRun jit = run_jit(opt, stages, plan, input, target);
-        const auto ref = run_reference(g, input);
+        // A batch (the input's first dimension, g.input.batch) is imported per item: each item
+        // runs on its own and the outputs are its items one after another, as the runtime does.
+        const int batch = g.input.batch;
+        const size_t item = first.values.size() / size_t(batch);
+        std::vector<std::vector<double>> got_jit(im.outputs.size()), got_ref(im.outputs.size());
+        for (int b = 0; b < batch; b++) {
+            const std::vector<double> one(first.values.begin() + ptrdiff_t(b * item), first.values.begin() + ptrdiff_t((b + 1) * item));
+            const std::vector<float> input = im.input_nchw ? chw_to_hwc<float>(one, first.dims[1], first.dims[2], first.dims[3])
+                                                           : std::vector<float>(one.begin(), one.end());
+            const JitRun jit = run_jit(opt, stages, plan, input, target);
+            if (!jit.written_halos.empty()) return {"FAIL", "a stage wrote the zero halo of " + jit.written_halos[0]};
+            const auto ref = run_reference(g, input);
+            for (size_t o = 0; o < im.outputs.size(); o++) {
+                const auto j = to_onnx_order(jit.outputs[o], im.outputs[o]), r = to_onnx_order(ref[o], im.outputs[o]);
+                got_jit[o].insert(got_jit[o].end(), j.begin(), j.end());
+                got_ref[o].insert(got_ref[o].end(), r.begin(), r.end());
+            }
+        }
         for (size_t o = 0; o < im.outputs.size(); o++) {
             ConstTensor want;
             if (!read_tensor(read_onnx_tensor((data / ("output_" + std::to_string(o) + ".pb")).string()), &want, &why))
                 return {"rejected", "expected output: " + why};
-            for (const auto &[name, values] : {std::make_pair("compiled", jit.outputs[o]), std::make_pair("reference", ref[o])}) {
-                const std::string diff = compare(to_onnx_order(values, im.outputs[o]), want, std::string(name) + " output " + im.outputs[o].name);
+            for (const auto &[name, values] : {std::make_pair("compiled", got_jit[o]), std::make_pair("reference", got_ref[o])}) {
+                const std::string diff = compare(values, want, std::string(name) + " output " + im.outputs[o].name);
                 if (!diff.empty()) return {"FAIL", diff};
             }
         }
-        if (!jit.written_halos.empty()) return {"FAIL", "a stage wrote the zero halo of " + jit.written_halos[0]};
         return {"pass", ""};
     } catch (const CompileError &e) {
         return {"rejected", one_line(e.diag.message)};

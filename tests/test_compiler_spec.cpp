@@ -136,6 +136,39 @@ TEST(SpecErrors, MissingRequiredField) {
     EXPECT_EQ(format(d), "nets/test.json: layer 'c2': field 'layers[1].kernel': missing required field");
 }
 
+// The decoder ops' fields: every bad value names its layer and field.
+TEST(SpecErrors, DecoderOpFields) {
+    Diagnostic d = parse_error(spec(R"({"name": "p", "op": "pad", "padding": [1, 1, 1, 1], "mode": "wrap"})", R"("p")"));
+    EXPECT_EQ(d.field, "layers[0].mode");
+    EXPECT_CONTAINS(d.message, "expected \"constant\", \"edge\" or \"reflect\", got \"wrap\"");
+    d = parse_error(spec(R"({"name": "p", "op": "pad", "mode": "edge"})", R"("p")"));
+    EXPECT_EQ(d.field, "layers[0].padding");
+    d = parse_error(spec(R"({"name": "s", "op": "softmax", "axis": "depth"})", R"("s")"));
+    EXPECT_EQ(d.field, "layers[0].axis");
+    d = parse_error(spec(R"({"name": "u", "op": "conv_transpose2d", "filters": 4, "kernel": 3, "output_padding": -1})", R"("u")"));
+    EXPECT_EQ(d.field, "layers[0].output_padding");
+    d = parse_error(spec(R"({"name": "u", "op": "conv_transpose2d", "filters": 4, "kernel": 3, "padding": "same"})", R"("u")"));
+    EXPECT_EQ(d.field, "layers[0].padding");
+    d = parse_error(spec(R"({"name": "r", "op": "resize", "size": 4, "mode": "cubic", "roi": [0, 0, 1]})", R"("r")"));
+    EXPECT_EQ(d.field, "layers[0].roi");
+    // Reflecting needs a mirror image on each side: pads smaller than the input (8x8 here).
+    d = error_of([] { shapes_of(spec(R"({"name": "p", "op": "pad", "padding": [8, 0, 0, 0], "mode": "reflect"})", R"("p")")); });
+    EXPECT_EQ(d.layer, "p");
+    EXPECT_CONTAINS(d.message, "reflect padding must be smaller than the input");
+    // A transposed conv whose pads eat its whole output.
+    d = error_of([] { shapes_of(spec(R"({"name": "u", "op": "conv_transpose2d", "filters": 4, "kernel": 1, "padding": [4, 0, 4, 0]})", R"("u")")); });
+    EXPECT_EQ(d.layer, "u");
+    EXPECT_CONTAINS(d.message, "the output height would be 0");
+}
+
+// Output sizes by hand: (in - 1) * stride + dilation * (kernel - 1) + 1 + output_padding - pads.
+TEST(SpecShapes, ConvTransposeAndPad) {
+    Graph g = shapes_of(spec(R"({"name": "u", "op": "conv_transpose2d", "filters": 5, "kernel": [3, 2], "stride": 2, "padding": [1, 0, 1, 1], "output_padding": [1, 0]},
+                               {"name": "p", "op": "pad", "padding": [1, 2, 3, 4], "mode": "edge"})", R"("p")"));
+    EXPECT_EQ(g.layers[1].out, (Shape{7 * 2 + 2 + 1 + 1 - 2, 7 * 2 + 1 + 1 - 1, 5}));  // 16 x 15 x 5
+    EXPECT_EQ(g.layers[2].out, (Shape{16 + 4, 15 + 6, 5}));
+}
+
 TEST(SpecErrors, MissingDenseUnits) {
     Diagnostic d = parse_error(spec(R"({"name": "fc", "op": "dense"})", R"("fc")"));
     EXPECT_EQ(d.layer, "fc");

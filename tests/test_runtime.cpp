@@ -197,6 +197,7 @@ static netc_model box_model() {
     m.inputs = kBoxModelInputs;
     m.num_outputs = 2;
     m.outputs = kBoxModelOutputs;
+    m.batch = 1;
     return m;
 }
 
@@ -752,7 +753,7 @@ struct FakeDetector {
     netc_io_desc outputs[2] = {{{"boxes", 1, {4}, nullptr, nullptr}, 1}, {{"scores", 1, {2}, nullptr, nullptr}, 2}};
     netc_detection_config config = one_anchor_config();
     netc_model model() const {
-        return {NETC_ABI_VERSION, "detector", "host", 192, 0, 3, tensors, 2, stages, 1, inputs, 2, outputs, &config, 0, 1};
+        return {NETC_ABI_VERSION, "detector", "host", 192, 0, 3, tensors, 2, stages, 1, inputs, 2, outputs, &config, 0, 1, 1, 0};
     }
 };
 
@@ -887,7 +888,7 @@ TEST(Session, StageErrorIsReportedWithHalideText) {
     static const netc_io_desc inputs[] = {{{"x", 1, {1}, nullptr, nullptr}, 0}};
     static const netc_io_desc outputs[] = {{{"y", 1, {1}, nullptr, nullptr}, 1}};
     netc_model m = {NETC_ABI_VERSION, "failing", "host", 128, 0, 2, tensors, 1, stages,
-                    1, inputs, 1, outputs, nullptr, -1, -1};
+                    1, inputs, 1, outputs, nullptr, -1, -1, 1, 0};
     netc_session *s = nullptr;
     ASSERT_EQ(netc_session_create(&m, &s), NETC_OK);
     float x = 1, y = 0;
@@ -1140,3 +1141,98 @@ TEST_F(BoxNet, RunDoesNotAllocate) {
     expect_outputs(reference(image));
 }
 #endif
+
+// ---- layout and batch (netc compile --layout nchw --batch N) ------------------------------
+
+namespace {
+
+// boxnet's descriptor as `--layout nchw --batch 3` writes it: every shape leads with N, the
+// images channels first (the total, a vector, is the same in both layouts).
+const netc_io_desc kNchwInputs[] = {{{"image", 4, {3, C, H, W}, kMean, kScale, NETC_LAYOUT_NCHW}, 0}};
+const netc_io_desc kNchwOutputs[] = {{{"box", 4, {3, C, H, W}, nullptr, nullptr, NETC_LAYOUT_NCHW}, 1},
+                                     {{"total", 2, {3, C}, nullptr, nullptr, NETC_LAYOUT_NHWC}, 2}};
+
+netc_model nchw_batch_model() {
+    netc_model m = box_model();
+    m.inputs = kNchwInputs;
+    m.outputs = kNchwOutputs;
+    m.batch = 3;
+    m.leading_batch = 1;
+    return m;
+}
+
+std::vector<float> hwc_to_chw_image(const std::vector<float> &v) {
+    std::vector<float> out(v.size());
+    for (int y = 0; y < H; y++)
+        for (int x = 0; x < W; x++)
+            for (int c = 0; c < C; c++) out[size_t((c * H + y) * W + x)] = v[size_t((y * W + x) * C + c)];
+    return out;
+}
+
+}  // namespace
+
+// Three different items in the caller's NCHW order: each comes back, channels first, equal to
+// the hand-computed reference of that item (so neither the transposition nor the item offsets
+// can be wrong unnoticed).
+TEST(RuntimeLayout, NchwBatchOfThreeItemsEachAsAlone) {
+    const netc_model m = nchw_batch_model();
+    EXPECT_EQ(netc_model_batch(&m), 3);
+    netc_session *s = nullptr;
+    ASSERT_EQ(netc_session_create(&m, &s), NETC_OK) << netc_session_error(nullptr);
+    std::vector<float> in, box(size_t(3 * H * W * C)), total(size_t(3 * C));
+    std::vector<Expected> want;
+    for (int b = 0; b < 3; b++) {
+        const std::vector<float> item = test_image(float(b) * 5.0f - 2.0f);
+        want.push_back(reference(item));
+        const std::vector<float> chw = hwc_to_chw_image(item);
+        in.insert(in.end(), chw.begin(), chw.end());
+    }
+    netc_tensor input = {NETC_FLOAT32, 4, {3, C, H, W}, in.data()};
+    netc_tensor outputs[2] = {{NETC_FLOAT32, 4, {3, C, H, W}, box.data()}, {NETC_FLOAT32, 2, {3, C}, total.data()}};
+    ASSERT_EQ(netc_run(s, &input, 1, outputs, 2), NETC_OK) << netc_session_error(s);
+    for (int b = 0; b < 3; b++) {
+        const std::vector<float> box_chw = hwc_to_chw_image(want[size_t(b)].box);
+        for (size_t i = 0; i < box_chw.size(); i++) EXPECT_FLOAT_EQ(box[size_t(b) * box_chw.size() + i], box_chw[i]) << "item " << b << " box " << i;
+        for (int c = 0; c < C; c++) EXPECT_FLOAT_EQ(total[size_t(b * C + c)], want[size_t(b)].total[size_t(c)]) << "item " << b;
+    }
+    // The single-item channels-last shape is refused, naming the one expected.
+    netc_tensor hwc = {NETC_FLOAT32, 3, {H, W, C}, in.data()};
+    EXPECT_EQ(netc_run(s, &hwc, 1, outputs, 2), NETC_ERROR_SHAPE);
+    EXPECT_NE(std::string(netc_session_error(s)).find("[3, 2, 4, 3]"), std::string::npos) << netc_session_error(s);
+    netc_session_destroy(s);
+}
+
+// uint8 pixels in NCHW are normalised per channel after the transposition (channel c's mean).
+TEST(RuntimeLayout, NchwUint8IsNormalisedPerChannel) {
+    const netc_model m = nchw_batch_model();
+    netc_session *s = nullptr;
+    ASSERT_EQ(netc_session_create(&m, &s), NETC_OK);
+    std::vector<uint8_t> pixels(size_t(3 * C * H * W));
+    std::vector<float> as_float(pixels.size()), box(pixels.size()), total(size_t(3 * C)), want_box(pixels.size()), want_total(total.size());
+    for (size_t i = 0; i < pixels.size(); i++) pixels[i] = uint8_t((i * 37) % 251);
+    // The same pixels normalised by hand (channel = (i / (H*W)) % C in NCHW), as float input.
+    for (size_t i = 0; i < pixels.size(); i++) {
+        const int c = int(i / size_t(H * W)) % C;
+        as_float[i] = (float(pixels[i]) - kMean[c]) * kScale[c];
+    }
+    netc_tensor outputs[2] = {{NETC_FLOAT32, 4, {3, C, H, W}, want_box.data()}, {NETC_FLOAT32, 2, {3, C}, want_total.data()}};
+    netc_tensor fin = {NETC_FLOAT32, 4, {3, C, H, W}, as_float.data()};
+    ASSERT_EQ(netc_run(s, &fin, 1, outputs, 2), NETC_OK);
+    outputs[0].data = box.data(), outputs[1].data = total.data();
+    netc_tensor u8 = {NETC_UINT8, 4, {3, C, H, W}, pixels.data()};
+    ASSERT_EQ(netc_run(s, &u8, 1, outputs, 2), NETC_OK) << netc_session_error(s);
+    for (size_t i = 0; i < box.size(); i++) EXPECT_FLOAT_EQ(box[i], want_box[i]) << i;
+    netc_session_destroy(s);
+}
+
+// A descriptor with a batch but no batch dimension, or a batch of 0, is refused at create.
+TEST(RuntimeLayout, InconsistentBatchIsRefused) {
+    netc_model m = nchw_batch_model();
+    m.leading_batch = 0;
+    netc_session *s = nullptr;
+    EXPECT_EQ(netc_session_create(&m, &s), NETC_ERROR_INVALID_ARGUMENT);
+    m = box_model();
+    m.batch = 0;
+    EXPECT_EQ(netc_session_create(&m, &s), NETC_ERROR_INVALID_ARGUMENT);
+    EXPECT_NE(std::string(netc_session_error(nullptr)).find("a batch of 0"), std::string::npos) << netc_session_error(nullptr);
+}

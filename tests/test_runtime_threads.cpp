@@ -168,7 +168,7 @@ static const netc_io_desc kOutputs[] = {{{"conv", 3, {H, W, C}, nullptr, nullptr
 
 static const netc_model *rownet() {
     static const netc_model m = {NETC_ABI_VERSION, "rownet", "host", 2688 + 1920 + 64, 0,
-                                 3, kTensors, 2, kStages, 1, kInputs, 2, kOutputs, nullptr, -1, -1};
+                                 3, kTensors, 2, kStages, 1, kInputs, 2, kOutputs, nullptr, -1, -1, 1, 0};
     return &m;
 }
 

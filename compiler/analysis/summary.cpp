@@ -28,6 +28,7 @@ std::vector<LayerCost> layer_costs(const Graph &g) {
         case OpKind::Conv2D: c.macs = l.out.elements() * (in.c / l.groups) * l.kernel_h * l.kernel_w; break;
         case OpKind::DepthwiseConv2D: c.macs = l.out.elements() * l.kernel_h * l.kernel_w; break;
         case OpKind::Dense: c.macs = in.elements() * l.out.c; break;
+        case OpKind::ConvTranspose2D: c.macs = in.elements() * (l.filters / l.groups) * l.kernel_h * l.kernel_w; break;
         default: break;  // elementwise ops, pooling and softmax: no multiply-accumulates
         }
         out.push_back(c);

@@ -7,7 +7,7 @@
 namespace netc {
 
 int cmd_compile(int argc, char **argv) {
-    Args a(argc, argv, 2, {"--alpha", "--input-size", "--input-shape", "--target", "--generated-dir", "--cc", "--schedule"}, {"--emit-stmt", "--quiet"});
+    Args a(argc, argv, 2, {"--alpha", "--input-size", "--input-shape", "--target", "--generated-dir", "--cc", "--schedule", "--layout", "--batch"}, {"--emit-stmt", "--quiet"});
     if (a.help()) {
         std::puts(
             "usage: netc compile SPEC [options]\n"
@@ -30,6 +30,10 @@ int cmd_compile(int argc, char **argv) {
             "  --schedule F        schedule parameters (default: the file in schedules/<target>/ that netc tune wrote\n"
             "                      for this model, told by its fingerprint, not its name; else schedules/<target>.json;\n"
             "                      see schedules/README.md and docs/fusion.md)\n"
+            "  --layout L          how the C API lays out images: nhwc (default: {H, W, C}, netc's own order) or nchw\n"
+            "                      ({N, C, H, W}, as PyTorch and ONNX declare them; the runtime transposes)\n"
+            "  --batch N           items per netc_run (default: the batch an ONNX file declares, else 1); the\n"
+            "                      runtime runs them one after the other, and the shapes gain a leading N\n"
             "  --emit-stmt         also write each stage's lowered Halide statement (.stmt)\n"
             "  --quiet             no progress output\n");
         std::fputs(kModelOptionsHelp, stdout);
@@ -42,6 +46,10 @@ int cmd_compile(int argc, char **argv) {
     opt.cc = a.get("--cc", "");
     opt.emit_stmt = a.has("--emit-stmt");
     opt.schedule_file = a.get("--schedule", "");
+    const std::string layout = a.get("--layout", "nhwc");
+    if (layout != "nhwc" && layout != "nchw") throw UsageError("--layout must be nhwc or nchw, got '" + layout + "'");
+    opt.nchw = layout == "nchw";
+    opt.batch = a.get_int("--batch", 0, 1, 65536);
     if (!a.has("--quiet")) opt.progress = [](const std::string &s) { std::printf("%s\n", s.c_str()), std::fflush(stdout); };
     const ModelOptions mo = model_options(a);
     opt.notice = mo.notice;

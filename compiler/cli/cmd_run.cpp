@@ -72,7 +72,13 @@ int cmd_run(int argc, char **argv) {
     const std::vector<float> input = photo ? photo_input(g, *photo, input_path, photo_options) : load_input(g, input_path, photo_options);
     std::vector<std::vector<float>> outs;
     if (a.has("--reference")) {
-        outs = run_reference(g, input);
+        // The reference computes one item: a batch, item after item.
+        const size_t item = size_t(g.input.shape.elements());
+        for (size_t b = 0; b + item <= input.size(); b += item) {
+            const auto one = run_reference(g, std::vector<float>(input.begin() + ptrdiff_t(b), input.begin() + ptrdiff_t(b + item)));
+            outs.resize(one.size());
+            for (size_t o = 0; o < one.size(); o++) outs[o].insert(outs[o].end(), one[o].begin(), one[o].end());
+        }
     } else {
         const auto m = open_compiled_model(a.get("--generated-dir", "generated"), g, target);
         m->set_threads(threads);

@@ -48,8 +48,25 @@ std::string detections_difference(const std::vector<netc_detection> &got, const 
 }  // namespace
 
 bool compare_with_reference(const Graph &g, CompiledModel &m, const std::vector<float> &input, double tolerance) {
-    const auto got = m.run(input);
-    const auto want = run_reference(g, input);
+    // A batch gets items that differ (the input rotated by b·997 values for item b), each
+    // compared with the reference on that item: an item computed from another's data fails.
+    const int batch = m.batch();
+    std::vector<float> items;
+    for (int b = 0; b < batch; b++) {
+        const size_t shift = (size_t(b) * 997) % std::max<size_t>(input.size(), 1);
+        items.insert(items.end(), input.begin() + ptrdiff_t(shift), input.end());
+        items.insert(items.end(), input.begin(), input.begin() + ptrdiff_t(shift));
+    }
+    const auto got_all = m.run(items);
+    std::vector<std::vector<float>> want, got(got_all.size());
+    for (int b = 0; b < batch; b++) {
+        const auto w = run_reference(g, std::vector<float>(items.begin() + ptrdiff_t(size_t(b) * input.size()),
+                                                           items.begin() + ptrdiff_t(size_t(b + 1) * input.size())));
+        if (want.empty()) want.resize(w.size());
+        for (size_t o = 0; o < w.size(); o++) want[o].insert(want[o].end(), w[o].begin(), w[o].end());
+    }
+    for (size_t o = 0; o < got_all.size(); o++) got[o] = got_all[o];
+    if (batch > 1) std::printf("a batch of %d different items, each against the reference:\n", batch);
     bool ok = true;
     for (size_t o = 0; o < want.size(); o++) {
         const Difference d = difference(got[o], want[o]);

@@ -3,6 +3,7 @@
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
+#include <functional>
 
 #include "io/image.h"
 #include "io/layout.h"
@@ -19,10 +20,24 @@ bool ends_with(const std::string &s, const std::string &suffix) {
     return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
 }
 
-// The declared input's values in netc's HWC order.
+// Each item of `v` (items of shape s one after another) through `convert`.
+std::vector<float> per_item(const std::vector<float> &v, const Shape &s,
+                            const std::function<std::vector<float>(const std::vector<float> &)> &convert) {
+    const size_t item = size_t(s.elements());
+    if (item == 0 || v.size() <= item) return convert(v);
+    std::vector<float> out;
+    for (size_t b = 0; b + item <= v.size(); b += item) {
+        const std::vector<float> one = convert(std::vector<float>(v.begin() + ptrdiff_t(b), v.begin() + ptrdiff_t(b + item)));
+        out.insert(out.end(), one.begin(), one.end());
+    }
+    return out;
+}
+
+// The declared input's values (one item or a batch) in netc's HWC order.
 std::vector<float> from_declared(const Graph &g, std::vector<float> v) {
     const Shape s = g.input.shape;
-    return g.declared_input.nchw ? chw_to_hwc<float>(v, s.c, s.h, s.w) : v;
+    if (!g.declared_input.nchw) return v;
+    return per_item(v, s, [&](const std::vector<float> &x) { return chw_to_hwc<float>(x, s.c, s.h, s.w); });
 }
 
 // The input's shapes as netc holds it and as the model declares it, and the latter in words.
@@ -72,22 +87,28 @@ std::vector<float> load_input(const Graph &g, const std::string &path, const Pre
     }
     if (looks_like_image(path)) return photo_input(g, read_image(path), path, image);
     const std::string b = read_file(path, "input");
-    if (int64_t(b.size()) != s.elements() * 4)
-        fail(path, g.input.name, "", "a raw float32 input must have " + std::to_string(s.elements() * 4) + " bytes (" + want + "), it has " +
+    const int64_t batch = std::max(g.input.batch, 1);
+    if (int64_t(b.size()) != s.elements() * 4 && int64_t(b.size()) != s.elements() * 4 * batch)
+        fail(path, g.input.name, "", "a raw float32 input must have " + std::to_string(s.elements() * 4 * batch) + " bytes (" + want + "), it has " +
                                          std::to_string(b.size()));
-    std::vector<float> out(size_t(s.elements()));
+    std::vector<float> out(b.size() / 4);
     std::memcpy(out.data(), b.data(), b.size());
     return from_declared(g, std::move(out));
 }
 
 NpyArray declared_output(const Graph &g, size_t o, const std::vector<float> &values) {
     const Shape s = g.layers[size_t(g.outputs[o])].out;
+    const int64_t items = s.elements() > 0 ? int64_t(values.size()) / s.elements() : 1;
     if (o < g.declared_outputs.size() && !g.declared_outputs[o].shape.empty()) {
         const DeclaredTensor &d = g.declared_outputs[o];
-        return {d.shape, d.nchw ? hwc_to_chw<float>(values, s.c, s.h, s.w) : values};
+        std::vector<int64_t> shape = d.shape;
+        if (!shape.empty()) shape[0] = shape[0] / std::max<int64_t>(g.input.batch, 1) * items;  // the items computed
+        if (!d.nchw) return {shape, values};
+        return {shape, per_item(values, s, [&](const std::vector<float> &x) { return hwc_to_chw<float>(x, s.c, s.h, s.w); })};
     }
     NpyArray arr{{s.h, s.w, s.c}, values};
     if (s.h == 1 && s.w == 1) arr.shape = {s.c};
+    if (items > 1) arr.shape.insert(arr.shape.begin(), items);
     return arr;
 }
 

@@ -15,8 +15,11 @@ namespace netc {
 class CompiledModel {
 public:
     virtual ~CompiledModel() = default;
-    // Input: normalised float32 HWC. Returns one vector per output, in the model's order.
+    // Input: normalised float32 HWC, one item or batch() of them one after the other (one item
+    // is repeated for every item of the batch). Returns one vector per output, in the model's
+    // order, batch() items of HWC: whatever layout the C API was compiled with.
     virtual std::vector<std::vector<float>> run(const std::vector<float> &input) = 0;
+    virtual int batch() = 0;  // items per netc_run (`netc compile --batch`)
     // Milliseconds of each of `runs` calls of netc_run on `input`, after `warmup` untimed ones
     // (tensors prepared once, so only the runtime's work is timed).
     virtual std::vector<double> time_runs(const std::vector<float> &input, int warmup, int runs) = 0;

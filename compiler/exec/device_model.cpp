@@ -7,6 +7,8 @@
 #include <fstream>
 #include <sstream>
 
+#include <nlohmann/json.hpp>
+
 #include "io/read_file.h"
 #include "spec/diagnostic.h"
 #include "target/executor.h"
@@ -31,6 +33,9 @@ DeviceModel::DeviceModel(const std::string &dir, const std::string &model, const
     if (!fs::exists(fs::path(dir) / program_))
         fail(dir, "", "", "has no " + program_ + " (compiled by an older netc?); recompile with `netc compile --target " + t.name + "`");
     require_executor(t);
+    std::ifstream meta(fs::path(dir) / (model + ".json"));
+    const nlohmann::json m = nlohmann::json::parse(meta, nullptr, false);
+    if (m.is_object() && m.contains("c_api") && m["c_api"].is_object() && m["c_api"].value("batch", 1) > 1) batch_ = m["c_api"]["batch"].get<int>();
     work_root_ = (fs::temp_directory_path() / ("netc_device_" + std::to_string(::getpid()) + "_" + model)).string();
 }
 

@@ -18,6 +18,7 @@ public:
     std::vector<std::string> stage_names() override;
     void set_threads(int n) override { threads_ = n; }
     std::string halide_target() override;
+    int batch() override { return batch_; }
 
 private:
     struct Result {
@@ -31,6 +32,7 @@ private:
     std::string dir_, program_, work_root_;
     TargetInfo target_;
     int threads_ = 0;
+    int batch_ = 1;  // from the metadata (`netc compile --batch`)
     int calls_ = 0;
     Result info_;  // from the first call: the stages and the target
     bool have_info_ = false;

@@ -24,6 +24,7 @@ struct LoadedModel::Api {
     int32_t (*num_stages)(const netc_model *);
     const char *(*stage_name)(const netc_model *, int32_t);
     void (*profile)(netc_session *, double *);
+    int32_t (*batch)(const netc_model *);
 };
 
 namespace {
@@ -56,6 +57,7 @@ LoadedModel::LoadedModel(const std::string &dir, const std::string &model) {
     bind_symbol(handle_, path, "netc_model_num_stages", &api_->num_stages);
     bind_symbol(handle_, path, "netc_model_stage_name", &api_->stage_name);
     bind_symbol(handle_, path, "netc_session_profile", &api_->profile);
+    bind_symbol(handle_, path, "netc_model_batch", &api_->batch);
     model_ = api_->model();
     if (api_->create(model_, &session_) != NETC_OK) fail(path, "", "", "cannot create a session (out of memory, or a runtime/ABI mismatch)");
 }
@@ -70,18 +72,57 @@ void LoadedModel::set_threads(int n) { api_->set_threads(n); }
 
 std::string LoadedModel::halide_target() { return api_->target(model_); }
 
-// The caller's tensors for one call of netc_run: the input, and outputs backed by `outs`.
+namespace {
+
+int64_t elements_of(const netc_tensor_info &info) {
+    int64_t n = 1;
+    for (int d = 0; d < info.rank; d++) n *= info.shape[d];
+    return n;
+}
+
+// Items of {C, H, W} (a tensor the C API lays out channels first, shape {N, C, H, W}) from
+// items of {H, W, C}, netc's order, or back.
+std::vector<float> transposed(const netc_tensor_info &info, const std::vector<float> &v, bool to_nchw) {
+    if (info.layout != NETC_LAYOUT_NCHW) return v;
+    const int64_t c = info.shape[1], h = info.shape[2], w = info.shape[3], item = c * h * w;
+    std::vector<float> out(v.size());
+    for (size_t base = 0; base + size_t(item) <= v.size(); base += size_t(item))
+        for (int64_t y = 0; y < h; y++)
+            for (int64_t x = 0; x < w; x++)
+                for (int64_t k = 0; k < c; k++) {
+                    const size_t hwc = base + size_t((y * w + x) * c + k), chw = base + size_t((k * h + y) * w + x);
+                    (to_nchw ? out[chw] : out[hwc]) = to_nchw ? v[hwc] : v[chw];
+                }
+    return out;
+}
+
+}  // namespace
+
+// The caller's tensors for one call of netc_run: the input in the C API's layout, and
+// outputs backed by `outs`.
 struct LoadedModel::Call {
+    std::vector<float> in_values;
     netc_tensor in;
     std::vector<netc_tensor> out;
 };
 
 LoadedModel::Call LoadedModel::prepare(const std::vector<float> &input, std::vector<std::vector<float>> &outs) const {
     const netc_tensor_info *ii = api_->input(model_, 0);
-    netc_tensor in{NETC_FLOAT32, ii->rank, {}, const_cast<float *>(input.data())};
-    int64_t need = 1;
-    for (int d = 0; d < ii->rank; d++) in.shape[d] = ii->shape[d], need *= ii->shape[d];
-    if (int64_t(input.size()) != need) fail("", ii->name, "", "input has " + std::to_string(input.size()) + " values, the model takes " + std::to_string(need));
+    const int64_t need = elements_of(*ii), batch = std::max(api_->batch(model_), 1);
+    Call c;
+    // netc's tools give one item or a whole batch, channels last; one item serves every item
+    // of a batch (check, bench).
+    if (int64_t(input.size()) == need) {
+        c.in_values = input;
+    } else if (batch > 1 && int64_t(input.size()) * batch == need) {
+        for (int64_t b = 0; b < batch; b++) c.in_values.insert(c.in_values.end(), input.begin(), input.end());
+    } else {
+        fail("", ii->name, "", "input has " + std::to_string(input.size()) + " values, the model takes " + std::to_string(need) +
+                                   (batch > 1 ? " (a batch of " + std::to_string(batch) + ")" : ""));
+    }
+    c.in_values = transposed(*ii, c.in_values, true);
+    c.in = netc_tensor{NETC_FLOAT32, ii->rank, {}, c.in_values.data()};
+    for (int d = 0; d < ii->rank; d++) c.in.shape[d] = ii->shape[d];
     const int n_out = api_->num_outputs(model_);
     outs.assign(static_cast<size_t>(n_out), {});
     std::vector<netc_tensor> out_t(static_cast<size_t>(n_out));
@@ -93,7 +134,8 @@ LoadedModel::Call LoadedModel::prepare(const std::vector<float> &input, std::vec
         outs[size_t(o)].resize(size_t(n));
         out_t[size_t(o)].data = outs[size_t(o)].data();
     }
-    return Call{in, out_t};
+    c.out = out_t;
+    return c;
 }
 
 void LoadedModel::call(Call &c) {
@@ -105,8 +147,11 @@ std::vector<std::vector<float>> LoadedModel::run(const std::vector<float> &input
     std::vector<std::vector<float>> outs;
     Call c = prepare(input, outs);
     call(c);
+    for (size_t o = 0; o < outs.size(); o++) outs[o] = transposed(*api_->output(model_, int32_t(o)), outs[o], false);
     return outs;
 }
+
+int LoadedModel::batch() { return std::max(api_->batch(model_), 1); }
 
 std::vector<std::string> LoadedModel::stage_names() {
     std::vector<std::string> names;

@@ -24,6 +24,7 @@ public:
     std::vector<std::string> stage_names() override;
     void set_threads(int n) override;
     std::string halide_target() override;
+    int batch() override;
     const netc_model *model() const { return model_; }
 
 private:

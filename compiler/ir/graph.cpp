@@ -32,6 +32,8 @@ const OpNameEntry kOpNames[] = {
     {OpKind::Concat, "concat"},
     {OpKind::Reshape, "reshape"},
     {OpKind::Resize, "resize"},
+    {OpKind::Pad, "pad"},
+    {OpKind::ConvTranspose2D, "conv_transpose2d"},
     {OpKind::SeparableConv, "separable_conv"},
     {OpKind::InvertedResidual, "inverted_residual"},
 };
@@ -79,8 +81,11 @@ const ActivationEntry kActivations[] = {{Activation::Relu, OpKind::Relu},
 }  // namespace
 
 namespace {
-const char *const kResizeModes[] = {"nearest", "linear"};
-const char *const kResizeCoordinates[] = {"half_pixel", "pytorch_half_pixel", "align_corners", "asymmetric"};
+const char *const kResizeModes[] = {"nearest", "linear", "cubic"};
+const char *const kResizeCoordinates[] = {"half_pixel", "pytorch_half_pixel", "align_corners", "asymmetric", "tf_half_pixel_for_nn",
+                                          "tf_crop_and_resize"};
+const char *const kSoftmaxAxes[] = {"channels", "width", "height"};
+const char *const kPadModes[] = {"constant", "edge", "reflect"};
 const char *const kResizeRoundings[] = {"round_prefer_floor", "round_prefer_ceil", "floor", "ceil"};
 
 template <typename E, size_t N>
@@ -100,6 +105,11 @@ const char *resize_rounding_name(ResizeAttrs::Rounding r) { return kResizeRoundi
 bool resize_mode_from_name(const std::string &s, ResizeAttrs::Mode *m) { return from_name(kResizeModes, s, m); }
 bool resize_coordinate_from_name(const std::string &s, ResizeAttrs::Coordinate *c) { return from_name(kResizeCoordinates, s, c); }
 bool resize_rounding_from_name(const std::string &s, ResizeAttrs::Rounding *r) { return from_name(kResizeRoundings, s, r); }
+
+const char *softmax_axis_name(SoftmaxAxis a) { return kSoftmaxAxes[int(a)]; }
+bool softmax_axis_from_name(const std::string &s, SoftmaxAxis *a) { return from_name(kSoftmaxAxes, s, a); }
+const char *pad_mode_name(PadMode m) { return kPadModes[int(m)]; }
+bool pad_mode_from_name(const std::string &s, PadMode *m) { return from_name(kPadModes, s, m); }
 
 bool activation_has_params(Activation a) { return a == Activation::Clip || a == Activation::LeakyRelu || a == Activation::HardSigmoid; }
 

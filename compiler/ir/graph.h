@@ -40,12 +40,14 @@ enum class OpKind {
     AvgPool,          // padding positions are excluded from the average (TensorFlow's rule)
     MaxPool,          // padding positions never win (as if padded with -infinity)
     Dense,            // input flattened in HWC order; weight (out, in)
-    Softmax,          // over channels
+    Softmax,          // over channels, or over width or height (softmax_axis)
     Add,              // inputs: two tensors of the same shape (residual connections)
     Mul,              // inputs: x and a gate of x's shape or 1x1xC (squeeze-excite's channel scale)
     Concat,           // inputs: two or more tensors of the same height and width, along channels
     Reshape,          // same values in the same HWC order, another shape (flatten, SSD's [priors, classes])
-    Resize,           // to resize.height x resize.width, nearest or bilinear (ONNX Resize/Upsample; FPN, segmentation heads)
+    Resize,           // to resize.height x resize.width, nearest, bilinear or bicubic (ONNX Resize/Upsample; FPN, segmentation heads)
+    Pad,              // spatial padding by `padding` (explicit), with pad_value, or by repeating the edge or reflecting
+    ConvTranspose2D,  // groups, dilation, padding (removed from the full output), output_padding; weight (in, out/groups, kh, kw)
     SeparableConv,    // composite: expanded by expand_composites before anything else
     InvertedResidual, // composite (MobileNetV2/V3 block): expand 1x1, depthwise, [squeeze-excite], project 1x1, [add]
 };
@@ -78,13 +80,33 @@ OpKind op_of_activation(Activation a);
 // A resize's attributes, with ONNX Resize's meanings: the source coordinate of output pixel x
 // is coord(x) by `coordinate`, then rounded by `nearest` (nearest) or interpolated between its
 // two neighbours (linear), neighbours clamped to the input.
+// Cubic interpolates between four neighbours with Keys' kernel of parameter cubic_a (ONNX's
+// default -0.75; PyTorch's bicubic and OpenCV use it); exclude_outside drops the neighbours
+// outside the input and renormalises. TfCropAndResize maps the output onto the region
+// roi = [top, left, bottom, right] of the input (fractions of it), extrapolation_value outside.
 struct ResizeAttrs {
-    enum Mode { Nearest, Linear } mode = Nearest;
-    enum Coordinate { HalfPixel, PytorchHalfPixel, AlignCorners, Asymmetric } coordinate = HalfPixel;
+    enum Mode { Nearest, Linear, Cubic } mode = Nearest;
+    enum Coordinate { HalfPixel, PytorchHalfPixel, AlignCorners, Asymmetric, TfHalfPixelForNn, TfCropAndResize } coordinate = HalfPixel;
     enum Rounding { RoundPreferFloor, RoundPreferCeil, Floor, Ceil } nearest = RoundPreferFloor;
     int height = 0, width = 0;             // the output's
     double scale_h = 0, scale_w = 0;       // output / input as given (ONNX scales); 0: height / input height
+    double cubic_a = -0.75;
+    bool exclude_outside = false;
+    double roi[4] = {0, 0, 1, 1};          // TfCropAndResize
+    double extrapolation_value = 0;        // TfCropAndResize
 };
+
+// Where a softmax normalises: along the channels of each pixel (a classifier's scores), or
+// along a row (width) or column (height) of each channel.
+enum class SoftmaxAxis { Channels, Width, Height };
+const char *softmax_axis_name(SoftmaxAxis a);
+bool softmax_axis_from_name(const std::string &s, SoftmaxAxis *a);
+
+// A standalone pad's values outside the input: pad_value, the nearest edge pixel, or the
+// input mirrored about its edge pixel (ONNX's constant, edge and reflect modes).
+enum class PadMode { Constant, Edge, Reflect };
+const char *pad_mode_name(PadMode m);
+bool pad_mode_from_name(const std::string &s, PadMode *m);
 
 // The spec's (and ONNX's) names of ResizeAttrs' values, and back; false for an unknown name.
 const char *resize_mode_name(ResizeAttrs::Mode m);
@@ -139,6 +161,10 @@ struct Layer {
 
     Shape reshape_to;         // reshape: the spec's [H, W, C]; one entry may be -1 (inferred)
     ResizeAttrs resize;       // resize
+    SoftmaxAxis softmax_axis = SoftmaxAxis::Channels;  // softmax
+    PadMode pad_mode = PadMode::Constant;              // pad (its amounts are `padding`)
+    float pad_value = 0;                               // pad, constant mode
+    int output_pad_h = 0, output_pad_w = 0;            // conv_transpose2d: rows/columns added at the bottom/right
 
     Shape out;  // filled by infer_shapes
 
@@ -158,6 +184,9 @@ struct Layer {
 struct InputInfo {
     std::string name = "input";
     Shape shape;
+    // Items per call. The compiled pipeline computes one item; the runtime and the reference
+    // run it batch times, item after item (no layer mixes items of a batch).
+    int batch = 1;
     std::vector<float> mean;   // per channel; applied by the runtime to uint8 inputs: (v - mean) * scale
     std::vector<float> scale;
 };

@@ -66,6 +66,8 @@ StageFuncs lower_op(const Layer &l, const Shape &in_shape, Func in, const StageV
     case OpKind::Softmax: return lower_softmax(l, in_shape, in, v);
     case OpKind::Reshape: return lower_reshape(l, in_shape, in, v);
     case OpKind::Resize: return lower_resize(l, in_shape, in, v);
+    case OpKind::Pad: return lower_pad(l, in_shape, in, v);
+    case OpKind::ConvTranspose2D: return lower_conv_transpose2d(l, in_shape, in, v);
     default: break;
     }
     fail("", l.name, "op", std::string("internal: no lowering for op ") + op_name(l.op));

@@ -33,6 +33,7 @@ struct StageFuncs {
     Halide::Func accumulator;  // reductions: the Func whose update sums over `r` (undefined otherwise)
     Halide::RDom r;
     std::vector<Halide::Func> helpers;  // softmax's max and sum
+    bool reduces_across_pixels = false; // softmax along width or height: a helper value serves a whole row or column
     std::vector<TileProducer> tile_producers;  // fused stages only
     // An expand (1x1) conv computed a row at a time, in a sliding window, for the tile
     // producer (a depthwise conv) reading it: at most one.

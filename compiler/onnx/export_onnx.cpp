@@ -185,13 +185,16 @@ private:
         };
         switch (l.op) {
         case OpKind::Conv2D:
-        case OpKind::DepthwiseConv2D: {
+        case OpKind::DepthwiseConv2D:
+        case OpKind::ConvTranspose2D: {
             std::vector<std::string> inputs = {spatial_input(l, 0), param("weight")};
             if (l.bias) inputs.push_back(param("bias"));
-            onnx::NodeProto *n = node("Conv", inputs, pre, name);
+            const bool transposed = l.op == OpKind::ConvTranspose2D;
+            onnx::NodeProto *n = node(transposed ? "ConvTranspose" : "Conv", inputs, pre, name);
             window(n, l);
             ints(n, "dilations", {l.dilation_h, l.dilation_w});
             int_attr(n, "group", l.op == OpKind::DepthwiseConv2D ? in.c : l.groups);
+            if (transposed) ints(n, "output_padding", {l.output_pad_h, l.output_pad_w});
             out.name = activation(l.activation, l.act, pre, name);
             break;
         }
@@ -245,7 +248,9 @@ private:
         }
         case OpKind::Softmax: {
             const Value &x = values_[size_t(l.inputs[0])];
-            int_attr(node("Softmax", {x.name}, name, name), "axis", 1);  // the channels, per pixel
+            // NCHW: the channels (also of a [1, C] vector) are axis 1, height 2, width 3.
+            const int axis = l.softmax_axis == SoftmaxAxis::Channels ? 1 : l.softmax_axis == SoftmaxAxis::Height ? 2 : 3;
+            int_attr(node("Softmax", {x.name}, name, name), "axis", axis);
             out.spatial = x.spatial;
             break;
         }
@@ -268,7 +273,10 @@ private:
             // Opset 13: X, roi (unused), scales, sizes. Given scales are kept (they enter the
             // coordinates); else the sizes.
             const ResizeAttrs &r = l.resize;
-            std::vector<std::string> inputs = {spatial_input(l, 0), ""};
+            const bool crop = r.coordinate == ResizeAttrs::TfCropAndResize;
+            std::vector<std::string> inputs = {spatial_input(l, 0),
+                                               crop ? initializer(name + "_roi", {8}, {0, 0, float(r.roi[0]), float(r.roi[1]), 1, 1, float(r.roi[2]), float(r.roi[3])})
+                                                    : ""};
             if (r.scale_h > 0) {
                 inputs.push_back(initializer(name + "_scales", {4}, {1.0f, 1.0f, float(r.scale_h), float(r.scale_w)}));
             } else {
@@ -279,6 +287,19 @@ private:
             string_attr(n, "mode", resize_mode_name(r.mode));
             string_attr(n, "coordinate_transformation_mode", resize_coordinate_name(r.coordinate));
             string_attr(n, "nearest_mode", resize_rounding_name(r.nearest));
+            if (r.mode == ResizeAttrs::Cubic) {
+                float_attr(n, "cubic_coeff_a", float(r.cubic_a));
+                int_attr(n, "exclude_outside", r.exclude_outside);
+            }
+            if (crop) float_attr(n, "extrapolation_value", float(r.extrapolation_value));
+            break;
+        }
+        case OpKind::Pad: {
+            const Padding &p = l.padding;
+            onnx::NodeProto *n = node("Pad", {spatial_input(l, 0), int_initializer(name + "_pads", {0, 0, p.top, p.left, 0, 0, p.bottom, p.right}),
+                                              initializer(name + "_value", {}, {l.pad_value})},
+                                      name, name);
+            string_attr(n, "mode", pad_mode_name(l.pad_mode));
             break;
         }
         case OpKind::Reshape: {

@@ -1,6 +1,7 @@
 // Nodes whose inputs are all constants are evaluated at import: the Shape → Gather →
 // Unsqueeze → Concat → Reshape chains exporters emit for x.view(x.size(0), -1), weight
 // reshapes, and Constant nodes. Only what such subgraphs use is implemented.
+#include <algorithm>
 #include <cmath>
 #include <numeric>
 
@@ -103,34 +104,49 @@ ConstTensor gather(Importer &im, const ConstTensor &data, const ConstTensor &idx
 }
 
 // 1-D or along axes with unit steps: what shape arithmetic needs.
+// Slice with ONNX's rules: negative starts/ends count from the end, any non-zero step
+// (exporters reverse a list with step -1 and an end of INT64_MIN).
 ConstTensor slice(Importer &im) {
     const ConstTensor &data = im.constant(0);
     std::vector<int64_t> starts, ends, axes, steps;
-    auto ints = [&](int k) { return im.constant_ints(k); };
+    // Starts and ends may be INT64_MIN/MAX ("to the end"), past what constant_ints accepts:
+    // any whole number, saturated at ±2^62, means the same after clamping to the axis.
+    auto bounds = [&](int k) {
+        std::vector<int64_t> v;
+        for (double d : im.constant(k).values) {
+            if (!(d == std::trunc(d))) im.unsupported("input '" + im.node->input(k) + "' holds " + std::to_string(d) + " where a whole number is needed");
+            v.push_back(int64_t(std::clamp(d, -4611686018427387904.0, 4611686018427387904.0)));
+        }
+        return v;
+    };
     if (im.opset < 10) {
         starts = im.attr_ints("starts", {}), ends = im.attr_ints("ends", {}), axes = im.attr_ints("axes", {});
     } else {
-        starts = ints(1), ends = ints(2);
-        if (im.has_input(3)) axes = ints(3);
-        if (im.has_input(4)) steps = ints(4);
+        starts = bounds(1), ends = bounds(2);
+        if (im.has_input(3)) axes = im.constant_ints(3);
+        if (im.has_input(4)) steps = im.constant_ints(4);
     }
     if (axes.empty()) axes.resize(starts.size()), std::iota(axes.begin(), axes.end(), 0);
+    if (ends.size() != starts.size() || axes.size() != starts.size() || (!steps.empty() && steps.size() != starts.size()))
+        im.unsupported("starts, ends, axes and steps differ in length");
     const int64_t rank = int64_t(data.dims.size());
-    std::vector<int64_t> lo(size_t(rank), 0), hi(data.dims);
+    std::vector<int64_t> first(size_t(rank), 0), step(size_t(rank), 1), count(data.dims);
     for (size_t i = 0; i < axes.size(); i++) {
-        if (!steps.empty() && steps[i] != 1) im.unsupported("steps other than 1");
-        const int64_t a = normalise_axis(im, axes[i], rank), n = data.dims[size_t(a)];
-        auto clampi = [&](int64_t v) { return std::clamp<int64_t>(v < 0 ? v + n : v, 0, n); };
-        lo[size_t(a)] = clampi(starts[i]);
-        hi[size_t(a)] = std::max(lo[size_t(a)], clampi(ends[i]));
+        const int64_t a = normalise_axis(im, axes[i], rank), n = data.dims[size_t(a)], s = steps.empty() ? 1 : steps[i];
+        if (s == 0 || s < -(int64_t(1) << 40) || s > (int64_t(1) << 40)) im.unsupported("step " + std::to_string(s));
+        int64_t lo = starts[i] < 0 ? starts[i] + n : starts[i], hi = ends[i] < 0 ? ends[i] + n : ends[i];
+        if (s > 0) lo = std::clamp<int64_t>(lo, 0, n), hi = std::clamp<int64_t>(hi, 0, n);
+        else lo = std::clamp<int64_t>(lo, 0, n - 1), hi = std::clamp<int64_t>(hi, -1, n - 1);
+        first[size_t(a)] = lo, step[size_t(a)] = s;
+        count[size_t(a)] = s > 0 ? std::max<int64_t>(0, (hi - lo + s - 1) / s) : std::max<int64_t>(0, (lo - hi - s - 1) / -s);
     }
     ConstTensor out;
     out.is_float = data.is_float;
-    for (int64_t a = 0; a < rank; a++) out.dims.push_back(hi[size_t(a)] - lo[size_t(a)]);
+    out.dims = count;
     const auto st = strides_of(data.dims), so = strides_of(out.dims);
     for (int64_t i = 0; i < out.elements(); i++) {
         int64_t src = 0;
-        for (int64_t a = 0; a < rank; a++) src += ((i / so[size_t(a)]) % out.dims[size_t(a)] + lo[size_t(a)]) * st[size_t(a)];
+        for (int64_t a = 0; a < rank; a++) src += (first[size_t(a)] + (i / so[size_t(a)]) % out.dims[size_t(a)] * step[size_t(a)]) * st[size_t(a)];
         out.values.push_back(data.values[size_t(src)]);
     }
     return out;

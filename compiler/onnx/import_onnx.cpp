@@ -51,9 +51,13 @@ std::string Importer::static_problem() const {
     if (!version.empty()) return version;
     if (op == "MaxPool" && attr_int("storage_order", 0) != 0) return "storage_order 1";
     if (op == "MaxPool" && attr_ints("dilations", {1, 1}) != std::vector<int64_t>{1, 1}) return "dilations other than 1";
-    if (op == "Pad" && attr_string("mode", "constant") != "constant") return "Pad mode other than constant";
     if (op == "Gemm" && attr_int("transA", 0) != 0) return "transA 1";
     return "";
+}
+
+void Importer::refuse_batch_axis(int64_t axis, const std::string &what) {
+    if (batch_ > 1 && axis == 0)
+        unsupported(what + " mixes the items of the batch of " + std::to_string(batch_) + " (axis 0); netc computes each item on its own");
 }
 
 bool Importer::has_input(int k) const { return k < node->input_size() && !node->input(k).empty(); }
@@ -77,7 +81,6 @@ const Value &Importer::in(int k) {
 const Value &Importer::activation(int k) {
     const Value &v = in(k);
     if (v.kind != Value::Activation) unsupported("input '" + node->input(k) + "' is a constant; netc computes this op on activations only");
-    if (v.padded && node->op_type() != "Conv") unsupported("reads a Pad; netc folds Pad into a following Conv only");
     return v;
 }
 
@@ -255,7 +258,6 @@ void Importer::add_input() {
     if (dims.empty()) fail(path, in.name(), "graph.input", "a scalar input; netc takes an image [1, C, H, W] (or a tensor)");
     for (size_t d = 0; d < dims.size(); d++)
         if (dims[d] < 0) fail(path, in.name(), "graph.input", "dimension " + std::to_string(d) + " is dynamic" + fix);
-    if (dims.size() == 4 && dims[0] != 1) fail(path, in.name(), "graph.input", "batch size " + std::to_string(dims[0]) + ": netc compiles batch-1 networks");
     for (int64_t d : dims)
         if (d < 1) fail(path, in.name(), "graph.input", "input of shape " + shape_string(dims) + " holds no values");
     // Before the shape is narrowed to int anywhere: 2^32 + 8 once became 8.
@@ -263,6 +265,14 @@ void Importer::add_input() {
         if (d > kMaxInputDimension)
             fail(path, in.name(), "graph.input", "input of shape " + shape_string(dims) + ": a dimension past " + std::to_string(kMaxInputDimension));
     onnx_input_shape_ = dims;
+    // An image [N, C, H, W] (or [N, H, W, C]) or a matrix [N, K] with N > 1: a batch, imported
+    // as one item ([1, ...]) and run N times by the runtime (`netc compile --batch`).
+    if ((dims.size() == 4 || dims.size() == 2) && dims[0] > 1) {
+        if (dims[0] > 65536) fail(path, in.name(), "graph.input", "a batch of " + std::to_string(dims[0]) + " (netc takes 1 to 65536)");
+        batch_ = dims[0];
+        dims[0] = 1;
+    }
+    graph_.input.batch = int(batch_);
     // An image [1, C, H, W] is NCHW; any other shape is taken in row-major order (netc's HWC
     // storage of the shape netc_shape_of_row_major gives it), for the ops that allow it. So is
     // a 4-D input that every reader transposes NHWC → NCHW: tf2onnx's [1, H, W, C] images.
@@ -377,6 +387,14 @@ void Importer::add_outputs(OnnxImport &result) {
         OnnxOutput out;
         out.name = o.name();
         out.onnx_shape = v.shape;
+        if (batch_ > 1) {
+            // Values are per item: the output's first dimension is the batch.
+            if (out.onnx_shape.empty() || out.onnx_shape[0] != 1) {
+                problems_.push_back(where + ": its shape " + shape_string(v.shape) + " does not lead with the batch");
+                continue;
+            }
+            out.onnx_shape[0] = batch_;
+        }
         out.nchw = v.layout == Value::Nchw && !row_major_compatible(v);
         result.outputs.push_back(out);
     }

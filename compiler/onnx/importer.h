@@ -25,8 +25,6 @@ struct Value {
     //   FlatChw:  [1, C*H*W] flattened from Nchw with H*W > 1 and C > 1; `layer` is still the
     //             unflattened tensor (only a dense layer can read it: its weights get permuted).
     enum Layout { Nchw, RowMajor, FlatChw } layout = Nchw;
-    int pad_top = 0, pad_left = 0, pad_bottom = 0, pad_right = 0;  // a Pad waiting for the conv that reads it
-    bool padded = false;
     std::string hardsigmoid_of;  // HardSigmoid(1/6, 1/2) of this value: x * it is h-swish
 };
 
@@ -45,6 +43,10 @@ public:
     std::string path;
 
     [[noreturn]] void unsupported(const std::string &what);
+    // The batch the input declares. Values are imported per item (their ONNX shapes lead with
+    // 1); an op that reaches across items (an axis 0 of an activation) is refused with this.
+    int64_t batch() const { return batch_; }
+    void refuse_batch_axis(int64_t axis, const std::string &what);
     bool has_input(int k) const;
     const Value &in(int k);                      // the node's k-th input
     const Value &activation(int k);              // ... which must be an activation
@@ -90,6 +92,7 @@ private:
     std::map<std::string, int> readers_;
     std::vector<int64_t> onnx_input_shape_;
     bool input_nchw_ = true;
+    int64_t batch_ = 1;
 };
 
 // The ONNX op types netc translates into layers, each with its translator: the one list of

@@ -18,6 +18,19 @@ Tensor to_tensor(const ConstTensor &c) {
 // products netc forms from them must stay far inside int.
 constexpr int64_t kMaxWindowValue = 1 << 16;
 
+// A conv's weight (input 1) and optional bias (input 2, one value per output) as params.
+std::map<std::string, Tensor> weight_and_bias(Importer &im, const ConstTensor &w, int64_t out, Layer *l) {
+    std::map<std::string, Tensor> params{{"weight", to_tensor(w)}};
+    l->bias = im.has_input(2);
+    if (l->bias) {
+        const ConstTensor &b = im.constant(2);
+        if (b.elements() != out) im.unsupported("bias has " + std::to_string(b.elements()) + " values for " + std::to_string(out) + " outputs");
+        params["bias"] = to_tensor(b);
+        params["bias"].shape = {out};
+    }
+    return params;
+}
+
 // kernel_shape/strides/dilations/pads/auto_pad → the layer's fields. `in` is the NCHW input.
 void read_window(Importer &im, Layer &l, const Value &in, int64_t kh, int64_t kw, bool dilations_allowed) {
     const auto ks = im.attr_ints("kernel_shape", {kh, kw});
@@ -74,17 +87,7 @@ void conv(Importer &im) {
     Layer l;
     l.inputs = {x.layer};
     read_window(im, l, x, w.dims[2], w.dims[3], true);
-    if (x.padded) {  // a Pad before the conv becomes part of its padding
-        l.padding.top += x.pad_top, l.padding.left += x.pad_left, l.padding.bottom += x.pad_bottom, l.padding.right += x.pad_right;
-    }
-    std::map<std::string, Tensor> params{{"weight", to_tensor(w)}};
-    l.bias = im.has_input(2);
-    if (l.bias) {
-        const ConstTensor &b = im.constant(2);
-        if (b.elements() != out) im.unsupported("bias has " + std::to_string(b.elements()) + " values for " + std::to_string(out) + " outputs");
-        params["bias"] = to_tensor(b);
-        params["bias"].shape = {out};
-    }
+    const std::map<std::string, Tensor> params = weight_and_bias(im, w, out, &l);
     if (group > 1 && group == cin) {  // depthwise, with multiplier out / cin: the same weight layout
         l.op = OpKind::DepthwiseConv2D;
         l.multiplier = int(out / cin);
@@ -93,6 +96,68 @@ void conv(Importer &im) {
         l.filters = int(out);
         l.groups = int(group);
     }
+    im.set_output(0, im.nchw_value(im.add_layer(l, params)));
+}
+
+// ConvTranspose: a conv_transpose2d layer. Its pads remove rows/columns from the full output;
+// output_shape (or auto_pad SAME_*: input × stride) sets them instead, as ONNX's reference does,
+// a negative end pad becoming extra rows at the bottom/right.
+void conv_transpose(Importer &im) {
+    const Value &x = im.activation(0);
+    if (x.layout != Value::Nchw || x.shape.size() != 4) im.unsupported("input must be a [1, C, H, W] activation");
+    const ConstTensor &w = im.constant(1);
+    if (w.dims.size() != 4) im.unsupported("weights of rank " + std::to_string(w.dims.size()) + "; netc has 2-D convolutions only");
+    const int64_t cin = x.shape[1], group = im.attr_int("group", 1);
+    if (group < 1 || group > cin || cin % group || w.dims[0] != cin || w.dims[1] < 1 || w.dims[1] * group > kMaxWindowValue)
+        im.unsupported("group " + std::to_string(group) + " does not fit " + std::to_string(cin) + " input channels and weights of shape [" +
+                       std::to_string(w.dims[0]) + ", " + std::to_string(w.dims[1]) + ", ...]");
+    const int64_t out = w.dims[1] * group;
+    Layer l;
+    l.op = OpKind::ConvTranspose2D;
+    l.inputs = {x.layer};
+    l.filters = int(out);
+    l.groups = int(group);
+    // The window attributes as Conv's, but without auto_pad (it means something else here).
+    const auto ks = im.attr_ints("kernel_shape", {w.dims[2], w.dims[3]});
+    if (ks.size() != 2 || ks[0] != w.dims[2] || ks[1] != w.dims[3]) im.unsupported("kernel_shape disagrees with the weights");
+    const auto strides = im.attr_ints("strides", {1, 1}), dil = im.attr_ints("dilations", {1, 1});
+    const auto extra = im.attr_ints("output_padding", {0, 0});
+    auto pads = im.attr_ints("pads", {0, 0, 0, 0});
+    if (strides.size() != 2 || dil.size() != 2 || extra.size() != 2 || pads.size() != 4) im.unsupported("strides, dilations, output_padding and pads must be for 2 axes");
+    const auto check = [&](const char *what, int64_t v, int64_t lo, int64_t hi) {
+        if (v < lo || v > hi) im.unsupported(std::string(what) + " " + std::to_string(v) + " is out of range (" + std::to_string(lo) + ".." + std::to_string(hi) + ")");
+    };
+    for (int64_t k : ks) check("kernel size", k, 1, 1024);
+    for (int64_t v : strides) check("stride", v, 1, 1024);
+    for (int64_t v : dil) check("dilation", v, 1, 1024);
+    for (int64_t v : extra) check("output_padding", v, 0, 1024);
+    for (int64_t v : pads) check("pad", v, 0, kMaxWindowValue);
+    const std::string auto_pad = im.attr_string("auto_pad", "NOTSET");
+    if (auto_pad != "NOTSET" && auto_pad != "VALID" && auto_pad != "SAME_UPPER" && auto_pad != "SAME_LOWER") im.unsupported("auto_pad \"" + auto_pad + "\"");
+    std::vector<int64_t> out_shape = im.attr_ints("output_shape", {});
+    if (out_shape.size() == 4) out_shape.erase(out_shape.begin(), out_shape.begin() + 2);
+    if (!out_shape.empty() && out_shape.size() != 2) im.unsupported("output_shape must give H and W");
+    if (out_shape.empty() && (auto_pad == "SAME_UPPER" || auto_pad == "SAME_LOWER")) out_shape = {x.shape[2] * strides[0], x.shape[3] * strides[1]};
+    if (auto_pad == "VALID") pads = {0, 0, 0, 0};
+    int64_t more[2] = {extra[0], extra[1]};
+    if (!out_shape.empty()) {
+        for (int a = 0; a < 2; a++) {
+            check("output_shape", out_shape[size_t(a)], 1, kMaxWindowValue);
+            const int64_t total = strides[size_t(a)] * (x.shape[size_t(a) + 2] - 1) + extra[size_t(a)] + (ks[size_t(a)] - 1) * dil[size_t(a)] + 1 - out_shape[size_t(a)];
+            const int64_t half = total >= 0 ? total / 2 : -((-total + 1) / 2);  // floor division
+            int64_t begin = auto_pad == "SAME_UPPER" ? half : total - half, end = total - begin;
+            if (begin < 0) im.unsupported("output_shape larger than the full output at its start");
+            if (end < 0) more[a] += -end, end = 0;
+            pads[size_t(a)] = begin, pads[size_t(a) + 2] = end;
+        }
+    }
+    l.kernel_h = int(ks[0]), l.kernel_w = int(ks[1]);
+    l.stride_h = int(strides[0]), l.stride_w = int(strides[1]);
+    l.dilation_h = int(dil[0]), l.dilation_w = int(dil[1]);
+    l.output_pad_h = int(more[0]), l.output_pad_w = int(more[1]);
+    l.padding.mode = Padding::Explicit;
+    l.padding.top = int(pads[0]), l.padding.left = int(pads[1]), l.padding.bottom = int(pads[2]), l.padding.right = int(pads[3]);
+    const std::map<std::string, Tensor> params = weight_and_bias(im, w, out, &l);
     im.set_output(0, im.nchw_value(im.add_layer(l, params)));
 }
 
@@ -173,6 +238,7 @@ void batchnorm(Importer &im) {
 
 void add_conv_and_pool_ops(OpTranslators &t) {
     t["Conv"] = conv;
+    t["ConvTranspose"] = conv_transpose;
     t["MaxPool"] = [](Importer &im) { pool(im, OpKind::MaxPool); };
     t["AveragePool"] = [](Importer &im) { pool(im, OpKind::AvgPool); };
     t["BatchNormalization"] = batchnorm;

@@ -289,18 +289,24 @@ void softmax(Importer &im) {
     if (axis < 0) axis += rank;
     Layer l;
     l.op = OpKind::Softmax;
-    if (x.layout == Value::Nchw && rank == 4 && axis == 1 && (im.opset >= 13 || x.shape[2] * x.shape[3] == 1)) {
-        // Over the channels at each pixel: netc's softmax exactly.
+    if (axis < 0 || axis >= rank) im.unsupported("axis " + std::to_string(im.attr_int("axis", 0)) + " of a rank-" + std::to_string(rank) + " tensor");
+    im.refuse_batch_axis(axis, "Softmax");
+    // One axis of an NCHW value: channels, height or width (before opset 13 the axis and all
+    // after it, which is one axis when the ones after it are 1 long).
+    const bool one_axis = im.opset >= 13 || axis == rank - 1 || (axis == 1 && x.shape[2] * x.shape[3] == 1);
+    if (x.layout == Value::Nchw && rank == 4 && axis >= 1 && one_axis) {
+        l.softmax_axis = axis == 1 ? SoftmaxAxis::Channels : axis == 2 ? SoftmaxAxis::Height : SoftmaxAxis::Width;
         l.inputs = {x.layer};
         im.set_output(0, im.nchw_value(im.add_layer(l)));
         return;
     }
-    if (!Importer::row_major_compatible(x)) im.unsupported("softmax over an axis of an NCHW tensor other than the channels");
-    // Rows of the trailing elements: one axis (opset 13), or all from `axis` on (before 13).
-    if (im.opset >= 13 && axis != rank - 1) im.unsupported("softmax over an axis that is not the last");
-    int64_t rows = 1, len = 1;
-    for (int64_t d = 0; d < rank; d++) (d < axis ? rows : len) *= x.shape[size_t(d)];
-    const Value flat = im.as_row_major(x, {1, rows, len}, "_rows");
+    if (!Importer::row_major_compatible(x)) im.unsupported("softmax over the axes from " + std::to_string(axis) + " on of an NCHW tensor");
+    // As [1, before, n, after] (netc's H x W x C): over the width, or over the channels when
+    // nothing follows. Before opset 13 the axis is all from `axis` on (after = 1).
+    int64_t before = 1, n = 1, after = 1;
+    for (int64_t d = 0; d < rank; d++) (d < axis ? before : d == axis || im.opset < 13 ? n : after) *= x.shape[size_t(d)];
+    l.softmax_axis = after == 1 ? SoftmaxAxis::Channels : SoftmaxAxis::Width;
+    const Value flat = im.as_row_major(x, after == 1 ? std::vector<int64_t>{1, before, n} : std::vector<int64_t>{1, before, n, after}, "_rows");
     l.inputs = {flat.layer};
     Value v = flat;
     v.layer = im.add_layer(l);

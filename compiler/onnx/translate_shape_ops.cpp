@@ -3,9 +3,11 @@
 // same storage (most are), a netc reshape/concat, or unsupported when it would need a real
 // NCHW transpose.
 #include <algorithm>
+#include <cmath>
 #include <numeric>
 
 #include "onnx/importer.h"
+#include "spec/weights.h"
 
 namespace netc {
 
@@ -80,11 +82,22 @@ void flatten(Importer &im) {
     int64_t axis = im.attr_int("axis", 1);
     if (axis < -rank || axis > rank) im.unsupported("axis " + std::to_string(axis) + " is out of range for a rank-" + std::to_string(rank) + " input");
     if (axis < 0) axis += rank;
+    if (im.batch() > 1 && axis != 1) im.refuse_batch_axis(0, "Flatten with axis " + std::to_string(axis));
     reshape_to(im, x, {product(x.shape, 0, size_t(axis)), product(x.shape, size_t(axis))});
 }
 
 void reshape(Importer &im) {
     const Value &x = im.activation(0);
+    if (im.batch() > 1) {
+        // The target as the file means it, for the whole batch: it must keep the batch first.
+        std::vector<int64_t> whole = x.shape;
+        whole[0] = im.batch();
+        std::vector<int64_t> target = reshape_target(im, whole, im.constant(1));
+        if (target.empty() || target[0] != im.batch()) im.refuse_batch_axis(0, "Reshape to " + shape_string(target));
+        target[0] = 1;
+        reshape_to(im, x, target);
+        return;
+    }
     reshape_to(im, x, reshape_target(im, x.shape, im.constant(1)));
 }
 
@@ -101,6 +114,8 @@ void squeeze_or_unsqueeze(Importer &im, bool squeeze) {
     }
     std::sort(axes.begin(), axes.end());
     if (std::adjacent_find(axes.begin(), axes.end()) != axes.end()) im.unsupported("the same axis is listed twice");
+    if (squeeze && axes.empty() && im.batch() > 1) im.refuse_batch_axis(0, "Squeeze of every size-1 axis");
+    if (!axes.empty()) im.refuse_batch_axis(axes[0], squeeze ? "Squeeze" : "Unsqueeze");
     if (squeeze) {
         if (axes.empty())
             for (size_t i = 0; i < shape.size(); i++)
@@ -133,6 +148,7 @@ void transpose(Importer &im) {
     }
     std::vector<int64_t> shape;
     for (int64_t p : perm) shape.push_back(x.shape[size_t(p)]);
+    if (!perm.empty() && perm[0] != 0) im.refuse_batch_axis(0, "Transpose");
     Value v = x;
     v.shape = shape;
     if (x.layout == Value::Nchw && rank == 4 && perm == std::vector<int64_t>{0, 2, 3, 1}) {
@@ -172,6 +188,7 @@ void concat(Importer &im) {
     int64_t axis = im.attr_int("axis", 1);
     if (axis < -rank || axis >= rank) im.unsupported("axis " + std::to_string(axis) + " is out of range for rank-" + std::to_string(rank) + " inputs");
     if (axis < 0) axis += rank;
+    im.refuse_batch_axis(axis, "Concat");
     std::vector<int64_t> shape = ins[0].shape;
     shape[size_t(axis)] = 0;
     for (const Value &v : ins) {
@@ -201,11 +218,15 @@ void concat(Importer &im) {
     im.set_output(0, im.as_row_major(flat, shape, "_shape"));
 }
 
-// Pad before a Conv: remembered, and added to the conv's padding.
+// Pad of H and W: a pad layer (constant, edge or reflect). A zero pad that only convolutions
+// read becomes part of their padding (passes/fold_pad.cpp).
 void pad(Importer &im) {
     const Value &x = im.activation(0);
     if (x.layout != Value::Nchw || x.shape.size() != 4) im.unsupported("input must be [1, C, H, W]");
-    if (im.attr_string("mode", "constant") != "constant") im.unsupported("mode \"" + im.attr_string("mode", "") + "\"; only zero padding");
+    Layer l;
+    l.op = OpKind::Pad;
+    const std::string mode = im.attr_string("mode", "constant");
+    if (!pad_mode_from_name(mode, &l.pad_mode)) im.unsupported("mode \"" + mode + "\" (netc pads constant, edge or reflect)");
     std::vector<int64_t> pads;
     double value = 0;
     if (im.opset < 11) {
@@ -220,15 +241,18 @@ void pad(Importer &im) {
         }
         if (im.has_input(3)) im.unsupported("the axes input");
     }
-    if (value != 0) im.unsupported("a non-zero padding value");
+    if (!std::isfinite(value) || std::abs(value) > 3.4e38) im.unsupported("the padding value " + std::to_string(value) + " is not a finite float");
     if (pads.size() != 8 || pads[0] || pads[1] || pads[4] || pads[5]) im.unsupported("pads on the batch or channel axis");
     for (int64_t p : pads)
         if (p < 0) im.unsupported("negative pads (cropping)");
-    Value v = x;
-    v.padded = true;
-    v.pad_top += int(pads[2]), v.pad_left += int(pads[3]), v.pad_bottom += int(pads[6]), v.pad_right += int(pads[7]);
-    v.shape = {1, x.shape[1], x.shape[2] + pads[2] + pads[6], x.shape[3] + pads[3] + pads[7]};
-    im.set_output(0, v);
+        else if (p > (1 << 16)) im.unsupported("a pad of " + std::to_string(p) + " (netc pads at most 65536)");
+    if (l.pad_mode == PadMode::Reflect && (std::max(pads[2], pads[6]) >= x.shape[2] || std::max(pads[3], pads[7]) >= x.shape[3]))
+        im.unsupported("reflect pads must be smaller than the input on each side");
+    l.inputs = {x.layer};
+    l.padding.mode = Padding::Explicit;
+    l.padding.top = int(pads[2]), l.padding.left = int(pads[3]), l.padding.bottom = int(pads[6]), l.padding.right = int(pads[7]);
+    l.pad_value = float(value);
+    im.set_output(0, im.nchw_value(im.add_layer(l)));
 }
 
 // The shape of an activation is known at import: a constant.
@@ -243,7 +267,7 @@ void shape(Importer &im) {
     v.kind = Value::Constant;
     v.constant.is_float = false;
     v.constant.dims = {end - start};
-    for (int64_t i = start; i < end; i++) v.constant.values.push_back(double(x.shape[size_t(i)]));
+    for (int64_t i = start; i < end; i++) v.constant.values.push_back(double(i == 0 && x.kind == Value::Activation ? x.shape[0] * im.batch() : x.shape[size_t(i)]));
     v.shape = v.constant.dims;
     im.set_output(0, v);
 }

@@ -10,7 +10,8 @@ Graph fuse_activations(const Graph &g) {
         if (!activation_of_op(act.op, &a)) continue;
         const int p = act.inputs[0];
         Layer &prod = cur.layers[size_t(p)];
-        bool fusable = prod.op == OpKind::Conv2D || prod.op == OpKind::DepthwiseConv2D || prod.op == OpKind::Dense;
+        bool fusable = prod.op == OpKind::Conv2D || prod.op == OpKind::DepthwiseConv2D || prod.op == OpKind::Dense ||
+                       prod.op == OpKind::ConvTranspose2D;
         if (!fusable || prod.activation != Activation::None || cur.consumers(p).size() != 1) continue;
         if (cur.is_output(p)) continue;
         prod.activation = a;

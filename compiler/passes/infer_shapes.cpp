@@ -162,6 +162,36 @@ Graph infer_shapes(const Graph &g) {
                                      std::to_string(l.resize.width));
             l.out = Shape{l.resize.height, l.resize.width, in.c};
             break;
+        case OpKind::Pad: {
+            const Padding &p = l.padding;
+            if (p.top < 0 || p.left < 0 || p.bottom < 0 || p.right < 0 || std::max({p.top, p.left, p.bottom, p.right}) > kMaxWindowExtent)
+                ck.error("pads", "expected pads from 0 to " + std::to_string(kMaxWindowExtent) + ", got [" + std::to_string(p.top) + ", " +
+                                     std::to_string(p.left) + ", " + std::to_string(p.bottom) + ", " + std::to_string(p.right) + "]");
+            if (l.pad_mode == PadMode::Reflect && (std::max(p.top, p.bottom) >= in.h || std::max(p.left, p.right) >= in.w))
+                ck.error("pads", "reflect padding must be smaller than the input (" + to_string(in) + ") on each side");
+            l.out = Shape{int(std::min<int64_t>(int64_t(in.h) + p.top + p.bottom, kMaxWindowExtent)),
+                          int(std::min<int64_t>(int64_t(in.w) + p.left + p.right, kMaxWindowExtent)), in.c};
+            break;
+        }
+        case OpKind::ConvTranspose2D: {
+            if (l.groups < 1 || in.c % l.groups != 0 || l.filters % l.groups != 0)
+                ck.error("groups", "groups (" + std::to_string(l.groups) + ") must divide both the input channels (" +
+                                       std::to_string(in.c) + ") and filters (" + std::to_string(l.filters) + ")");
+            const Padding &p = l.padding;
+            auto axis = [&](int in_n, int k, int stride, int dilation, int before, int after, int extra, const char *name) {
+                if (k < 1 || stride < 1 || dilation < 1 || k > 1024 || stride > 1024 || dilation > 1024)
+                    ck.error("kernel", std::string("kernel, stride and dilation along ") + name + " must be 1..1024");
+                if (before < 0 || after < 0 || extra < 0 || extra > 1024)
+                    ck.error("padding", std::string("pads along ") + name + " must not be negative, and the output padding must be 0..1024");
+                const int64_t n = int64_t(in_n - 1) * stride + int64_t(dilation) * (k - 1) + 1 + extra - before - after;
+                if (n < 1 || n > kMaxWindowExtent)
+                    ck.error("padding", std::string("the output ") + name + " would be " + std::to_string(n));
+                return int(n);
+            };
+            l.out = Shape{axis(in.h, l.kernel_h, l.stride_h, l.dilation_h, p.top, p.bottom, l.output_pad_h, "height"),
+                          axis(in.w, l.kernel_w, l.stride_w, l.dilation_w, p.left, p.right, l.output_pad_w, "width"), l.filters};
+            break;
+        }
         case OpKind::SeparableConv:
         case OpKind::InvertedResidual:
         case OpKind::Input:

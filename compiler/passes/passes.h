@@ -1,5 +1,5 @@
 // Graph → Graph passes, in the order the compiler runs them (see docs/architecture.md):
-//   expand_composites → infer_shapes → (bind_weights) → fold_batchnorm → fuse_activations
+//   expand_composites → infer_shapes → (bind_weights) → fold_pad → fold_batchnorm → fuse_activations
 // Each is a pure function: it returns a new graph and leaves its argument alone.
 // The reference interpreter runs on the graph before fold_batchnorm, so folding and fusion
 // are checked against the unfolded network.
@@ -25,6 +25,11 @@ Graph infer_shapes(const Graph &g);
 // Fills a detector's prior grids (from the feature-map layers' shapes), image size and class
 // count, and checks that the boxes and scores outputs hold exactly what the priors need.
 Graph resolve_detection(const Graph &g);
+
+// Folds a zero constant pad into the convolutions reading it (conv2d, depthwise_conv2d: their
+// zero padding grows by it) when nothing else reads it: PyTorch and TF export explicit
+// asymmetric pads as a Pad before a "valid" conv.
+Graph fold_pad(const Graph &g);
 
 // Folds a batchnorm into the conv2d / depthwise_conv2d / dense feeding it when that layer
 // has no other reader: w' = w·γ/√(var+ε), b' = β + (b − mean)·γ/√(var+ε).

@@ -249,23 +249,29 @@ Fmap dense(const Context &ctx, const Fmap &in) {
 }
 
 // Subtracting the per-pixel maximum keeps exp() from overflowing on large logits.
+// Along the channels of each pixel, or along a row (width) or column (height) of each channel.
 Fmap softmax(const Context &ctx, const Fmap &in) {
     check_out_shape(ctx, in.shape);
-    const int c = in.shape.c;
-    if (c < 1) ctx.fail_op("softmax needs at least one channel");
+    const SoftmaxAxis axis = ctx.layer.softmax_axis;
+    const int n = axis == SoftmaxAxis::Channels ? in.shape.c : axis == SoftmaxAxis::Width ? in.shape.w : in.shape.h;
+    if (n < 1) ctx.fail_op("softmax over an empty axis");
     Fmap out(in.shape);
-    for (int y = 0; y < in.shape.h; y++)
-        for (int x = 0; x < in.shape.w; x++) {
-            double max = in.at(y, x, 0);
-            for (int ch = 1; ch < c; ch++) max = std::max(max, double(in.at(y, x, ch)));
-            std::vector<double> e(static_cast<size_t>(c));
-            double total = 0;
-            for (int ch = 0; ch < c; ch++) {
-                e[size_t(ch)] = std::exp(in.at(y, x, ch) - max);
-                total += e[size_t(ch)];
+    // Every (y, x, c) whose own axis coordinate is 0 starts one softmax, over positions k.
+    auto at = [&](int y, int x, int c, int k) -> size_t {
+        if (axis == SoftmaxAxis::Channels) return in.index(y, x, k);
+        if (axis == SoftmaxAxis::Width) return in.index(y, k, c);
+        return in.index(k, x, c);
+    };
+    for (int y = 0; y < (axis == SoftmaxAxis::Height ? 1 : in.shape.h); y++)
+        for (int x = 0; x < (axis == SoftmaxAxis::Width ? 1 : in.shape.w); x++)
+            for (int c = 0; c < (axis == SoftmaxAxis::Channels ? 1 : in.shape.c); c++) {
+                double max = in.data[at(y, x, c, 0)];
+                for (int k = 1; k < n; k++) max = std::max(max, double(in.data[at(y, x, c, k)]));
+                std::vector<double> e(static_cast<size_t>(n));
+                double total = 0;
+                for (int k = 0; k < n; k++) total += e[size_t(k)] = std::exp(in.data[at(y, x, c, k)] - max);
+                for (int k = 0; k < n; k++) out.data[at(y, x, c, k)] = float(e[size_t(k)] / total);
             }
-            for (int ch = 0; ch < c; ch++) out.at(y, x, ch) = float(e[size_t(ch)] / total);
-        }
     return out;
 }
 
@@ -314,46 +320,140 @@ Fmap reshape(const Context &ctx, const Fmap &in) {
 
 // Source coordinate of output position o along an axis of `in` -> `out` values (ONNX Resize's
 // coordinate_transformation_mode), in double precision.
-double resize_source(const ResizeAttrs &r, int o, int in, int out, double given_scale) {
+double resize_source(const ResizeAttrs &r, int o, int in, int out, double given_scale, double roi_start, double roi_end) {
     const double scale = given_scale > 0 ? given_scale : double(out) / double(in);
     // With given scales ONNX takes the resized length unrounded: input * scale.
     const double resized = given_scale > 0 ? double(in) * given_scale : double(out);
-    if (r.coordinate == ResizeAttrs::Asymmetric) return o / scale;
-    if (r.coordinate == ResizeAttrs::AlignCorners) return resized <= 1 ? 0.0 : o * double(in - 1) / (resized - 1);
-    if (r.coordinate == ResizeAttrs::PytorchHalfPixel && resized <= 1) return 0.0;
+    switch (r.coordinate) {
+    case ResizeAttrs::Asymmetric: return o / scale;
+    case ResizeAttrs::AlignCorners: return resized <= 1 ? 0.0 : o * double(in - 1) / (resized - 1);
+    case ResizeAttrs::PytorchHalfPixel:
+        if (resized <= 1) return 0.0;
+        break;
+    case ResizeAttrs::TfHalfPixelForNn: return (o + 0.5) / scale;
+    case ResizeAttrs::TfCropAndResize: {
+        const double span = (roi_end - roi_start) * (in - 1);
+        return roi_start * (in - 1) + (resized <= 1 ? span / 2 : o * span / (resized - 1));
+    }
+    case ResizeAttrs::HalfPixel: break;
+    }
     return (o + 0.5) / scale - 0.5;
 }
 
-// Nearest: the input pixel the rounded coordinate names; linear: the four around it, weighted.
+// One output position's input positions and weights along an axis, as ONNX's reference finds
+// them: the n input positions nearest the source coordinate (ties to the lower), on the input
+// extended by repeating its edge values; an empty list means outside (tf_crop_and_resize).
+std::vector<std::pair<int, double>> resize_taps(const ResizeAttrs &r, int o, int in, int out, double given_scale, double roi_start, double roi_end) {
+    const double s = resize_source(r, o, in, out, given_scale, roi_start, roi_end);
+    if (r.coordinate == ResizeAttrs::TfCropAndResize && (s < 0 || s > in - 1)) return {};
+    auto edge = [&](long i) { return int(std::min<long>(std::max<long>(i, 0), in - 1)); };
+    if (r.mode == ResizeAttrs::Nearest) {
+        double i = s;
+        switch (r.nearest) {
+        case ResizeAttrs::RoundPreferFloor: i = (s - std::floor(s)) == 0.5 ? std::floor(s) : std::round(s); break;
+        case ResizeAttrs::RoundPreferCeil: i = (s - std::floor(s)) == 0.5 ? std::ceil(s) : std::round(s); break;
+        case ResizeAttrs::Floor: i = std::floor(s); break;
+        case ResizeAttrs::Ceil: i = std::ceil(s); break;
+        }
+        return {{edge(long(i)), 1.0}};
+    }
+    if (r.mode == ResizeAttrs::Linear) {
+        const double c = std::min(std::max(s, 0.0), double(in - 1));
+        const int lo = int(c);
+        return {{lo, 1 - (c - lo)}, {std::min(lo + 1, in - 1), c - lo}};
+    }
+    // Cubic: the 4 nearest positions, then Keys' weights for their distances.
+    std::vector<long> near;
+    for (long i = long(std::floor(s)) - 3; i <= long(std::floor(s)) + 3; i++) near.push_back(i);
+    std::stable_sort(near.begin(), near.end(), [&](long a, long b) { return std::abs(s - double(a)) < std::abs(s - double(b)); });
+    near.resize(4);
+    std::vector<std::pair<int, double>> taps;
+    double total = 0;
+    for (long i : near) {
+        const double d = std::abs(s - double(i)), a = r.cubic_a;
+        double w = d <= 1 ? (a + 2) * d * d * d - (a + 3) * d * d + 1 : d < 2 ? a * d * d * d - 5 * a * d * d + 8 * a * d - 4 * a : 0;
+        if (r.exclude_outside && (i < 0 || i >= in)) w = 0;
+        taps.push_back({edge(i), w});
+        total += w;
+    }
+    if (r.exclude_outside)
+        for (auto &t : taps) t.second /= total;
+    return taps;
+}
+
+// Each output pixel: the weighted sum over the taps of both axes.
 Fmap resize(const Context &ctx, const Fmap &in) {
     const ResizeAttrs &r = ctx.layer.resize;
     check_out_shape(ctx, Shape{r.height, r.width, in.shape.c});
     Fmap out(ctx.layer.out);
-    auto clamp_index = [](double i, int n) { return int(std::min(std::max(i, 0.0), double(n - 1))); };
     for (int y = 0; y < r.height; y++)
         for (int x = 0; x < r.width; x++) {
-            const double sy = resize_source(r, y, in.shape.h, r.height, r.scale_h), sx = resize_source(r, x, in.shape.w, r.width, r.scale_w);
+            const auto ty = resize_taps(r, y, in.shape.h, r.height, r.scale_h, r.roi[0], r.roi[2]);
+            const auto tx = resize_taps(r, x, in.shape.w, r.width, r.scale_w, r.roi[1], r.roi[3]);
             for (int c = 0; c < in.shape.c; c++) {
-                if (r.mode == ResizeAttrs::Nearest) {
-                    auto round = [&](double v) {
-                        switch (r.nearest) {
-                        case ResizeAttrs::RoundPreferFloor: return (v - std::floor(v)) == 0.5 ? std::floor(v) : std::round(v);
-                        case ResizeAttrs::RoundPreferCeil: return (v - std::floor(v)) == 0.5 ? std::ceil(v) : std::round(v);
-                        case ResizeAttrs::Floor: return std::floor(v);
-                        case ResizeAttrs::Ceil: return std::ceil(v);
-                        }
-                        return v;
-                    };
-                    out.at(y, x, c) = in.at(clamp_index(round(sy), in.shape.h), clamp_index(round(sx), in.shape.w), c);
-                } else {
-                    const double cy = std::min(std::max(sy, 0.0), double(in.shape.h - 1)), cx = std::min(std::max(sx, 0.0), double(in.shape.w - 1));
-                    const int y0 = int(cy), x0 = int(cx), y1 = std::min(y0 + 1, in.shape.h - 1), x1 = std::min(x0 + 1, in.shape.w - 1);
-                    const double fy = cy - y0, fx = cx - x0;
-                    out.at(y, x, c) = float((1 - fy) * ((1 - fx) * in.at(y0, x0, c) + fx * in.at(y0, x1, c)) +
-                                            fy * ((1 - fx) * in.at(y1, x0, c) + fx * in.at(y1, x1, c)));
-                }
+                double v = 0;
+                for (const auto &[iy, wy] : ty)
+                    for (const auto &[ix, wx] : tx) v += wy * wx * in.at(iy, ix, c);
+                out.at(y, x, c) = float(ty.empty() || tx.empty() ? r.extrapolation_value : v);
             }
         }
+    return out;
+}
+
+// Spatial padding: the constant, the nearest edge pixel, or the mirror image about the edge.
+Fmap pad(const Context &ctx, const Fmap &in) {
+    const Layer &l = ctx.layer;
+    const Padding &p = l.padding;
+    check_out_shape(ctx, Shape{in.shape.h + p.top + p.bottom, in.shape.w + p.left + p.right, in.shape.c});
+    if (l.pad_mode == PadMode::Reflect && (std::max(p.top, p.bottom) >= in.shape.h || std::max(p.left, p.right) >= in.shape.w))
+        ctx.fail_op("reflect padding must be smaller than the input");
+    auto source = [&](int i, int n) {
+        if (l.pad_mode == PadMode::Edge) return std::min(std::max(i, 0), n - 1);
+        if (l.pad_mode == PadMode::Reflect) return i < 0 ? -i : i >= n ? 2 * (n - 1) - i : i;
+        return i;
+    };
+    Fmap out(l.out);
+    for (int y = 0; y < l.out.h; y++)
+        for (int x = 0; x < l.out.w; x++) {
+            const int iy = source(y - p.top, in.shape.h), ix = source(x - p.left, in.shape.w);
+            for (int c = 0; c < in.shape.c; c++) out.at(y, x, c) = in.inside(iy, ix) ? in.at(iy, ix, c) : l.pad_value;
+        }
+    return out;
+}
+
+// Transposed convolution as its definition: every input pixel scatters its weighted kernel
+// into the full output (stride apart, dilated), which then loses `padding` at each border and
+// gains output_padding rows/columns at the bottom/right. Weight layout (in, out/groups, kh, kw).
+Fmap conv_transpose2d(const Context &ctx, const Fmap &in) {
+    const Layer &l = ctx.layer;
+    const int groups = l.groups, out_c = l.filters;
+    if (groups < 1 || in.shape.c % groups || out_c % groups) ctx.fail_op("channels are not divisible by groups");
+    const int in_g = in.shape.c / groups, out_g = out_c / groups;
+    const Tensor &w = param(ctx, "weight", {in.shape.c, out_g, l.kernel_h, l.kernel_w});
+    const std::vector<float> bias = bias_or_zero(ctx, out_c);
+    const Padding &p = l.padding;
+    const Shape shape{(in.shape.h - 1) * l.stride_h + l.dilation_h * (l.kernel_h - 1) + 1 + l.output_pad_h - p.top - p.bottom,
+                      (in.shape.w - 1) * l.stride_w + l.dilation_w * (l.kernel_w - 1) + 1 + l.output_pad_w - p.left - p.right, out_c};
+    check_out_shape(ctx, shape);
+    std::vector<double> sum(size_t(shape.elements()));
+    for (int y = 0; y < shape.h; y++)
+        for (int x = 0; x < shape.w; x++)
+            for (int co = 0; co < out_c; co++) sum[(size_t(y) * shape.w + x) * out_c + co] = bias[size_t(co)];
+    for (int iy = 0; iy < in.shape.h; iy++)
+        for (int ix = 0; ix < in.shape.w; ix++)
+            for (int ky = 0; ky < l.kernel_h; ky++)
+                for (int kx = 0; kx < l.kernel_w; kx++) {
+                    const int y = iy * l.stride_h + ky * l.dilation_h - p.top, x = ix * l.stride_w + kx * l.dilation_w - p.left;
+                    if (y < 0 || y >= shape.h || x < 0 || x >= shape.w) continue;
+                    for (int ci = 0; ci < in.shape.c; ci++) {
+                        const int g = ci / in_g;
+                        for (int k = 0; k < out_g; k++)
+                            sum[(size_t(y) * shape.w + x) * out_c + g * out_g + k] +=
+                                double(in.at(iy, ix, ci)) * w.data[((size_t(ci) * out_g + k) * l.kernel_h + ky) * l.kernel_w + kx];
+                    }
+                }
+    Fmap out(shape);
+    for (size_t i = 0; i < sum.size(); i++) out.data[i] = float(activate(l.activation, l.act, sum[i]));
     return out;
 }
 
@@ -381,6 +481,8 @@ Fmap run_layer(const Context &ctx, const std::vector<const Fmap *> &ins) {
     case OpKind::Softmax: return softmax(ctx, in);
     case OpKind::Reshape: return reshape(ctx, in);
     case OpKind::Resize: return resize(ctx, in);
+    case OpKind::Pad: return pad(ctx, in);
+    case OpKind::ConvTranspose2D: return conv_transpose2d(ctx, in);
     case OpKind::SeparableConv:
     case OpKind::InvertedResidual:
         ctx.fail_op(std::string(op_name(ctx.layer.op)) + " is a composite; run expand_composites before the reference interpreter");

@@ -328,7 +328,12 @@ void apply_default_schedule(StageFuncs &s, const StageVars &v, const TargetInfo 
     case StageKind::Softmax:
         // Small (one vector of class scores per pixel): computed per row, whole; or, on few
         // rows (a detector's [priors, classes] is one row of 1917), per chunk of a row.
-        if (s.out.h >= kRowsToSplit) {
+        if (s.reduces_across_pixels) {
+            // Along a row or column: each max and sum serves many output rows, so they are
+            // computed once, before the output.
+            for (Func h : s.helpers) h.compute_root();
+            s.output.parallel(v.y);
+        } else if (s.out.h >= kRowsToSplit) {
             for (Func h : s.helpers) h.compute_at(s.output, v.y);
             s.output.parallel(v.y);
         } else {

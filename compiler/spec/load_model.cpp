@@ -36,6 +36,6 @@ Graph load_model(const std::string &spec_path, const ModelOptions &o) {
     return bind_weights(load_model_structure(spec_path, o));
 }
 
-Graph optimize(const Graph &unfused) { return remove_dead_layers(fuse_activations(fold_batchnorm(unfused))); }
+Graph optimize(const Graph &unfused) { return remove_dead_layers(fuse_activations(fold_batchnorm(fold_pad(unfused)))); }
 
 }  // namespace netc

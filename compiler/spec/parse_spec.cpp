@@ -33,7 +33,12 @@ const std::set<std::string> &allowed_fields(OpKind k) {
                                               "normalize_depthwise"};
     static const std::set<std::string> reshape = {"shape"};
     static const std::set<std::string> clip = {"min", "max"};
-    static const std::set<std::string> resize = {"size", "mode", "coordinate_transformation_mode", "nearest_mode", "scales"};
+    static const std::set<std::string> resize = {"size", "mode", "coordinate_transformation_mode", "nearest_mode", "scales",
+                                                 "cubic_coeff_a", "exclude_outside", "roi", "extrapolation_value"};
+    static const std::set<std::string> softmax = {"axis"};
+    static const std::set<std::string> pad = {"padding", "mode", "value"};
+    static const std::set<std::string> conv_transpose = {"filters", "kernel", "stride", "padding", "dilation", "groups",
+                                                         "output_padding", "bias", "activation"};
     static const std::set<std::string> alpha = {"alpha"};
     static const std::set<std::string> alpha_beta = {"alpha", "beta"};
     static const std::set<std::string> ir = {"filters", "expansion", "expand_channels", "kernel", "stride", "padding",
@@ -50,6 +55,9 @@ const std::set<std::string> &allowed_fields(OpKind k) {
     case OpKind::Reshape: return reshape;
     case OpKind::Clip: return clip;
     case OpKind::Resize: return resize;
+    case OpKind::Softmax: return softmax;
+    case OpKind::Pad: return pad;
+    case OpKind::ConvTranspose2D: return conv_transpose;
     case OpKind::LeakyRelu: return alpha;
     case OpKind::HardSigmoid: return alpha_beta;
     default: return none;
@@ -126,9 +134,31 @@ Activation parse_activation(const FieldReader &r, Activation dflt, ActivationPar
     r.error("activation", std::string(kExpected) + ", got \"" + s + "\"");
 }
 
+// conv_transpose2d's padding is explicit or none ("same" has no single meaning for it), and
+// output_padding adds rows/columns at the bottom/right.
+void parse_output_padding(const FieldReader &r, Layer &l) {
+    if (l.padding.mode == Padding::Same) r.error("padding", "conv_transpose2d takes \"valid\" or [top, left, bottom, right]");
+    if (r.has("output_padding")) {
+        const json &v = r.at("output_padding");
+        auto extra = [&](const json &e, const std::string &field) {
+            if (!e.is_number_integer() || e.get<long long>() < 0 || e.get<long long>() > 1024)
+                r.error(field, "expected an integer from 0 to 1024, got " + e.dump());
+            return e.get<int>();
+        };
+        if (v.is_array() && v.size() == 2) {
+            l.output_pad_h = extra(v[0], "output_padding[0]"), l.output_pad_w = extra(v[1], "output_padding[1]");
+        } else if (v.is_array()) {
+            r.error("output_padding", "expected an integer or [height, width], got " + v.dump());
+        } else {
+            l.output_pad_h = l.output_pad_w = extra(v, "output_padding");
+        }
+    }
+}
+
 void parse_layer_attributes(const FieldReader &r, Layer &l) {
     switch (l.op) {
     case OpKind::Conv2D:
+    case OpKind::ConvTranspose2D:
         l.filters = r.positive_int("filters", 0, true);
         r.pair("kernel", &l.kernel_h, &l.kernel_w, 1, true);
         r.pair("stride", &l.stride_h, &l.stride_w, 1);
@@ -137,6 +167,7 @@ void parse_layer_attributes(const FieldReader &r, Layer &l) {
         l.padding = parse_padding(r, Padding::Valid);
         l.bias = r.boolean("bias", true);
         l.activation = parse_activation(r, Activation::None, &l.act);
+        if (l.op == OpKind::ConvTranspose2D) parse_output_padding(r, l);
         break;
     case OpKind::DepthwiseConv2D:
         r.pair("kernel", &l.kernel_h, &l.kernel_w, 1, true);
@@ -203,15 +234,43 @@ void parse_layer_attributes(const FieldReader &r, Layer &l) {
             const std::string s = r.string(field, dflt);
             if (!parse(s, out)) r.error(field, std::string("expected ") + expected + ", got \"" + s + "\"");
         };
-        named("mode", "nearest", resize_mode_from_name, &l.resize.mode, "\"nearest\" or \"linear\"");
+        named("mode", "nearest", resize_mode_from_name, &l.resize.mode, "\"nearest\", \"linear\" or \"cubic\"");
         named("coordinate_transformation_mode", "half_pixel", resize_coordinate_from_name, &l.resize.coordinate,
-              "\"half_pixel\", \"pytorch_half_pixel\", \"align_corners\" or \"asymmetric\"");
+              "\"half_pixel\", \"pytorch_half_pixel\", \"align_corners\", \"asymmetric\", \"tf_half_pixel_for_nn\" or "
+              "\"tf_crop_and_resize\"");
+        l.resize.cubic_a = r.number("cubic_coeff_a", -0.75f);
+        l.resize.exclude_outside = r.boolean("exclude_outside", false);
+        l.resize.extrapolation_value = r.number("extrapolation_value", 0.0f);
+        if (r.has("roi")) {
+            const json &roi = r.at("roi");
+            if (!roi.is_array() || roi.size() != 4) r.error("roi", "expected [top, left, bottom, right] as fractions of the input, got " + roi.dump());
+            for (size_t k = 0; k < 4; k++) {
+                if (!roi[k].is_number() || !std::isfinite(roi[k].get<double>()) || std::abs(roi[k].get<double>()) > 1e6)
+                    r.error("roi[" + std::to_string(k) + "]", "expected a number, got " + roi[k].dump());
+                l.resize.roi[k] = roi[k].get<double>();
+            }
+        }
         named("nearest_mode", "round_prefer_floor", resize_rounding_from_name, &l.resize.nearest,
               "\"round_prefer_floor\", \"round_prefer_ceil\", \"floor\" or \"ceil\"");
         if (r.has("scales")) {
             const std::vector<float> sc = r.positive_numbers("scales", 2, {});
             l.resize.scale_h = sc[0], l.resize.scale_w = sc[1];
         }
+        break;
+    }
+    case OpKind::Softmax: {
+        const std::string s = r.string("axis", "channels");
+        if (!softmax_axis_from_name(s, &l.softmax_axis)) r.error("axis", "expected \"channels\", \"width\" or \"height\", got \"" + s + "\"");
+        break;
+    }
+    case OpKind::Pad: {
+        r.require("padding");
+        l.padding = parse_padding(r, Padding::Explicit);
+        if (l.padding.mode != Padding::Explicit) r.error("padding", "expected [top, left, bottom, right]");
+        const std::string s = r.string("mode", "constant");
+        if (!pad_mode_from_name(s, &l.pad_mode)) r.error("mode", "expected \"constant\", \"edge\" or \"reflect\", got \"" + s + "\"");
+        l.pad_value = r.number("value", 0.0f);
+        if (!std::isfinite(l.pad_value)) r.error("value", "must be a finite number");
         break;
     }
     case OpKind::Reshape: {
@@ -350,7 +409,7 @@ Graph parse_spec_text(const std::string &text, const std::string &file) {
         std::string op = r.string("op", "", true);
         if (!op_from_name(op, &l.op)) {
             std::vector<std::string> known = {"conv2d", "depthwise_conv2d", "batchnorm", "relu", "relu6", "global_avgpool",
-                                              "avgpool", "maxpool", "dense", "softmax", "separable_conv", "hswish", "hsigmoid", "sigmoid", "clip", "leaky_relu", "hard_sigmoid", "resize", "add", "mul", "concat", "inverted_residual", "reshape"};
+                                              "avgpool", "maxpool", "dense", "softmax", "separable_conv", "hswish", "hsigmoid", "sigmoid", "clip", "leaky_relu", "hard_sigmoid", "resize", "pad", "conv_transpose2d", "add", "mul", "concat", "inverted_residual", "reshape"};
             std::string list;
             for (auto &k : known) list += (list.empty() ? "" : ", ") + k;
             r.error("op", "unknown op \"" + op + "\"" + suggestion(op, known) + "; known ops: " + list);

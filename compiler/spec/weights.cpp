@@ -24,6 +24,10 @@ std::vector<ParamShape> param_shapes(const Graph &g, int i) {
         p.push_back({"weight", {l.filters, in.c / l.groups, l.kernel_h, l.kernel_w}, true});
         if (l.bias) p.push_back({"bias", {l.filters}, true});
         break;
+    case OpKind::ConvTranspose2D:
+        p.push_back({"weight", {in.c, l.filters / std::max(l.groups, 1), l.kernel_h, l.kernel_w}, true});
+        if (l.bias) p.push_back({"bias", {l.filters}, true});
+        break;
     case OpKind::DepthwiseConv2D:
         p.push_back({"weight", {int64_t(in.c) * l.multiplier, 1, l.kernel_h, l.kernel_w}, true});
         if (l.bias) p.push_back({"bias", {int64_t(in.c) * l.multiplier}, true});

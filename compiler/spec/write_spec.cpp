@@ -66,19 +66,48 @@ json layer_json(const Graph &g, size_t i) {
         break;
     case OpKind::BatchNorm: j["epsilon"] = l.epsilon; break;
     case OpKind::Reshape: j["shape"] = json::array({l.reshape_to.h, l.reshape_to.w, l.reshape_to.c}); break;
-    case OpKind::Resize:
-        j["size"] = pair(l.resize.height, l.resize.width);
-        j["mode"] = resize_mode_name(l.resize.mode);
-        j["coordinate_transformation_mode"] = resize_coordinate_name(l.resize.coordinate);
-        if (l.resize.mode == ResizeAttrs::Nearest) j["nearest_mode"] = resize_rounding_name(l.resize.nearest);
-        if (l.resize.scale_h > 0) j["scales"] = json::array({l.resize.scale_h, l.resize.scale_w});
+    case OpKind::Resize: {
+        const ResizeAttrs &r = l.resize;
+        j["size"] = pair(r.height, r.width);
+        j["mode"] = resize_mode_name(r.mode);
+        j["coordinate_transformation_mode"] = resize_coordinate_name(r.coordinate);
+        if (r.mode == ResizeAttrs::Nearest) j["nearest_mode"] = resize_rounding_name(r.nearest);
+        if (r.scale_h > 0) j["scales"] = json::array({r.scale_h, r.scale_w});
+        if (r.mode == ResizeAttrs::Cubic) {
+            j["cubic_coeff_a"] = r.cubic_a;
+            if (r.exclude_outside) j["exclude_outside"] = true;
+        }
+        if (r.coordinate == ResizeAttrs::TfCropAndResize) {
+            j["roi"] = json::array({r.roi[0], r.roi[1], r.roi[2], r.roi[3]});
+            j["extrapolation_value"] = r.extrapolation_value;
+        }
+        break;
+    }
+    case OpKind::Softmax:
+        if (l.softmax_axis != SoftmaxAxis::Channels) j["axis"] = softmax_axis_name(l.softmax_axis);
+        break;
+    case OpKind::Pad:
+        j["padding"] = padding(l.padding);
+        j["mode"] = pad_mode_name(l.pad_mode);
+        if (l.pad_mode == PadMode::Constant && l.pad_value != 0) j["value"] = l.pad_value;
+        break;
+    case OpKind::ConvTranspose2D:
+        j["filters"] = l.filters;
+        if (l.groups != 1) j["groups"] = l.groups;
+        j["kernel"] = pair(l.kernel_h, l.kernel_w);
+        j["stride"] = pair(l.stride_h, l.stride_w);
+        if (l.dilation_h != 1 || l.dilation_w != 1) j["dilation"] = pair(l.dilation_h, l.dilation_w);
+        j["padding"] = padding(l.padding);
+        if (l.output_pad_h || l.output_pad_w) j["output_padding"] = json::array({l.output_pad_h, l.output_pad_w});
+        j["bias"] = l.bias;
         break;
     case OpKind::Clip:
     case OpKind::LeakyRelu:
     case OpKind::HardSigmoid: j.update(activation_params_json(activation_of(l.op), l.act)); break;
     default: break;
     }
-    if ((l.op == OpKind::Conv2D || l.op == OpKind::DepthwiseConv2D || l.op == OpKind::Dense) && l.activation != Activation::None) {
+    if ((l.op == OpKind::Conv2D || l.op == OpKind::DepthwiseConv2D || l.op == OpKind::Dense || l.op == OpKind::ConvTranspose2D) &&
+        l.activation != Activation::None) {
         if (activation_has_params(l.activation)) {
             json a = {{"op", activation_name(l.activation)}};
             a.update(activation_params_json(l.activation, l.act));

@@ -6,8 +6,11 @@
  *
  *   <model>_runner [--threads N] [--input FILE] [--outputs PREFIX] [--warmup N] [--runs N] [--profile N]
  *
- *   --input FILE      raw float32, the model input's values (HWC, normalised); default: all zeros
- *   --outputs PREFIX  writes output o as PREFIX<o>.f32 (raw float32)
+ *   --input FILE      raw float32, the model input's values (HWC, normalised): one item, or as many
+ *                     as the model's batch; default: all zeros
+ *   --outputs PREFIX  writes output o as PREFIX<o>.f32 (raw float32, HWC items)
+ * Files hold netc's order (channels last) whatever layout the C API was compiled with
+ * (`netc compile --layout nchw`): the runner transposes to and from it.
  *   --runs N          after --warmup N untimed runs: N timed runs, each printed as `time_ms X`
  *   --profile N       N more runs with the runtime's per-stage clock: `stage_ms I X` (mean)
  *
@@ -43,26 +46,60 @@ static int fail(const char *what, const char *detail) {
     return 1;
 }
 
-static int read_input(const char *path, float *data, int64_t n) {
+/* Items of {H, W, C} to {C, H, W} (to_nchw) or back, for a tensor the C API lays out
+ * channels first ({N, C, H, W}); a copy otherwise. */
+static void reorder(const netc_tensor_info *info, const float *src, float *dst, int to_nchw) {
+    const int64_t n = elements(info);
+    if (info->layout != NETC_LAYOUT_NCHW) {
+        memcpy(dst, src, (size_t)n * sizeof(float));
+        return;
+    }
+    const int64_t c = info->shape[1], h = info->shape[2], w = info->shape[3], item = c * h * w;
+    for (int64_t b = 0; b < info->shape[0]; b++)
+        for (int64_t y = 0; y < h; y++)
+            for (int64_t x = 0; x < w; x++)
+                for (int64_t k = 0; k < c; k++) {
+                    const int64_t hwc = b * item + (y * w + x) * c + k, chw = b * item + (k * h + y) * w + x;
+                    if (to_nchw) dst[chw] = src[hwc];
+                    else dst[hwc] = src[chw];
+                }
+}
+
+/* One item or a whole batch, in netc's order, into the C API's. */
+static int read_input(const char *path, const netc_tensor_info *info, int32_t batch, float *data) {
+    const int64_t n = elements(info), item = n / batch;
+    float *hwc = calloc((size_t)n + 1, sizeof(float));
     FILE *f = fopen(path, "rb");
-    if (!f) return fail("cannot open the input", path);
-    const size_t got = fread(data, sizeof(float), (size_t)n, f);
-    const int extra = fgetc(f) != EOF;
+    if (!hwc || !f) {
+        free(hwc);
+        if (f) fclose(f);
+        return fail("cannot read the input", path);
+    }
+    const size_t got = fread(hwc, sizeof(float), (size_t)n + 1, f);
     fclose(f);
-    if (got != (size_t)n || extra) {
-        fprintf(stderr, "netc_runner: %s: the model takes %lld float32 values\n", path, (long long)n);
+    if (got != (size_t)n && got != (size_t)item) {
+        fprintf(stderr, "netc_runner: %s: the model takes %lld float32 values (%d items of %lld)\n", path, (long long)n,
+                (int)batch, (long long)item);
+        free(hwc);
         return 1;
     }
+    for (int64_t b = 1; got == (size_t)item && b < batch; b++) memcpy(hwc + b * item, hwc, (size_t)item * sizeof(float));
+    reorder(info, hwc, data, 1);
+    free(hwc);
     return 0;
 }
 
-static int write_output(const char *prefix, int o, const float *data, int64_t n) {
+static int write_output(const char *prefix, int o, const netc_tensor_info *info, const float *c_api_order) {
+    const int64_t n = elements(info);
+    float *data = malloc((size_t)n * sizeof(float) + 1);
+    if (!data) return fail("out of memory", NULL);
+    reorder(info, c_api_order, data, 0);
     char path[4096];
     snprintf(path, sizeof path, "%s%d.f32", prefix, o);
     FILE *f = fopen(path, "wb");
-    if (!f) return fail("cannot write", path);
-    const size_t put = fwrite(data, sizeof(float), (size_t)n, f);
-    if (fclose(f) != 0 || put != (size_t)n) return fail("cannot write", path);
+    const size_t put = f ? fwrite(data, sizeof(float), (size_t)n, f) : 0;
+    free(data);
+    if (!f || fclose(f) != 0 || put != (size_t)n) return fail("cannot write", path);
     return 0;
 }
 
@@ -117,7 +154,7 @@ int main(int argc, char **argv) {
         out[o].data = calloc((size_t)elements(oi), sizeof(float));
         if (!out[o].data) return fail("out of memory", NULL);
     }
-    if (input_path && read_input(input_path, in.data, elements(ii))) return 1;
+    if (input_path && read_input(input_path, ii, netc_model_batch(m), in.data)) return 1;
 
     netc_session *s;
     if (netc_session_create(m, &s) != NETC_OK) return fail("cannot create a session", "out of memory");
@@ -129,7 +166,7 @@ int main(int argc, char **argv) {
     RUN_ONCE();
     if (output_prefix)
         for (int32_t o = 0; o < num_outputs; o++)
-            if (write_output(output_prefix, (int)o, out[o].data, elements(netc_model_output(m, o)))) return 1;
+            if (write_output(output_prefix, (int)o, netc_model_output(m, o), out[o].data)) return 1;
     for (int i = 0; i < warmup; i++) RUN_ONCE();
     for (int i = 0; i < runs; i++) {
         const double t0 = now_ms();

@@ -19,6 +19,8 @@ StageFuncs lower_combine(const Layer &l, const std::vector<Shape> &shapes, const
                          const StageVars &v);  // add, mul, concat
 StageFuncs lower_reshape(const Layer &l, const Shape &in_shape, Halide::Func in, const StageVars &v);
 StageFuncs lower_resize(const Layer &l, const Shape &in_shape, Halide::Func in, const StageVars &v);
+StageFuncs lower_pad(const Layer &l, const Shape &in_shape, Halide::Func in, const StageVars &v);
+StageFuncs lower_conv_transpose2d(const Layer &l, const Shape &in_shape, Halide::Func in, const StageVars &v);
 StageFuncs lower_softmax(const Layer &l, const Shape &in_shape, Halide::Func in, const StageVars &v);
 
 }  // namespace netc
