@@ -14,6 +14,7 @@ const OpNameEntry kOpNames[] = {
     {OpKind::Conv2D, "conv2d"},
     {OpKind::DepthwiseConv2D, "depthwise_conv2d"},
     {OpKind::BatchNorm, "batchnorm"},
+    {OpKind::Affine, "affine"},
     {OpKind::Relu, "relu"},
     {OpKind::Relu6, "relu6"},
     {OpKind::HSwish, "hswish"},

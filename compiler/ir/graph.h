@@ -28,6 +28,7 @@ enum class OpKind {
     Conv2D,           // groups, dilation; weight (out, in/groups, kh, kw)
     DepthwiseConv2D,  // multiplier; weight (c*multiplier, 1, kh, kw)
     BatchNorm,        // gamma, beta, mean, var (c)
+    Affine,           // x · scale + shift, elementwise: scale and shift (h, w, c), the input's shape (ONNX arithmetic with a full constant)
     Relu,
     Relu6,
     HSwish,           // x·relu6(x+3)/6 (MobileNetV3)

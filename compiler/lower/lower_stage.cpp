@@ -51,6 +51,7 @@ StageFuncs lower_op(const Layer &l, const Shape &in_shape, Func in, const StageV
     case OpKind::Conv2D: return lower_conv2d(l, in_shape, in, v);
     case OpKind::DepthwiseConv2D: return lower_depthwise_conv2d(l, in_shape, in, v);
     case OpKind::BatchNorm:
+    case OpKind::Affine:
     case OpKind::Relu:
     case OpKind::Relu6:
     case OpKind::HSwish:

@@ -6,6 +6,7 @@
 
 #include <onnx/onnx_pb.h>
 
+#include "io/layout.h"
 #include "spec/diagnostic.h"
 
 namespace netc {
@@ -203,6 +204,21 @@ private:
             onnx::NodeProto *n = node("BatchNormalization", {x.name, param("gamma"), param("beta"), param("mean"), param("var")}, name, name);
             float_attr(n, "epsilon", l.epsilon);
             out.spatial = x.spatial;
+            break;
+        }
+        case OpKind::Affine: {
+            // Mul and Add by constants of the value's NCHW shape ([1, C, H, W], or [1, C] for a vector).
+            const Value &x = values_[size_t(l.inputs[0])];
+            const bool spatial = x.spatial;
+            auto nchw = [&](const std::string &role) {
+                const std::vector<float> &v = l.params.at(role).data;
+                return initializer(name + "." + role, spatial ? std::vector<int64_t>{1, in.c, in.h, in.w} : std::vector<int64_t>{1, in.c},
+                                   spatial ? hwc_to_chw<float>(v, in.c, in.h, in.w) : v);
+            };
+            const std::string scaled = name + "_scaled";
+            node("Mul", {x.name, nchw("scale")}, scaled, scaled);
+            node("Add", {scaled, nchw("shift")}, name, name);
+            out.spatial = spatial;
             break;
         }
         case OpKind::Relu:

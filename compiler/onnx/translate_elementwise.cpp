@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstdint>
 
+#include "io/layout.h"
 #include "onnx/importer.h"
 #include "spec/weights.h"
 
@@ -132,9 +133,58 @@ bool per_channel_values(Importer &im, const Value &x, const ConstTensor &k, std:
     return true;
 }
 
-// A BatchNorm computing gamma * x + beta per channel (mean 0, var 1 - eps) on layer `input`.
+// The constant broadcast (numpy's rules, right-aligned) to x's shape, in netc's storage order
+// of x (HWC for an NCHW value, the same order for a row-major one); false if it does not
+// broadcast to x without growing it, or x is a Flatten of an NCHW map. x's shape is one item's
+// (a batch axis is 1 in it), so a constant that differs per item does not broadcast.
+bool full_values(Importer &im, const Value &x, const ConstTensor &k, std::vector<double> *out) {
+    const bool nchw = x.layout == Value::Nchw && x.shape.size() == 4;
+    if (!(nchw || Importer::row_major_compatible(x)) || k.dims.size() > x.shape.size()) return false;
+    const size_t rank = x.shape.size(), offset = rank - k.dims.size();
+    for (size_t d = 0; d < k.dims.size(); d++)
+        if (k.dims[d] != 1 && k.dims[d] != x.shape[d + offset]) return false;
+    std::vector<int64_t> stride(rank, 0);  // the constant's stride along each of x's axes (0: broadcast)
+    int64_t s = 1;
+    for (size_t d = k.dims.size(); d-- > 0;) {
+        stride[d + offset] = k.dims[d] == 1 ? 0 : s;
+        s *= k.dims[d];
+    }
+    int64_t n = 1;
+    for (int64_t d : x.shape) n *= d;
+    std::vector<double> onnx_order(static_cast<size_t>(n));
+    for (int64_t i = 0; i < n; i++) {
+        int64_t rest = i, src = 0;
+        for (size_t d = rank; d-- > 0;) {
+            src += (rest % x.shape[d]) * stride[d];
+            rest /= x.shape[d];
+        }
+        onnx_order[size_t(i)] = k.values[size_t(src)];
+    }
+    const Shape hwc = im.shape_of(x.layer);
+    *out = nchw ? chw_to_hwc<double>(onnx_order, hwc.c, hwc.h, hwc.w) : onnx_order;
+    return true;
+}
+
+// An affine layer x * scale + shift with scale and shift of x's full shape (netc order).
+int full_affine_layer(Importer &im, int input, const std::vector<float> &scale, const std::vector<float> &shift, const std::string &suffix) {
+    const Shape s = im.shape_of(input);
+    Layer l;
+    l.op = OpKind::Affine;
+    l.inputs = {input};
+    auto tensor = [&](const std::vector<float> &d) {
+        Tensor t;
+        t.shape = {s.h, s.w, s.c};
+        t.data = d;
+        return t;
+    };
+    return im.add_layer(l, {{"scale", tensor(scale)}, {"shift", tensor(shift)}}, suffix);
+}
+
+// A BatchNorm computing gamma * x + beta per channel (mean 0, var 1 - eps) on layer `input`;
+// an affine layer when gamma and beta hold one value per element instead.
 int affine_layer(Importer &im, int input, const std::vector<float> &gamma, const std::vector<float> &beta, const std::string &suffix) {
     const size_t c = gamma.size();
+    if (int64_t(c) != im.shape_of(input).c) return full_affine_layer(im, input, gamma, beta, suffix);
     Layer l;
     l.op = OpKind::BatchNorm;
     l.inputs = {input};
@@ -157,9 +207,9 @@ void constant_arithmetic(Importer &im, const std::string &op, int x_input) {
     const Value &x = im.activation(x_input);
     const ConstTensor &k = im.constant(1 - x_input);
     std::vector<double> v;
-    if (!per_channel_values(im, x, k, &v))
-        im.unsupported(op + " with a constant of shape " + shape_string(k.dims) +
-                       " (netc takes one number, or one per channel: [1, C, 1, 1] on NCHW values)");
+    if (!per_channel_values(im, x, k, &v) && !full_values(im, x, k, &v))
+        im.unsupported(op + " with a constant of shape " + shape_string(k.dims) + " that does not broadcast to the activation's " +
+                       shape_string(x.shape) + " (one item of it)");
     const size_t c = v.size();
     std::vector<float> gamma(c, 1.0f), beta(c, 0.0f);
     for (size_t i = 0; i < c; i++) {
@@ -192,8 +242,8 @@ void prelu(Importer &im) {
         return;
     }
     std::vector<double> per;
-    if (!per_channel_values(im, x, slope, &per))
-        im.unsupported("slope of shape " + shape_string(slope.dims) + " (netc takes one slope, or one per channel: [C, 1, 1] on NCHW values)");
+    if (!per_channel_values(im, x, slope, &per) && !full_values(im, x, slope, &per))
+        im.unsupported("slope of shape " + shape_string(slope.dims) + " that does not broadcast to the activation's " + shape_string(x.shape));
     const size_t c = per.size();
     std::vector<float> minus_one(c, -1.0f), zero(c, 0.0f), minus_slope(c);
     for (size_t i = 0; i < c; i++) minus_slope[i] = float(-per[i]);

@@ -99,6 +99,7 @@ Graph infer_shapes(const Graph &g) {
             l.out = windowed(ck, l, in, in.c);
             break;
         case OpKind::BatchNorm:
+        case OpKind::Affine:
         case OpKind::Relu:
         case OpKind::Relu6:
         case OpKind::HSwish:

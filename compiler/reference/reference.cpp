@@ -155,6 +155,16 @@ Fmap depthwise_conv2d(const Context &ctx, const Fmap &in) {
     return convolve(ctx, in, in.shape.c * ctx.layer.multiplier, in.shape.c);
 }
 
+// Elementwise x · scale + shift, scale and shift of the input's shape.
+Fmap affine(const Context &ctx, const Fmap &in) {
+    check_out_shape(ctx, in.shape);
+    const std::vector<int64_t> dims = {in.shape.h, in.shape.w, in.shape.c};
+    const Tensor &scale = param(ctx, "scale", dims), &shift = param(ctx, "shift", dims);
+    Fmap out(in.shape);
+    for (size_t i = 0; i < in.data.size(); i++) out.data[i] = float(double(in.data[i]) * scale.data[i] + shift.data[i]);
+    return out;
+}
+
 Fmap batchnorm(const Context &ctx, const Fmap &in) {
     const int c = in.shape.c;
     const Tensor &gamma = param(ctx, "gamma", {c});
@@ -466,6 +476,7 @@ Fmap run_layer(const Context &ctx, const std::vector<const Fmap *> &ins) {
     case OpKind::Conv2D: return conv2d(ctx, in);
     case OpKind::DepthwiseConv2D: return depthwise_conv2d(ctx, in);
     case OpKind::BatchNorm: return batchnorm(ctx, in);
+    case OpKind::Affine: return affine(ctx, in);
     case OpKind::Relu: return elementwise_activation(ctx, in, Activation::Relu);
     case OpKind::Relu6: return elementwise_activation(ctx, in, Activation::Relu6);
     case OpKind::HSwish: return elementwise_activation(ctx, in, Activation::HSwish);

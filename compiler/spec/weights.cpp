@@ -36,6 +36,10 @@ std::vector<ParamShape> param_shapes(const Graph &g, int i) {
         p.push_back({"weight", {l.filters, in.elements()}, true});
         if (l.bias) p.push_back({"bias", {l.filters}, true});
         break;
+    case OpKind::Affine:
+        p.push_back({"scale", {in.h, in.w, in.c}, true});
+        p.push_back({"shift", {in.h, in.w, in.c}, true});
+        break;
     case OpKind::BatchNorm:
         p.push_back({"gamma", {in.c}, true});
         p.push_back({"beta", {in.c}, true});

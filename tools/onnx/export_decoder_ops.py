@@ -2,7 +2,7 @@
 """Exports tests/onnx_files/decoder_ops.onnx with PyTorch itself: the ops of segmentation and
 super-resolution decoders as torch.onnx writes them (ConvTranspose2d with output_padding,
 F.pad reflect/replicate/constant, a zero F.pad before a "valid" conv, bicubic F.interpolate,
-softmax over the height). Seeded weights; tests compare netc with ONNX Runtime on it.
+softmax over the height, arithmetic with learned full-shape constants). Seeded weights; tests compare netc with ONNX Runtime on it.
 Run with Debian's Python: /usr/bin/python3 tools/onnx/export_decoder_ops.py"""
 import os
 
@@ -21,6 +21,8 @@ class DecoderOps(nn.Module):
         self.after_reflect = nn.Conv2d(8, 8, 3, groups=8)           # depthwise, reads a reflect pad
         self.up = nn.ConvTranspose2d(8, 6, 3, stride=2, padding=1, output_padding=1)
         self.up_grouped = nn.ConvTranspose2d(6, 4, 4, stride=2, padding=1, groups=2, bias=False)
+        self.position = nn.Parameter(torch.randn(1, 8, 6, 6) * 0.1)   # a learned positional map
+        self.gain = nn.Parameter(torch.rand(8, 1, 6) + 0.5)           # broadcast over H
 
     def forward(self, x):
         d = F.relu(self.down(x))                                   # 8 x 12 x 12
@@ -32,7 +34,8 @@ class DecoderOps(nn.Module):
         decoded = self.up_grouped(u)                               # 4 x 36 x 40
         bicubic = F.interpolate(z, scale_factor=2, mode="bicubic", align_corners=False)
         column_softmax = torch.softmax(decoded, dim=2)
-        return decoded, bicubic, column_softmax
+        positioned = z * self.gain + self.position - 0.25              # full-shape constants
+        return decoded, bicubic, column_softmax, positioned
 
 
 def main():
@@ -40,7 +43,7 @@ def main():
     model = DecoderOps().eval()
     x = torch.randn(1, 3, 24, 24)
     torch.onnx.export(model, x, OUT, opset_version=13, input_names=["x"],
-                      output_names=["decoded", "bicubic", "column_softmax"], do_constant_folding=True)
+                      output_names=["decoded", "bicubic", "column_softmax", "positioned"], do_constant_folding=True)
     print("wrote", OUT)
 
 
