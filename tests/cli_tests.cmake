@@ -157,6 +157,11 @@ set_tests_properties(cli_compile_check_nchw_batch PROPERTIES PASS_REGULAR_EXPRES
 add_error_test(cli_error_layout 2 "--layout must be nhwc or nchw, got 'chw'" compile ${SRC}/tests/models/tiny_net.json --layout chw)
 add_error_test(cli_error_batch 2 "--batch expects an integer in \\[1, 65536\\], got '0'" compile ${SRC}/tests/models/tiny_net.json --batch 0)
 
+# TF.js models, told by content: every unsupported layer listed in one error, by name; a shard
+# shorter than its manifest says.
+add_error_test(cli_error_tfjs_unsupported 1 "unsupported/model.json: 2 problems \\(TF.js layers model\\):.*layer 'conv' \\(Conv2D\\): activation .tanh. .*layer 'lstm' \\(LSTM\\): layer class not supported" compile ${SRC}/tests/tfjs_files/unsupported/model.json --generated-dir ${CMAKE_CURRENT_BINARY_DIR}/bad_tfjs)
+add_error_test(cli_error_tfjs_short_shard 1 "short_shard/model.json: layer 'conv/kernel': field 'weightsManifest\\[0\\].weights\\[0\\]': needs 24 bytes at offset 0, but the shards hold 20" summary ${SRC}/tests/tfjs_files/short_shard/model.json)
+
 # ONNX files: every problem listed in one error; dynamic shapes; import then compile.
 set(BAD_ONNX ${CMAKE_CURRENT_SOURCE_DIR}/onnx_files)
 # An ONNX model takes its input as it declares it: a wrong shape is refused naming that shape.

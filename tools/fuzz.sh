@@ -13,7 +13,7 @@
 # there were crashes.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
-targets="spec onnx safetensors npy image"
+targets="spec onnx safetensors npy image tfjs"
 usage() { sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; }
 
 binary="" work="" jobs=1 cpu_budget=0

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what netc needs from Debian 12's packages, skipping what is already there.
 set -euo pipefail
-packages=(cmake g++ make clang-14 libclang-rt-14-dev libhalide14-0-dev qemu-user llvm-14 nlohmann-json3-dev libgtest-dev libonnx-dev libonnx-testdata python3-onnx python3-torchvision python3-numpy python3-pil libprotobuf-dev protobuf-compiler nodejs libjpeg-dev libpng-dev)
+packages=(cmake g++ make clang-14 libclang-rt-14-dev libhalide14-0-dev qemu-user llvm-14 nlohmann-json3-dev libgtest-dev libonnx-dev libonnx-testdata python3-onnx python3-torchvision python3-numpy python3-pil python3-skimage libprotobuf-dev protobuf-compiler nodejs libjpeg-dev libpng-dev)
 # Cross compilers for the ARM targets (docs/targets.md), except for this machine's own kind.
 case "$(dpkg --print-architecture)" in
   amd64) packages+=(gcc-aarch64-linux-gnu gcc-arm-linux-gnueabihf) ;;
@@ -25,6 +25,12 @@ if ! command -v npm >/dev/null 2>&1; then
   SUDO=; [ "$(id -u)" -eq 0 ] || SUDO=sudo
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq npm
+fi
+# TF.js (pure JS) and nsfwjs's trained models (tools/tfjs: the TF.js importer's oracle).
+tfjs_tools="$(dirname "$0")/tfjs"
+if [ ! -d "$tfjs_tools/node_modules/@tensorflow/tfjs" ] || [ ! -d "$tfjs_tools/node_modules/nsfwjs" ]; then
+  echo "== installing: @tensorflow/tfjs, nsfwjs (npm ci in $tfjs_tools)"
+  (cd "$tfjs_tools" && npm ci --no-audit --no-fund)
 fi
 # ONNX Runtime for node (tools/onnx, reference outputs for the ONNX importer).
 # Setting ONNXRUNTIME_NODE_INSTALL=skip keeps its install script from fetching GPU

@@ -6,7 +6,7 @@
 #                    (CMakePresets.json "sanitize"): a short run in the test command, long
 #                    runs by `tools/fuzz.sh TARGET SECONDS`.
 set(NETC_FUZZ_DIR ${CMAKE_CURRENT_LIST_DIR})
-set(NETC_FUZZ_TARGETS spec onnx safetensors npy image)
+set(NETC_FUZZ_TARGETS spec onnx safetensors npy image tfjs)
 # Seeds: the repo's own files of each kind, good and bad (seeds.txt, shared with tools/fuzz.sh).
 set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS ${NETC_FUZZ_DIR}/seeds.txt)
 file(STRINGS ${NETC_FUZZ_DIR}/seeds.txt seed_lines REGEX "^[a-z]")

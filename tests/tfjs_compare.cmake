@@ -1,0 +1,39 @@
+# cmake -DNETC=... -DSRC=<repo> -DWORK=<dir> -P tfjs_compare.cmake
+# nsfwjs 4.4.0's trained MobileNetV2 (a TF.js layers model, uint8-quantized weights, from npm:
+# tools/tfjs), compiled by netc from its model.json, against TF.js itself (@tensorflow/tfjs,
+# CPU backend) on real photos (Debian's python3-skimage ones and a test photo), each prepared
+# once as nsfwjs does (RGB, 224x224 bilinear, /255) and given to both: <= 1e-4 relative and the
+# same top-1 class on every photo.
+set(PY /usr/bin/python3)
+include(${CMAKE_CURRENT_LIST_DIR}/step.cmake)
+file(REMOVE_RECURSE ${WORK})
+file(MAKE_DIRECTORY ${WORK})
+set(TFJS ${SRC}/tools/tfjs)
+step("extract nsfwjs" node ${TFJS}/extract_nsfwjs.js ${WORK}/nsfw_mobilenet_v2)
+set(skimage /usr/lib/python3/dist-packages/skimage/data)
+set(photos ${skimage}/astronaut.png ${skimage}/chelsea.png ${skimage}/coffee.png ${skimage}/rocket.jpg ${skimage}/motorcycle_left.png
+           ${SRC}/tests/images/ball_401x300.jpg)
+step("inputs" ${PY} ${SRC}/tests/tfjs_photo_inputs.py ${WORK}/inputs 224 ${photos})
+set(model ${WORK}/nsfw_mobilenet_v2/model.json)
+step("netc compile" ${NETC} compile ${model} --generated-dir ${WORK}/gen --quiet)
+file(GLOB inputs ${WORK}/inputs/*.npy)
+foreach(x ${inputs})
+  get_filename_component(name ${x} NAME_WE)
+  step("tfjs ${name}" node ${TFJS}/tfjs_run.js ${model} --input ${x} --out-dir ${WORK}/tfjs/${name})
+  step("netc run ${name}" ${NETC} run ${model} --generated-dir ${WORK}/gen --input ${x} -o ${WORK}/netc/${name})
+  step("compare ${name}" ${PY} ${SRC}/tools/onnx/compare_npy.py ${WORK}/netc/${name}/dense_3.npy ${WORK}/tfjs/${name}/dense_3.npy)
+  step("top-1 ${name}" ${PY} -c "np = __import__('numpy')
+a = np.load('${WORK}/netc/${name}/dense_3.npy').ravel()
+b = np.load('${WORK}/tfjs/${name}/dense_3.npy').ravel()
+classes = ['Drawing', 'Hentai', 'Neutral', 'Porn', 'Sexy']
+print('netc', classes[a.argmax()], round(float(a.max()), 4), 'tfjs', classes[b.argmax()], round(float(b.max()), 4), 'same' if a.argmax() == b.argmax() else 'DIFFERENT')
+raise SystemExit(0 if a.argmax() == b.argmax() else 1)")
+endforeach()
+# A small hand-written layers model with every layer kind the importer takes (tests/tfjs_files/
+# tiny: ZeroPadding2D, Conv2D, BatchNormalization, ReLU max 6, DepthwiseConv2D with a fused
+# relu, Add, AveragePooling2D, Flatten, Dropout, Dense with softmax), uint8-quantized.
+step("tiny input" ${PY} ${SRC}/tools/onnx/make_input.py --shape 1,8,8,3 --seed 2 --out ${WORK}/tiny_x.npy)
+step("tfjs tiny" node ${TFJS}/tfjs_run.js ${SRC}/tests/tfjs_files/tiny/model.json --input ${WORK}/tiny_x.npy --out-dir ${WORK}/tfjs/tiny)
+step("netc compile tiny" ${NETC} compile ${SRC}/tests/tfjs_files/tiny/model.json --generated-dir ${WORK}/gen --quiet)
+step("netc run tiny" ${NETC} run ${SRC}/tests/tfjs_files/tiny/model.json --generated-dir ${WORK}/gen --input ${WORK}/tiny_x.npy -o ${WORK}/netc/tiny)
+step("compare tiny" ${PY} ${SRC}/tools/onnx/compare_npy.py ${WORK}/netc/tiny/dense.npy ${WORK}/tfjs/tiny/dense.npy)
