@@ -157,6 +157,8 @@ set_tests_properties(cli_compile_check_nchw_batch PROPERTIES PASS_REGULAR_EXPRES
 add_error_test(cli_error_layout 2 "--layout must be nhwc or nchw, got 'chw'" compile ${SRC}/tests/models/tiny_net.json --layout chw)
 add_error_test(cli_error_batch 2 "--batch expects an integer in \\[1, 65536\\], got '0'" compile ${SRC}/tests/models/tiny_net.json --batch 0)
 
+add_error_test(cli_error_resize_needs_stretch 2 "--resize align-corners resizes the whole image: give --fit stretch" run ${SRC}/tests/tfjs_files/tiny/model.json --input ${SRC}/tests/images/ball_401x300.jpg --resize align-corners --normalize unit)
+add_error_test(cli_error_resize_unknown 2 "--resize expects pil or align-corners, got 'cubic'" run ${SRC}/tests/tfjs_files/tiny/model.json --input ${SRC}/tests/images/ball_401x300.jpg --resize cubic)
 # TF.js models, told by content: every unsupported layer listed in one error, by name; a shard
 # shorter than its manifest says.
 add_error_test(cli_error_tfjs_unsupported 1 "unsupported/model.json: 2 problems \\(TF.js layers model\\):.*layer 'conv' \\(Conv2D\\): activation .tanh. .*layer 'lstm' \\(LSTM\\): layer class not supported" compile ${SRC}/tests/tfjs_files/unsupported/model.json --generated-dir ${CMAKE_CURRENT_BINARY_DIR}/bad_tfjs)

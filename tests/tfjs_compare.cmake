@@ -29,6 +29,20 @@ classes = ['Drawing', 'Hentai', 'Neutral', 'Porn', 'Sexy']
 print('netc', classes[a.argmax()], round(float(a.max()), 4), 'tfjs', classes[b.argmax()], round(float(b.max()), 4), 'same' if a.argmax() == b.argmax() else 'DIFFERENT')
 raise SystemExit(0 if a.argmax() == b.argmax() else 1)")
 endforeach()
+# The photos through netc's own path: decoded by netc, prepared with --fit stretch --resize
+# align-corners --normalize unit; TF.js prepares the same pixels (decoded by PIL) as nsfwjs's
+# core.js does (div(255), resizeBilinear alignCorners) before the same model.
+foreach(photo ${photos})
+  get_filename_component(name ${photo} NAME_WE)
+  step("pixels ${name}" ${PY} -c "np = __import__('numpy')
+img = __import__('PIL.Image', fromlist=['Image']).open('${photo}').convert('RGB')
+np.save('${WORK}/inputs/${name}_pixels.npy', np.asarray(img, dtype=np.float32))")
+  step("tfjs photo ${name}" node ${TFJS}/tfjs_run.js ${model} --pixels ${WORK}/inputs/${name}_pixels.npy --out-dir ${WORK}/tfjs_photo/${name})
+  step("netc photo ${name}" ${NETC} run ${model} --generated-dir ${WORK}/gen --input ${photo} --fit stretch --resize align-corners
+       --normalize unit -o ${WORK}/netc_photo/${name})
+  step("compare photo ${name}" ${PY} ${SRC}/tools/onnx/compare_npy.py ${WORK}/netc_photo/${name}/dense_3.npy ${WORK}/tfjs_photo/${name}/dense_3.npy)
+endforeach()
+
 # A small hand-written layers model with every layer kind the importer takes (tests/tfjs_files/
 # tiny: ZeroPadding2D, Conv2D, BatchNormalization, ReLU max 6, DepthwiseConv2D with a fused
 # relu, Add, AveragePooling2D, Flatten, Dropout, Dense with softmax), uint8-quantized.

@@ -126,13 +126,16 @@ std::vector<float> seeded_input(const Graph &g, uint64_t seed) {
 
 namespace netc {
 
-const std::set<std::string> kPreprocessFlags = {"--fit", "--normalize", "--mean", "--scale", "--channels"};
+const std::set<std::string> kPreprocessFlags = {"--fit", "--resize", "--normalize", "--mean", "--scale", "--channels"};
 
 const char *const kPreprocessOptionsHelp =
     "\nA photo (JPEG, PNG or PPM) as --input is resized, cropped and normalised into the input:\n"
     "  --fit crop|stretch  crop (default): shorter side to size/0.875, then the center (torchvision's\n"
     "                      Resize(256) + CenterCrop(224)); stretch: the whole image to the input's size.\n"
     "                      An image of the input's size is taken as it is.\n"
+    "  --resize R          pil (default): PIL's bilinear filter on 8-bit pixels (torchvision); align-corners:\n"
+    "                      TF's resize_bilinear(align_corners=True) of the normalised pixels (TF.js models such\n"
+    "                      as nsfwjs: --fit stretch --resize align-corners --normalize unit)\n"
     "  --normalize N       imagenet: (p/255 - [0.485,0.456,0.406]) / [0.229,0.224,0.225] (torchvision);\n"
     "                      signed: p/127.5 - 1 (TensorFlow); unit: p/255; none: p (0..255)\n"
     "  --mean M[,M,M] --scale S[,S,S]  (p - mean) * scale on 0..255 pixels, per channel\n"
@@ -161,6 +164,11 @@ Preprocess preprocess_options(const Args &a) {
     const std::string fit = a.get("--fit", "crop");
     if (fit == "stretch") p.fit = Preprocess::Fit::Stretch;
     else if (fit != "crop") throw UsageError("--fit expects crop or stretch, got '" + fit + "'");
+    const std::string resize = a.get("--resize", "pil");
+    if (resize == "align-corners") p.resize = Preprocess::Resize::AlignCorners;
+    else if (resize != "pil") throw UsageError("--resize expects pil or align-corners, got '" + resize + "'");
+    if (p.resize == Preprocess::Resize::AlignCorners && p.fit != Preprocess::Fit::Stretch)
+        throw UsageError("--resize align-corners resizes the whole image: give --fit stretch");
     const std::string channels = a.get("--channels", "rgb");
     if (channels == "bgr") p.bgr = true;
     else if (channels != "rgb") throw UsageError("--channels expects rgb or bgr, got '" + channels + "'");

@@ -67,7 +67,43 @@ Image resize_bilinear(const Image &in, int width, int height) {
     return out;
 }
 
+namespace {
+
+// TF's resize_bilinear(align_corners=true) of normalised float pixels: output (y, x) samples
+// the input at (y·(H−1)/(h−1), x·(W−1)/(w−1)), blending the four pixels around it.
+std::vector<float> align_corners_input(const Image &img, int height, int width, const Preprocess &p) {
+    auto per = [](const std::vector<float> &v, int c, float dflt) { return v.empty() ? dflt : v[v.size() == 1 ? 0 : size_t(c)]; };
+    std::vector<float> full(size_t(img.width) * size_t(img.height) * 3);
+    for (size_t i = 0; i < full.size(); i++) {
+        const int c = int(i % 3), src = p.bgr ? 2 - c : c;
+        full[i] = (float(img.rgb[i - size_t(c) + size_t(src)]) - per(p.mean, c, 0.0f)) * per(p.scale, c, 1.0f);
+    }
+    if (img.width == width && img.height == height) return full;
+    const double ry = height > 1 ? double(img.height - 1) / (height - 1) : 0, rx = width > 1 ? double(img.width - 1) / (width - 1) : 0;
+    auto at = [&](int y, int x, int c) { return double(full[(size_t(y) * size_t(img.width) + size_t(x)) * 3 + size_t(c)]); };
+    std::vector<float> out(size_t(height) * size_t(width) * 3);
+    for (int y = 0; y < height; y++) {
+        const double sy = ry * y;
+        const int y0 = int(std::floor(sy)), y1 = std::min(y0 + 1, img.height - 1);
+        const double fy = sy - y0;
+        for (int x = 0; x < width; x++) {
+            const double sx = rx * x;
+            const int x0 = int(std::floor(sx)), x1 = std::min(x0 + 1, img.width - 1);
+            const double fx = sx - x0;
+            for (int c = 0; c < 3; c++) {
+                const double top = at(y0, x0, c) + (at(y0, x1, c) - at(y0, x0, c)) * fx;
+                const double bottom = at(y1, x0, c) + (at(y1, x1, c) - at(y1, x0, c)) * fx;
+                out[(size_t(y) * size_t(width) + size_t(x)) * 3 + size_t(c)] = float(top + (bottom - top) * fy);
+            }
+        }
+    }
+    return out;
+}
+
+}  // namespace
+
 std::vector<float> preprocess(const Image &img, int height, int width, const Preprocess &p) {
+    if (p.resize == Preprocess::Resize::AlignCorners) return align_corners_input(img, height, width, p);
     Image sized;
     int top = 0, left = 0;
     if (img.width == width && img.height == height) {

@@ -17,6 +17,10 @@ struct Preprocess {
     // stretch: resize the whole image to the input's size, aspect ratio not kept.
     enum class Fit { Crop, Stretch } fit = Fit::Crop;
     double crop_fraction = 0.875;
+    // pil: PIL's bilinear filter on 8-bit pixels (torchvision); align_corners: TF's
+    // resize_bilinear with align_corners on the normalised floats, corner pixels on corner
+    // pixels (TF.js models: nsfwjs's preprocessing). Only with Fit::Stretch.
+    enum class Resize { Pil, AlignCorners } resize = Resize::Pil;
     bool bgr = false;          // channels in BGR order (Caffe-trained networks)
     std::vector<float> mean;   // per channel (1 or 3 values), on 0..255 pixels: (p - mean) * scale
     std::vector<float> scale;

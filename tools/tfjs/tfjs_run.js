@@ -5,6 +5,11 @@
 //
 // Usage:
 //   node tools/tfjs/tfjs_run.js MODEL_DIR/model.json --input x.npy --out-dir DIR
+//   node tools/tfjs/tfjs_run.js MODEL_DIR/model.json --pixels rgb.npy --out-dir DIR
+//
+//   --pixels  float32 .npy of a photo's RGB pixels [H, W, 3] (0..255), prepared in TF.js as
+//             nsfwjs does it (core.js): toFloat().div(255), then tf.image.resizeBilinear to the
+//             model's input size with alignCorners true (when the size differs), [1, H, W, 3].
 //        [--runs N]
 //   --input  float32 little-endian C-order .npy (e.g. NHWC [1,224,224,3]);
 //            repeat it for a model with several inputs, in the model's input
@@ -38,6 +43,7 @@ function parseArgs(argv) {
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--input') { opts.inputs.push(take(i, a)); i++; }
+    else if (a === '--pixels') { opts.pixels = take(i, a); i++; }
     else if (a === '--out-dir') { opts.outDir = take(i, a); i++; }
     else if (a === '--runs') {
       opts.runs = Number(take(i, a)); i++;
@@ -48,7 +54,7 @@ function parseArgs(argv) {
     else usage(`unexpected argument ${a}`);
   }
   if (opts.model === null) usage('MODEL_DIR/model.json is required');
-  if (opts.inputs.length === 0) usage('--input is required');
+  if (opts.inputs.length === 0 && !opts.pixels) usage('--input or --pixels is required');
   if (opts.outDir === null) usage('--out-dir is required');
   return opts;
 }
@@ -208,12 +214,21 @@ async function main() {
       }
     }
   }
-  if (opts.inputs.length !== inputNames.length) {
+  if (opts.inputs.length + (opts.pixels ? 1 : 0) !== inputNames.length) {
     fail(`the model has ${inputNames.length} input(s) (${inputNames.join(', ')}), ` +
          `got ${opts.inputs.length} --input`);
   }
 
   const feeds = new Array(inputNames.length);
+  if (opts.pixels) {
+    const { shape, data } = readNpy(opts.pixels);
+    if (shape.length !== 3 || shape[2] !== 3) fail(`--pixels: expected [H, W, 3], got [${shape}]`);
+    const want = inputShapes[0];
+    const [h, w] = [want[1], want[2]];
+    let x = tf.tensor(data, shape, 'float32').div(tf.scalar(255));
+    if (shape[0] !== h || shape[1] !== w) x = tf.image.resizeBilinear(x, [h, w], true);
+    feeds[0] = x.reshape([1, h, w, 3]);
+  }
   opts.inputs.forEach((spec, i) => {
     let idx = i;
     let file = spec;
