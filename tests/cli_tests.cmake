@@ -162,6 +162,7 @@ add_error_test(cli_error_resize_unknown 2 "--resize expects pil or align-corners
 # TF.js models, told by content: every unsupported layer listed in one error, by name; a shard
 # shorter than its manifest says.
 add_error_test(cli_error_tfjs_unsupported 1 "unsupported/model.json: 2 problems \\(TF.js layers model\\):.*layer 'conv' \\(Conv2D\\): activation .tanh. .*layer 'lstm' \\(LSTM\\): layer class not supported" compile ${SRC}/tests/tfjs_files/unsupported/model.json --generated-dir ${CMAKE_CURRENT_BINARY_DIR}/bad_tfjs)
+add_error_test(cli_error_tfjs_graph_unsupported 1 "unsupported_graph/model.json: 2 problems \\(TF.js graph model\\):.*node 'elu' \\(Elu\\): op not supported.*node 'tanh' \\(Tanh\\): op not supported" compile ${SRC}/tests/tfjs_files/unsupported_graph/model.json --generated-dir ${CMAKE_CURRENT_BINARY_DIR}/bad_tfjs)
 add_error_test(cli_error_tfjs_short_shard 1 "short_shard/model.json: layer 'conv/kernel': field 'weightsManifest\\[0\\].weights\\[0\\]': needs 24 bytes at offset 0, but the shards hold 20" summary ${SRC}/tests/tfjs_files/short_shard/model.json)
 
 # ONNX files: every problem listed in one error; dynamic shapes; import then compile.

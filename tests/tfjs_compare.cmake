@@ -43,6 +43,24 @@ np.save('${WORK}/inputs/${name}_pixels.npy', np.asarray(img, dtype=np.float32))"
   step("compare photo ${name}" ${PY} ${SRC}/tools/onnx/compare_npy.py ${WORK}/netc_photo/${name}/dense_3.npy ${WORK}/tfjs_photo/${name}/dense_3.npy)
 endforeach()
 
+# nsfwjs's other MobileNetV2 (width 1.4), a TF.js graph model (a TF GraphDef: _FusedConv2D,
+# FusedDepthwiseConv2dNative, AddV2, the x*2-1 stem, AvgPool, Squeeze, _FusedMatMul, Softmax),
+# on the same photo tensors.
+step("extract nsfwjs (graph)" node ${TFJS}/extract_nsfwjs.js ${WORK}/nsfw_mobilenet_v2_mid --model mobilenet_v2_mid)
+set(mid ${WORK}/nsfw_mobilenet_v2_mid/model.json)
+step("netc compile graph" ${NETC} compile ${mid} --generated-dir ${WORK}/gen --quiet)
+foreach(x ${inputs})
+  get_filename_component(name ${x} NAME_WE)
+  step("tfjs graph ${name}" node ${TFJS}/tfjs_run.js ${mid} --input ${x} --out-dir ${WORK}/tfjs_mid/${name})
+  step("netc graph ${name}" ${NETC} run ${mid} --generated-dir ${WORK}/gen --input ${x} -o ${WORK}/netc_mid/${name})
+  step("compare graph ${name}" ${PY} ${SRC}/tools/onnx/compare_npy.py ${WORK}/netc_mid/${name}/Identity.npy ${WORK}/tfjs_mid/${name}/Identity.npy)
+  step("top-1 graph ${name}" ${PY} -c "np = __import__('numpy')
+a = np.load('${WORK}/netc_mid/${name}/Identity.npy').ravel()
+b = np.load('${WORK}/tfjs_mid/${name}/Identity.npy').ravel()
+print('netc', a.argmax(), 'tfjs', b.argmax(), 'same' if a.argmax() == b.argmax() else 'DIFFERENT')
+raise SystemExit(0 if a.argmax() == b.argmax() else 1)")
+endforeach()
+
 # A small hand-written layers model with every layer kind the importer takes (tests/tfjs_files/
 # tiny: ZeroPadding2D, Conv2D, BatchNormalization, ReLU max 6, DepthwiseConv2D with a fused
 # relu, Add, AveragePooling2D, Flatten, Dropout, Dense with softmax), uint8-quantized.

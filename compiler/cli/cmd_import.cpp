@@ -12,6 +12,7 @@
 #include "spec/weights.h"
 #include "spec/write_spec.h"
 #include "tfjs/import_tfjs.h"
+#include "tfjs/tfjs_model_file.h"
 
 namespace netc {
 
@@ -42,8 +43,9 @@ int import_tfjs_model(const std::string &path, const Args &a) {
     const auto t0 = std::chrono::steady_clock::now();
     const Graph g = infer_shapes(import_tfjs(path, options));
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-    const std::string spec = write_imported(g, a, "Imported from " + path + " (TF.js layers model) by netc import.");
-    std::printf("imported %s (TF.js layers model) in %.2fs: %zu layers, %lld parameters\n  %s\n  %s\n", path.c_str(), seconds, g.layers.size() - 1,
+    const std::string kind = read_tfjs_model(path).format == "graph-model" ? "TF.js graph model" : "TF.js layers model";
+    const std::string spec = write_imported(g, a, "Imported from " + path + " (" + kind + ") by netc import.");
+    std::printf("imported %s (%s) in %.2fs: %zu layers, %lld parameters\n  %s\n  %s\n", path.c_str(), kind.c_str(), seconds, g.layers.size() - 1,
                 (long long)parameters(g), spec.c_str(), (spec.substr(0, spec.size() - 5) + ".safetensors").c_str());
     for (int o : g.outputs) std::printf("  output %s: %s\n", g.layers[size_t(o)].name.c_str(), to_string(g.layers[size_t(o)].out).c_str());
     return 0;

@@ -9,6 +9,7 @@
 #include "spec/diagnostic.h"
 #include "spec/parse_json.h"
 #include "tfjs/import_tfjs.h"
+#include "tfjs/tf_weights.h"
 #include "tfjs/tfjs_model_file.h"
 
 namespace netc {
@@ -44,7 +45,7 @@ public:
         const bool sequential = cls == "Sequential";
         const json &layers = config.is_array() ? config : config.value("layers", json::array());
         if (!layers.is_array() || layers.empty()) fail(file_.path, "", "modelTopology.config.layers", "no layers");
-        g_.name = options_.name.empty() ? default_name() : options_.name;
+        g_.name = options_.name.empty() ? tfjs_default_name(file_.path) : options_.name;
         g_.spec_file = file_.path;
         std::string previous;
         for (size_t i = 0; i < layers.size(); i++) {
@@ -70,43 +71,19 @@ public:
             for (const json &o : config.value("output_layers", json::array()))
                 if (o.is_array() && !o.empty() && o[0].is_string()) outputs.push_back(o[0].get<std::string>());
         }
-        if (outputs.empty() && problems_.empty()) problems_.push_back("the model names no output layers");
+        std::vector<std::pair<int, std::string>> found;
         for (const std::string &o : outputs) {
             const auto it = values_.find(o);
-            if (it == values_.end()) {
-                if (!failed_.count(o)) problems_.push_back("output '" + o + "': no layer computes it");
-                continue;
-            }
-            g_.outputs.push_back(it->second);
-            // As TF.js gives it: [1, H, W, C], or [1, K] for a vector (the same values in order).
-            const Shape s = shape_of(it->second);
-            g_.declared_outputs.push_back({s.h == 1 && s.w == 1 ? std::vector<int64_t>{1, s.c} : std::vector<int64_t>{1, s.h, s.w, s.c}, false});
+            if (it != values_.end()) found.push_back({it->second, o});
+            else if (!failed_.count(o)) problems_.push_back("output '" + o + "': no layer computes it");
         }
-        if (!problems_.empty()) {
-            std::string msg = std::to_string(problems_.size()) + (problems_.size() == 1 ? " problem" : " problems") + " (TF.js layers model):";
-            for (const auto &p : problems_) msg += "\n  " + p;
-            fail(file_.path, "", "", msg);
-        }
-        // An output takes the Keras output's name (an output Dropout leaves the layer before it).
-        for (size_t k = 0; k < outputs.size(); k++)
-            if (g_.find(outputs[k]) < 0) g_.layers[size_t(g_.outputs[k])].name = outputs[k];
-        for (size_t i = 0; i < g_.layers.size(); i++) g_.layers[i].params = std::move(params_[i]);
-        return g_;
+        return finish_tfjs_import(g_, std::move(params_), found, problems_, "TF.js layers model");
     }
 
 private:
     [[noreturn]] void unsupported(const std::string &what) {
         problems_.push_back("layer '" + layer_ + "' (" + class_ + "): " + what);
         throw Unsupported{};
-    }
-
-    std::string default_name() const {
-        // model.json says nothing of the model's name; its directory usually does.
-        std::filesystem::path p(file_.path);
-        std::string stem = p.stem().string() == "model" && p.has_parent_path() ? p.parent_path().filename().string() : p.stem().string();
-        std::string id = identifier_safe(stem);
-        if (id.empty() || std::isdigit(static_cast<unsigned char>(id[0]))) id = "m_" + id;
-        return id;
     }
 
     std::vector<std::string> inbound(const json &l) {
@@ -292,28 +269,13 @@ private:
                 if (in.c % l.groups) unsupported("groups " + std::to_string(l.groups) + " do not divide " + std::to_string(in.c) + " channels");
                 out = l.filters = int(int_of(c.value("filters", json()), "filters", 1, 1 << 16));
                 const int64_t cin = in.c / l.groups;
-                // Keras [kh, kw, in/groups, out] → netc (out, in/groups, kh, kw).
-                const TfjsWeight &k = weight("kernel", {kh, kw, cin, out});
-                std::vector<float> w(k.values.size());
-                for (int64_t y = 0; y < kh; y++)
-                    for (int64_t xx = 0; xx < kw; xx++)
-                        for (int64_t ci = 0; ci < cin; ci++)
-                            for (int64_t co = 0; co < out; co++)
-                                w[size_t(((co * cin + ci) * kh + y) * kw + xx)] = k.values[size_t(((y * kw + xx) * cin + ci) * out + co)];
-                params["weight"] = tensor({out, cin, kh, kw}, std::move(w));
+                params["weight"] = conv_weight_from_hwio(weight("kernel", {kh, kw, cin, out}).values, kh, kw, cin, out);
             } else {
                 l.op = OpKind::DepthwiseConv2D;
                 l.multiplier = int(int_of(c.value("depth_multiplier", json(1)), "depth_multiplier", 1, 1024));
                 const int64_t m = l.multiplier;
                 out = in.c * m;
-                // Keras [kh, kw, in, multiplier] → netc (in · multiplier, 1, kh, kw), output ci·m + j.
-                const TfjsWeight &k = weight("depthwise_kernel", {kh, kw, in.c, m});
-                std::vector<float> w(k.values.size());
-                for (int64_t y = 0; y < kh; y++)
-                    for (int64_t xx = 0; xx < kw; xx++)
-                        for (int64_t ci = 0; ci < in.c; ci++)
-                            for (int64_t j = 0; j < m; j++) w[size_t(((ci * m + j) * kh + y) * kw + xx)] = k.values[size_t(((y * kw + xx) * in.c + ci) * m + j)];
-                params["weight"] = tensor({out, 1, kh, kw}, std::move(w));
+                params["weight"] = depthwise_weight_from_hwim(weight("depthwise_kernel", {kh, kw, in.c, m}).values, kh, kw, in.c, m);
             }
             if (l.bias) params["bias"] = tensor({out}, weight("bias", {out}).values);
             with_activation(l, params, c);
@@ -324,13 +286,9 @@ private:
             l.op = OpKind::Dense;
             l.filters = int(units);
             l.bias = c.value("use_bias", true);
-            // Keras [in, units] → netc (units, in); the input flattened in HWC order, as Keras' is.
-            const TfjsWeight &k = weight("kernel", {n, units});
-            std::vector<float> w(k.values.size());
-            for (int64_t i = 0; i < n; i++)
-                for (int64_t o = 0; o < units; o++) w[size_t(o * n + i)] = k.values[size_t(i * units + o)];
             if (in.h != 1 || in.w != 1) unsupported("Dense on a " + to_string(in) + " map (Keras applies it per pixel; netc's dense flattens: add a Flatten)");
-            std::map<std::string, Tensor> params{{"weight", tensor({units, n}, std::move(w))}};
+            // The input flattened in HWC order, as Keras' is.
+            std::map<std::string, Tensor> params{{"weight", dense_weight_from_io(weight("kernel", {n, units}).values, n, units)}};
             if (l.bias) params["bias"] = tensor({units}, weight("bias", {units}).values);
             with_activation(l, params, c);
             return;
@@ -461,8 +419,7 @@ private:
 
 Graph import_tfjs(const std::string &path, const TfjsImportOptions &options) {
     const TfjsModelFile file = read_tfjs_model(path);
-    if (file.format == "graph-model")
-        fail(path, "", "format", "a TF.js graph model (a TensorFlow GraphDef); netc imports TF.js layers models (Keras) so far");
+    if (file.format == "graph-model") return import_tfjs_graph_model(file, options.name.empty() ? tfjs_default_name(path) : options.name);
     return LayersImporter(file, options).run();
 }
 

@@ -1,5 +1,6 @@
 #include "tfjs/tfjs_model_file.h"
 
+#include <cctype>
 #include <cmath>
 #include <cstring>
 #include <filesystem>
@@ -37,6 +38,35 @@ size_t bytes_per(const std::string &dtype) {
 
 }  // namespace
 
+Graph finish_tfjs_import(Graph g, std::vector<std::map<std::string, Tensor>> params, const std::vector<std::pair<int, std::string>> &outputs,
+                         const std::vector<std::string> &problems, const std::string &kind) {
+    if (!problems.empty() || outputs.empty()) {
+        std::vector<std::string> all = problems;
+        if (all.empty()) all.push_back("the model has no outputs netc computes");
+        std::string msg = std::to_string(all.size()) + (all.size() == 1 ? " problem" : " problems") + " (" + kind + "):";
+        for (const auto &p : all) msg += "\n  " + p;
+        fail(g.spec_file, "", "", msg);
+    }
+    for (const auto &[layer, name] : outputs) {
+        g.outputs.push_back(layer);
+        const Shape s = g.layers[size_t(layer)].out;
+        g.declared_outputs.push_back({s.h == 1 && s.w == 1 ? std::vector<int64_t>{1, s.c} : std::vector<int64_t>{1, s.h, s.w, s.c}, false});
+        // The output takes the model's name for it (an output Identity or Dropout leaves the
+        // layer before it, which keeps its own if the name is taken).
+        if (g.find(name) < 0) g.layers[size_t(layer)].name = name;
+    }
+    for (size_t i = 0; i < g.layers.size(); i++) g.layers[i].params = std::move(params[i]);
+    return g;
+}
+
+std::string tfjs_default_name(const std::string &path) {
+    std::filesystem::path p(path);
+    std::string stem = p.stem().string() == "model" && p.has_parent_path() ? p.parent_path().filename().string() : p.stem().string();
+    std::string id = identifier_safe(stem);
+    if (id.empty() || std::isdigit(static_cast<unsigned char>(id[0]))) id = "m_" + id;
+    return id;
+}
+
 TfjsModelFile read_tfjs_model(const std::string &path) {
     TfjsModelFile m;
     m.path = path;
@@ -48,6 +78,10 @@ TfjsModelFile read_tfjs_model(const std::string &path) {
     if (m.topology.contains("model_config") && m.topology["model_config"].is_object()) m.topology = m.topology["model_config"];
     const std::string declared = j.value("format", std::string());
     m.format = declared == "graph-model" || m.topology.contains("node") ? "graph-model" : "layers-model";
+    if (j.contains("userDefinedMetadata") && j["userDefinedMetadata"].is_object() && j["userDefinedMetadata"].contains("signature"))
+        m.signature = j["userDefinedMetadata"]["signature"];
+    else if (j.contains("signature"))
+        m.signature = j["signature"];
     if (!j.contains("weightsManifest") || !j["weightsManifest"].is_array()) fail(path, "", "weightsManifest", "missing or not a list");
 
     const std::filesystem::path dir = std::filesystem::path(path).parent_path();
