@@ -30,12 +30,13 @@ std::string node_of(const std::string &ref) {
 std::string base64_decode(const std::string &in) {
     static const std::string chars = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     std::string out;
-    int bits = 0, value = 0;
+    // Only the bits not yet written are kept (at most 14): the accumulator never overflows.
+    unsigned bits = 0, value = 0;
     for (char c : in) {
         const size_t k = chars.find(c);
         if (k == std::string::npos) continue;  // padding
-        value = (value << 6) | int(k), bits += 6;
-        if (bits >= 8) bits -= 8, out += char((value >> bits) & 0xff);
+        value = ((value << 6) | unsigned(k)) & 0x3fffu, bits += 6;
+        if (bits >= 8) bits -= 8, out += char((value >> bits) & 0xffu);
     }
     return out;
 }
