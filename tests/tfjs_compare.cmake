@@ -69,3 +69,39 @@ step("tfjs tiny" node ${TFJS}/tfjs_run.js ${SRC}/tests/tfjs_files/tiny/model.jso
 step("netc compile tiny" ${NETC} compile ${SRC}/tests/tfjs_files/tiny/model.json --generated-dir ${WORK}/gen --quiet)
 step("netc run tiny" ${NETC} run ${SRC}/tests/tfjs_files/tiny/model.json --generated-dir ${WORK}/gen --input ${WORK}/tiny_x.npy -o ${WORK}/netc/tiny)
 step("compare tiny" ${PY} ${SRC}/tools/onnx/compare_npy.py ${WORK}/netc/tiny/dense.npy ${WORK}/tfjs/tiny/dense.npy)
+
+# tiny's weights in TF.js's other two quantizations (tools/tfjs/make_test_models.py): uint16
+# (q * scale + min over 65535 steps) and float16, each dequantized by netc and by TF.js.
+foreach(variant tiny_uint16 tiny_float16)
+  step("tfjs ${variant}" node ${TFJS}/tfjs_run.js ${SRC}/tests/tfjs_files/${variant}/model.json --input ${WORK}/tiny_x.npy --out-dir ${WORK}/tfjs/${variant})
+  step("netc compile ${variant}" ${NETC} compile ${SRC}/tests/tfjs_files/${variant}/model.json --generated-dir ${WORK}/gen --quiet)
+  step("netc run ${variant}" ${NETC} run ${SRC}/tests/tfjs_files/${variant}/model.json --generated-dir ${WORK}/gen --input ${WORK}/tiny_x.npy
+       -o ${WORK}/netc/${variant})
+  step("compare ${variant}" ${PY} ${SRC}/tools/onnx/compare_npy.py ${WORK}/netc/${variant}/dense.npy ${WORK}/tfjs/${variant}/dense.npy)
+endforeach()
+
+# Graph ops beyond nsfwjs's set (tests/tfjs_files/graph_ops): Pad, FusedBatchNormV3, ConcatV2,
+# PadV2, MirrorPad REFLECT, and ResizeBilinear / ResizeNearestNeighbor under each of TF's three
+# coordinate rules (legacy, align_corners, half_pixel_centers), up in height and down in width.
+step("graph ops input" ${PY} ${SRC}/tools/onnx/make_input.py --shape 1,7,9,3 --seed 3 --out ${WORK}/graph_ops_x.npy)
+step("tfjs graph ops" node ${TFJS}/tfjs_run.js ${SRC}/tests/tfjs_files/graph_ops/model.json --input ${WORK}/graph_ops_x.npy --out-dir ${WORK}/tfjs/graph_ops)
+step("netc compile graph ops" ${NETC} compile ${SRC}/tests/tfjs_files/graph_ops/model.json --generated-dir ${WORK}/gen --quiet)
+step("netc run graph ops" ${NETC} run ${SRC}/tests/tfjs_files/graph_ops/model.json --generated-dir ${WORK}/gen --input ${WORK}/graph_ops_x.npy
+     -o ${WORK}/netc/graph_ops)
+step("compare graph ops" ${PY} ${SRC}/tools/onnx/compare_npy.py ${WORK}/netc/graph_ops/out.npy ${WORK}/tfjs/graph_ops/out.npy)
+step("check graph ops" ${NETC} check ${SRC}/tests/tfjs_files/graph_ops/model.json --generated-dir ${WORK}/gen)
+
+# A photo with no flags: the model.preprocess.json the extractor writes beside nsfwjs's model
+# says how (the whole image, align-corners, /255), as TF.js prepared it above.
+step("netc photo, preprocess file" ${NETC} run ${model} --generated-dir ${WORK}/gen --input ${skimage}/chelsea.png -o ${WORK}/netc_photo_file/chelsea)
+step("compare photo, preprocess file" ${PY} ${SRC}/tools/onnx/compare_npy.py ${WORK}/netc_photo_file/chelsea/dense_3.npy ${WORK}/tfjs_photo/chelsea/dense_3.npy)
+# The example app, linked with plain cc against the compiled nsfwjs as the README's demo does:
+# its own decoding and align-corners resize (the header's NETC_<model>_PHOTO_*) and the model's
+# normalisation, against TF.js on the same photo.
+file(GLOB gen_dir LIST_DIRECTORIES true ${WORK}/gen/nsfw_mobilenet_v2/x86-64-*)
+step("link classify" cc -O2 -std=c11 -DNETC_MODEL=nsfw_mobilenet_v2 -DEXAMPLE_PHOTOS ${SRC}/examples/classify/classify.c
+     ${SRC}/examples/common/support.c ${SRC}/examples/common/photo.c -I${SRC}/examples/common -I${gen_dir}
+     ${gen_dir}/libnsfw_mobilenet_v2.a ${gen_dir}/libnetc_runtime.a ${gen_dir}/libhalide_runtime.a -ljpeg -lpng -lpthread -ldl -lm
+     -o ${WORK}/classify_nsfw)
+step("classify chelsea" ${WORK}/classify_nsfw --runs 30 --labels ${WORK}/nsfw_mobilenet_v2/labels.txt
+     --compare ${WORK}/tfjs_photo/chelsea/dense_3.npy --tolerance 1e-4 ${skimage}/chelsea.png)

@@ -5,6 +5,9 @@
 #   tools/fuzz.sh --cpu TARGET SECONDS       fuzz until the fuzzer has had SECONDS of CPU (a shared machine)
 #   tools/fuzz.sh --jobs 2 onnx 3600         two processes (libFuzzer -fork; ~1.1 cores of 2 here: prefer one target per core)
 #   tools/fuzz.sh --list                     the targets
+#   tools/fuzz.sh --seed 1 --runs 10000 --fresh spec 60   a repeatable run: a fixed seed, at most 10000
+#                                            executions from the seeds alone (SECONDS caps it): the test
+#                                            command's, so that CI finds what a run here finds
 #
 # The corpus grows in build-sanitize/fuzz/TARGET/corpus across runs, seeded from the files
 # tests/fuzz/seeds.txt names. A crash leaves its input in .../TARGET/crashes/; keep it as a
@@ -14,15 +17,18 @@
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 targets="spec onnx safetensors npy image tfjs"
-usage() { sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'; }
 
-binary="" work="" jobs=1 cpu_budget=0
+binary="" work="" jobs=1 cpu_budget=0 seed="" runs="" fresh=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --binary) binary="$2"; shift 2 ;;
     --work) work="$2"; shift 2 ;;
     --jobs) jobs="$2"; shift 2 ;;
     --cpu) cpu_budget=1; shift ;;
+    --seed) seed="$2"; shift 2 ;;
+    --runs) runs="$2"; shift 2 ;;
+    --fresh) fresh=1; shift ;;
     --list) echo "$targets"; exit 0 ;;
     -h|--help) usage; exit 0 ;;
     -*) echo "fuzz.sh: unknown option '$1'" >&2; usage >&2; exit 2 ;;
@@ -34,6 +40,7 @@ target="$1" seconds="$2"
 case " $targets " in *" $target "*) ;; *) echo "fuzz.sh: unknown target '$target' (targets: $targets)" >&2; exit 2 ;; esac
 case "$seconds" in ''|*[!0-9]*) echo "fuzz.sh: SECONDS must be a whole number, got '$seconds'" >&2; exit 2 ;; esac
 case "$jobs" in ''|*[!0-9]*|0) echo "fuzz.sh: --jobs must be a positive number, got '$jobs'" >&2; exit 2 ;; esac
+case "$seed$runs" in *[!0-9]*) echo "fuzz.sh: --seed and --runs take whole numbers" >&2; exit 2 ;; esac
 if [ "$cpu_budget" = 1 ] && [ "$jobs" -gt 1 ]; then echo "fuzz.sh: --cpu counts one process's CPU: use it without --jobs" >&2; exit 2; fi
 
 if [ -z "$binary" ]; then
@@ -43,6 +50,7 @@ if [ -z "$binary" ]; then
   binary="$root/build-sanitize/tests/fuzz_$target"
 fi
 [ -n "$work" ] || work="$root/build-sanitize/fuzz/$target"
+[ "$fresh" = 1 ] && rm -rf "$work/corpus"
 mkdir -p "$work/corpus" "$work/crashes"
 
 # libFuzzer reads corpora from folders: the seeds are gathered into one, afresh each run.
@@ -63,6 +71,8 @@ before=$(count_crashes)
 log="$work/last_run.log"
 fork=()
 [ "$jobs" -gt 1 ] && fork=(-fork="$jobs" -ignore_crashes=1)
+[ -n "$seed" ] && fork+=(-seed="$seed")
+[ -n "$runs" ] && fork+=(-runs="$runs")
 # The loaders take well under a second on any input; 30 s (wall) is a hang even on a loaded
 # machine (10 s gave a false timeout once, the fuzzer starved at nice 19 beside a test run).
 # CPU time of the fuzzer processes (the children's user + system time, from `times`): on a

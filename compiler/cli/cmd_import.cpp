@@ -9,6 +9,7 @@
 #include "passes/passes.h"
 #include "spec/diagnostic.h"
 #include "spec/load_model.h"
+#include "spec/preprocess_config_file.h"
 #include "spec/weights.h"
 #include "spec/write_spec.h"
 #include "tfjs/import_tfjs.h"
@@ -41,9 +42,9 @@ int import_tfjs_model(const std::string &path, const Args &a) {
     TfjsImportOptions options;
     options.name = a.get("--name", "");
     const auto t0 = std::chrono::steady_clock::now();
-    const Graph g = infer_shapes(import_tfjs(path, options));
+    const Graph g = infer_shapes(attach_preprocess_config(import_tfjs(path, options)));  // its mean/scale into the spec
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-    const std::string kind = read_tfjs_model(path).format == "graph-model" ? "TF.js graph model" : "TF.js layers model";
+    const std::string kind = model_format_name(g.format);
     const std::string spec = write_imported(g, a, "Imported from " + path + " (" + kind + ") by netc import.");
     std::printf("imported %s (%s) in %.2fs: %zu layers, %lld parameters\n  %s\n  %s\n", path.c_str(), kind.c_str(), seconds, g.layers.size() - 1,
                 (long long)parameters(g), spec.c_str(), (spec.substr(0, spec.size() - 5) + ".safetensors").c_str());
@@ -74,7 +75,7 @@ int cmd_import(int argc, char **argv) {
         return 0;
     }
     const std::string path = a.one_positional("model file");
-    if (is_tfjs_model_path(path)) return import_tfjs_model(path, a);
+    if (is_tfjs_model_file(path)) return import_tfjs_model(path, a);
     if (!is_onnx_path(path)) throw UsageError("expected an .onnx file or a TF.js model.json, got '" + path + "'");
     OnnxImportOptions io;
     io.name = a.get("--name", "");

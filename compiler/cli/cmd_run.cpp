@@ -54,10 +54,10 @@ int cmd_run(int argc, char **argv) {
     if (!a.has("--input")) throw UsageError("--input FILE is required");
     const std::string out_dir = a.get("-o", a.get("--output-dir", "."));
     const int threads = a.get_int("--threads", 0, 0, 1024);  // flags first: a usage error beats a slow load
-    const Preprocess image = preprocess_options(a);
+    preprocess_options(a);  // a usage error before a slow load
     const TargetInfo target = target_from_args(a);
     const Graph g = load_model(spec, model_options(a));
-    Preprocess photo_options = image;
+    Preprocess photo_options = preprocess_options(a, g.input);
     if (g.detection.present) {
         // Boxes come back as fractions of what the network saw: the whole photo, so that they
         // land on it (and on detections.png) where they belong.

@@ -9,6 +9,7 @@
 #include "io/layout.h"
 #include "io/npy.h"
 #include "io/read_file.h"
+#include "spec/preprocess_config_file.h"
 #include "spec/diagnostic.h"
 #include "spec/weights.h"
 
@@ -60,16 +61,13 @@ InputShapes input_shapes(const Graph &g) {
 std::vector<float> photo_input(const Graph &g, const Image &img, const std::string &path, const Preprocess &image) {
     const Shape s = g.input.shape;
     if (s.c != 3) fail(path, g.input.name, "shape", "a photo has 3 channels; the model's input is " + input_shapes(g).want);
-    Preprocess p = image;
-    // A spec states its input's mean and scale (0 and 1 when it says nothing: its documented
-    // default); an ONNX file has no place for them, and guessing would be silently wrong.
-    const bool imported = !g.declared_input.shape.empty();
-    if (p.mean.empty() && !imported) p.mean = g.input.mean, p.scale = g.input.scale;
-    if (p.mean.empty() || p.scale.empty())
+    // An ONNX or TF.js file has no place for its pixels' normalisation (preprocess_options takes
+    // it from MODEL.preprocess.json when there is one), and guessing would be silently wrong.
+    if (image.mean.empty() || image.scale.empty())
         fail(path, g.input.name, "mean", "the model says nothing of how its pixels are normalised: give --normalize imagenet "
                                          "(torchvision), --normalize signed (TensorFlow, [-1, 1]), --normalize unit ([0, 1]) or "
-                                         "--mean/--scale");
-    return preprocess(img, s.h, s.w, p);
+                                         "--mean/--scale, or write them in " + preprocess_config_path(g.spec_file) + " (docs/cli.md)");
+    return preprocess(img, s.h, s.w, image);
 }
 
 std::vector<float> load_input(const Graph &g, const std::string &path, const Preprocess &image) {
@@ -129,7 +127,8 @@ namespace netc {
 const std::set<std::string> kPreprocessFlags = {"--fit", "--resize", "--normalize", "--mean", "--scale", "--channels"};
 
 const char *const kPreprocessOptionsHelp =
-    "\nA photo (JPEG, PNG or PPM) as --input is resized, cropped and normalised into the input:\n"
+    "\nA photo (JPEG, PNG or PPM) as --input is resized, cropped and normalised into the input, as the model\n"
+    "states it (a spec's mean/scale; MODEL.preprocess.json beside an ONNX or TF.js model), or as these say:\n"
     "  --fit crop|stretch  crop (default): shorter side to size/0.875, then the center (torchvision's\n"
     "                      Resize(256) + CenterCrop(224)); stretch: the whole image to the input's size.\n"
     "                      An image of the input's size is taken as it is.\n"
@@ -139,7 +138,7 @@ const char *const kPreprocessOptionsHelp =
     "  --normalize N       imagenet: (p/255 - [0.485,0.456,0.406]) / [0.229,0.224,0.225] (torchvision);\n"
     "                      signed: p/127.5 - 1 (TensorFlow); unit: p/255; none: p (0..255)\n"
     "  --mean M[,M,M] --scale S[,S,S]  (p - mean) * scale on 0..255 pixels, per channel\n"
-    "                      (default: the spec's input mean/scale)\n"
+    "                      (default: the model's: its spec's input mean/scale, or MODEL.preprocess.json's)\n"
     "  --channels rgb|bgr  channel order the network takes (default rgb)\n";
 
 namespace {
@@ -159,38 +158,39 @@ std::vector<float> numbers(const Args &a, const std::string &flag) {
 
 }  // namespace
 
-Preprocess preprocess_options(const Args &a) {
+Preprocess preprocess_options(const Args &a, const InputInfo &model) {
     Preprocess p;
-    const std::string fit = a.get("--fit", "crop");
-    if (fit == "stretch") p.fit = Preprocess::Fit::Stretch;
-    else if (fit != "crop") throw UsageError("--fit expects crop or stretch, got '" + fit + "'");
-    const std::string resize = a.get("--resize", "pil");
-    if (resize == "align-corners") p.resize = Preprocess::Resize::AlignCorners;
-    else if (resize != "pil") throw UsageError("--resize expects pil or align-corners, got '" + resize + "'");
+    // What the model states, then what the flags say instead.
+    p.fit = model.stretch ? Preprocess::Fit::Stretch : Preprocess::Fit::Crop;
+    p.resize = model.align_corners ? Preprocess::Resize::AlignCorners : Preprocess::Resize::Pil;
+    p.bgr = model.bgr;
+    if (model.pixels_known) p.mean = model.mean, p.scale = model.scale;
+    if (a.has("--fit")) {
+        const std::string fit = a.get("--fit", "");
+        if (fit == "stretch") p.fit = Preprocess::Fit::Stretch;
+        else if (fit == "crop") p.fit = Preprocess::Fit::Crop;
+        else throw UsageError("--fit expects crop or stretch, got '" + fit + "'");
+    }
+    if (a.has("--resize")) {
+        const std::string resize = a.get("--resize", "");
+        if (resize == "align-corners") p.resize = Preprocess::Resize::AlignCorners;
+        else if (resize == "pil") p.resize = Preprocess::Resize::Pil;
+        else throw UsageError("--resize expects pil or align-corners, got '" + resize + "'");
+    }
     if (p.resize == Preprocess::Resize::AlignCorners && p.fit != Preprocess::Fit::Stretch)
         throw UsageError("--resize align-corners resizes the whole image: give --fit stretch");
-    const std::string channels = a.get("--channels", "rgb");
-    if (channels == "bgr") p.bgr = true;
-    else if (channels != "rgb") throw UsageError("--channels expects rgb or bgr, got '" + channels + "'");
+    if (a.has("--channels")) {
+        const std::string channels = a.get("--channels", "");
+        if (channels == "bgr" || channels == "rgb") p.bgr = channels == "bgr";
+        else throw UsageError("--channels expects rgb or bgr, got '" + channels + "'");
+    }
     if (a.has("--normalize")) {
         if (a.has("--mean") || a.has("--scale")) throw UsageError("give --normalize or --mean/--scale, not both");
         const std::string n = a.get("--normalize", "");
-        if (n == "imagenet") {
-            p.mean = {0.485f * 255, 0.456f * 255, 0.406f * 255};
-            p.scale = {1 / (0.229f * 255), 1 / (0.224f * 255), 1 / (0.225f * 255)};
-        } else if (n == "signed") {
-            p.mean = {127.5f}, p.scale = {1 / 127.5f};
-        } else if (n == "unit") {
-            p.mean = {0.0f}, p.scale = {1 / 255.0f};
-        } else if (n == "none") {
-            p.mean = {0.0f}, p.scale = {1.0f};
-        } else {
-            throw UsageError("--normalize expects imagenet, signed, unit or none, got '" + n + "'");
-        }
+        if (!named_normalization(n, &p.mean, &p.scale)) throw UsageError("--normalize expects " + std::string(kNormalizationNames) + ", got '" + n + "'");
     }
-    if (a.has("--mean")) p.mean = numbers(a, "--mean");
-    if (a.has("--scale")) p.scale = numbers(a, "--scale");
     if (a.has("--mean") != a.has("--scale")) throw UsageError("--mean and --scale go together");
+    if (a.has("--mean")) p.mean = numbers(a, "--mean"), p.scale = numbers(a, "--scale");
     return p;
 }
 

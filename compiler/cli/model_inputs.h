@@ -17,14 +17,15 @@ namespace netc {
 
 // .npy in the shape the model declares (an ONNX model's [1, C, H, W]; a spec's H,W,C or
 // 1,H,W,C: both are taken for an ONNX model too); a photo (JPEG, PNG or PPM, told by its
-// content), made into the input by `image` (its mean/scale default to the spec's); or raw
+// content), made into the input by `image` (preprocess_options); or raw
 // float32 in the declared layout.
 std::vector<float> load_input(const Graph &g, const std::string &path, const Preprocess &image = {});
 // The same for a photo already decoded (`path` for errors).
 std::vector<float> photo_input(const Graph &g, const Image &img, const std::string &path, const Preprocess &image);
 
-// The photo options of `netc run` (--fit, --normalize, --mean, --scale, --channels), and their help.
-Preprocess preprocess_options(const Args &a);
+// The photo options: the model's own (InputInfo: its spec or MODEL.preprocess.json), each
+// replaced by its flag when given (--fit, --resize, --normalize, --mean, --scale, --channels).
+Preprocess preprocess_options(const Args &a, const InputInfo &model = InputInfo{});
 extern const char *const kPreprocessOptionsHelp;
 extern const std::set<std::string> kPreprocessFlags;
 

@@ -12,9 +12,7 @@
 #include <fstream>
 
 #include "io/read_file.h"
-#include "tfjs/import_tfjs.h"
 #include "spec/diagnostic.h"
-#include "spec/load_model.h"
 
 #ifndef RENAME_EXCHANGE
 #define RENAME_EXCHANGE (1 << 1)
@@ -47,7 +45,7 @@ std::string model_content_hash(const Graph &g) {
     add("model", g.name);
     const Shape s = g.input.shape;
     add("input", std::to_string(s.h) + "x" + std::to_string(s.w) + "x" + std::to_string(s.c));
-    const bool onnx = is_onnx_path(g.spec_file), tfjs = !onnx && !g.spec_file.empty() && is_tfjs_model_path(g.spec_file);
+    const bool onnx = g.format == ModelFormat::Onnx, tfjs = g.format == ModelFormat::TfjsLayers || g.format == ModelFormat::TfjsGraph;
     // A graph built in memory (no file) is known by its name and shape alone.
     if (!g.spec_file.empty()) add(onnx ? "onnx" : tfjs ? "tfjs" : "spec", read_file(g.spec_file, onnx ? "ONNX model" : tfjs ? "TF.js model.json" : "spec file"));
     // A TF.js model's weights are in shards beside it: hashed as imported, layer by layer.
@@ -59,6 +57,7 @@ std::string model_content_hash(const Graph &g) {
     if (!g.weights.file.empty() && g.weights.file != g.spec_file) add("weights file", read_file(g.weights.file, "weights file"));
     if (!g.detection.anchor_file.empty()) add("anchors", read_file(g.detection.anchor_file, "anchor file"));
     if (!g.detection.config_file.empty()) add("detection config", read_file(g.detection.config_file, "detection config"));
+    if (!g.input.preprocess_file.empty()) add("preprocess config", read_file(g.input.preprocess_file, "preprocess config"));
     return hex64(h);
 }
 

@@ -39,6 +39,24 @@ uint8_t to_u8(double v) { return uint8_t(std::min(255.0, std::max(0.0, std::roun
 
 }  // namespace
 
+const char *const kNormalizationNames = "imagenet, signed, unit or none";
+
+bool named_normalization(const std::string &name, std::vector<float> *mean, std::vector<float> *scale) {
+    if (name == "imagenet") {
+        *mean = {0.485f * 255, 0.456f * 255, 0.406f * 255};
+        *scale = {1 / (0.229f * 255), 1 / (0.224f * 255), 1 / (0.225f * 255)};
+    } else if (name == "signed") {
+        *mean = {127.5f}, *scale = {1 / 127.5f};
+    } else if (name == "unit") {
+        *mean = {0.0f}, *scale = {1 / 255.0f};
+    } else if (name == "none") {
+        *mean = {0.0f}, *scale = {1.0f};
+    } else {
+        return false;
+    }
+    return true;
+}
+
 Image resize_bilinear(const Image &in, int width, int height) {
     Image mid;  // horizontal pass: in.height x width
     mid.width = width, mid.height = in.height;

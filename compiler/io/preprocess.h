@@ -26,6 +26,11 @@ struct Preprocess {
     std::vector<float> scale;
 };
 
+// The named normalisations as mean and scale on 0..255 pixels: imagenet (torchvision's),
+// signed (TensorFlow's p/127.5 - 1), unit (p/255), none. False for any other name.
+bool named_normalization(const std::string &name, std::vector<float> *mean, std::vector<float> *scale);
+extern const char *const kNormalizationNames;  // "imagenet, signed, unit or none"
+
 // PIL's Image.resize(size, BILINEAR): separable, horizontal pass first, each pass rounded to
 // 8 bits as PIL does.
 Image resize_bilinear(const Image &in, int width, int height);

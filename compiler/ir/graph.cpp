@@ -56,6 +56,13 @@ const char *op_name(OpKind k) {
     return "?";
 }
 
+std::vector<std::string> spec_op_names() {
+    std::vector<std::string> names;
+    for (const auto &e : kOpNames)
+        if (e.kind != OpKind::Input) names.push_back(e.name);
+    return names;
+}
+
 bool op_from_name(const std::string &s, OpKind *k) {
     for (const auto &e : kOpNames) {
         if (s == e.name && e.kind != OpKind::Input) {
@@ -142,6 +149,16 @@ OpKind op_of_activation(Activation a) {
     for (const auto &e : kActivations)
         if (e.activation == a) return e.op;
     return OpKind::Input;
+}
+
+const char *model_format_name(ModelFormat f) {
+    switch (f) {
+    case ModelFormat::Spec: return "netc spec";
+    case ModelFormat::Onnx: return "ONNX model";
+    case ModelFormat::TfjsLayers: return "TF.js layers model";
+    case ModelFormat::TfjsGraph: return "TF.js graph model";
+    }
+    return "model";
 }
 
 int Graph::find(const std::string &layer_name) const {

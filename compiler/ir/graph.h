@@ -59,6 +59,7 @@ std::string identifier_safe(const std::string &name);
 
 const char *op_name(OpKind k);                     // the spec's spelling, e.g. "depthwise_conv2d"
 bool op_from_name(const std::string &s, OpKind *k);
+std::vector<std::string> spec_op_names();          // every op a spec may name, in kOpNames' order
 // add, mul and concat read several layers ("inputs"); every other op reads one.
 bool reads_several_inputs(OpKind k);
 
@@ -190,6 +191,14 @@ struct InputInfo {
     int batch = 1;
     std::vector<float> mean;   // per channel; applied by the runtime to uint8 inputs: (v - mean) * scale
     std::vector<float> scale;
+    // How a photo becomes this input, as the model states it: a spec by its mean and scale (0
+    // and 1 when it says nothing); an imported model by MODEL.preprocess.json beside it, or
+    // not at all (pixels_known false: `netc run` then asks for --normalize).
+    bool pixels_known = true;
+    bool stretch = false;        // the whole photo resized to the input, aspect not kept (else a center crop)
+    bool align_corners = false;  // TF's resize_bilinear(align_corners=True) (else PIL's bilinear filter)
+    bool bgr = false;            // channels in BGR order
+    std::string preprocess_file; // MODEL.preprocess.json when one was read
 };
 
 struct WeightsSource {
@@ -207,9 +216,15 @@ struct DeclaredTensor {
     bool nchw = false;
 };
 
+// What a model was read from: a netc spec (weights beside it) or a file that carries its
+// weights.
+enum class ModelFormat { Spec, Onnx, TfjsLayers, TfjsGraph };
+const char *model_format_name(ModelFormat f);  // "netc spec", "ONNX model", "TF.js layers model", "TF.js graph model"
+
 struct Graph {
     std::string name;
     std::string spec_file;     // for error messages
+    ModelFormat format = ModelFormat::Spec;
     InputInfo input;
     WeightsSource weights;
     int width_divisor = 1;     // width multiplier rounding: 1 = floor (MobileNetV1, Keras), 8 = V2/V3's make_divisible

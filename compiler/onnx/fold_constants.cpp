@@ -20,8 +20,9 @@ Value constant_value(ConstTensor t) {
 }
 
 int64_t normalise_axis(Importer &im, int64_t axis, int64_t rank) {
+    const int64_t given = axis;
     if (axis < 0) axis += rank;
-    if (axis < 0 || axis >= rank) im.unsupported("axis out of range");
+    if (axis < 0 || axis >= rank) im.unsupported("axis " + std::to_string(given) + " is out of range for rank " + std::to_string(rank));
     return axis;
 }
 
@@ -30,6 +31,22 @@ std::vector<int64_t> strides_of(const std::vector<int64_t> &dims) {
     std::vector<int64_t> s(dims.size(), 1);
     for (size_t i = dims.size(); i-- > 1;) s[i - 1] = s[i] * dims[i];
     return s;
+}
+
+// Refuses a computed constant past the size netc takes in one (a broadcast or a gather of
+// two large constants), before its values are allocated.
+void check_dims(Importer &im, const std::vector<int64_t> &dims) {
+    const std::string why = constant_dims_problem(dims);
+    if (!why.empty()) im.unsupported("the result's " + why);
+}
+
+// An axis list (Squeeze, Unsqueeze) within 0..rank-1 once negative axes count from the end,
+// each once.
+std::vector<int64_t> normalise_axes(Importer &im, std::vector<int64_t> axes, int64_t rank) {
+    for (int64_t &a : axes) a = normalise_axis(im, a, rank);
+    std::sort(axes.begin(), axes.end());
+    if (std::adjacent_find(axes.begin(), axes.end()) != axes.end()) im.unsupported("an axis is given twice");
+    return axes;
 }
 
 ConstTensor constant_node(Importer &im) {
@@ -65,6 +82,7 @@ ConstTensor binary(Importer &im, const ConstTensor &a, const ConstTensor &b, con
         if (da[i] != db[i] && da[i] != 1 && db[i] != 1) im.unsupported("shapes that do not broadcast");
         d[i] = std::max(da[i], db[i]);
     }
+    check_dims(im, d);
     ConstTensor out;
     out.dims.assign(d.begin(), d.end());
     if (a.dims.empty() && b.dims.empty()) out.dims.clear();
@@ -93,8 +111,10 @@ ConstTensor gather(Importer &im, const ConstTensor &data, const ConstTensor &idx
     for (int64_t i = 0; i < axis; i++) out.dims.push_back(data.dims[size_t(i)]);
     out.dims.insert(out.dims.end(), idx.dims.begin(), idx.dims.end());
     for (int64_t i = axis + 1; i < rank; i++) out.dims.push_back(data.dims[size_t(i)]);
+    check_dims(im, out.dims);
     for (int64_t o = 0; o < outer; o++)
         for (double jd : idx.values) {
+            if (!(std::fabs(jd) < 9e18) || jd != std::trunc(jd)) im.unsupported("index " + std::to_string(jd) + " is not a whole number");
             int64_t j = int64_t(jd);
             if (j < 0) j += data.dims[size_t(axis)];
             if (j < 0 || j >= data.dims[size_t(axis)]) im.unsupported("index out of range");
@@ -154,9 +174,7 @@ ConstTensor slice(Importer &im) {
 
 ConstTensor transpose(Importer &im, const ConstTensor &x) {
     const size_t rank = x.dims.size();
-    std::vector<int64_t> rev(rank);
-    std::iota(rev.rbegin(), rev.rend(), 0);
-    const std::vector<int64_t> perm = im.attr_ints("perm", rev);
+    const std::vector<int64_t> perm = im.attr_permutation(rank);
     ConstTensor out;
     out.is_float = x.is_float;
     for (int64_t p : perm) out.dims.push_back(x.dims[size_t(p)]);
@@ -210,15 +228,15 @@ bool fold_constant_op(Importer &im, const std::string &op) {
                                                                        : im.attr_ints("axes", {});
         std::vector<int64_t> dims = out.dims;
         if (op == "Unsqueeze") {
-            const int64_t rank = int64_t(dims.size() + axes.size());
-            for (int64_t &a : axes) a = a < 0 ? a + rank : a;
-            std::sort(axes.begin(), axes.end());
-            for (int64_t a : axes) dims.insert(dims.begin() + std::min<int64_t>(a, int64_t(dims.size())), 1);
+            for (int64_t a : normalise_axes(im, axes, int64_t(dims.size() + axes.size()))) dims.insert(dims.begin() + a, 1);
+        } else if (axes.empty()) {
+            dims.erase(std::remove(dims.begin(), dims.end(), 1), dims.end());
         } else {
-            for (int64_t &a : axes) a = a < 0 ? a + int64_t(dims.size()) : a;
-            std::sort(axes.rbegin(), axes.rend());
-            if (axes.empty()) dims.erase(std::remove(dims.begin(), dims.end(), 1), dims.end());
-            for (int64_t a : axes) dims.erase(dims.begin() + a);
+            axes = normalise_axes(im, axes, int64_t(dims.size()));
+            for (auto a = axes.rbegin(); a != axes.rend(); ++a) {
+                if (dims[size_t(*a)] != 1) im.unsupported("axis " + std::to_string(*a) + " has " + std::to_string(dims[size_t(*a)]) + " elements, not 1");
+                dims.erase(dims.begin() + *a);
+            }
         }
         out = with_dims(out, dims);
     } else if (op == "Concat") {

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cmath>
+#include <numeric>
 
 #include "onnx/importer.h"
 #include "onnx/op_versions.h"
@@ -131,6 +132,21 @@ std::vector<int64_t> Importer::attr_ints(const std::string &name, std::vector<in
     return a ? std::vector<int64_t>(a->ints().begin(), a->ints().end()) : dflt;
 }
 
+std::vector<int64_t> Importer::attr_permutation(size_t rank) {
+    std::vector<int64_t> reversed(rank);
+    std::iota(reversed.rbegin(), reversed.rend(), 0);
+    const std::vector<int64_t> perm = attr_ints("perm", reversed);
+    if (perm.size() != rank)
+        unsupported("perm has " + std::to_string(perm.size()) + " axes, the input " + std::to_string(rank));
+    std::vector<bool> seen(rank, false);
+    for (int64_t p : perm) {
+        if (p < 0 || p >= int64_t(rank) || seen[size_t(p)])
+            unsupported("perm is not a permutation of 0.." + std::to_string(int64_t(rank) - 1) + " (it has " + std::to_string(p) + ")");
+        seen[size_t(p)] = true;
+    }
+    return perm;
+}
+
 int Importer::readers(const std::string &value_name) const {
     auto it = readers_.find(value_name);
     return it == readers_.end() ? 0 : it->second;
@@ -148,11 +164,9 @@ int Importer::add_layer(Layer l, std::map<std::string, Tensor> params, const std
     l.origin = "node '" + (node->name().empty() ? node->op_type() : node->name()) + "' (" + node->op_type() + ")";
     graph_.layers.push_back(l);
     params_.push_back(std::move(params));
-    // Shape inference of the new layer alone: the graph without weights, outputs = {it}.
-    Graph prefix = graph_;
-    prefix.outputs = {int(graph_.layers.size()) - 1};
+    // Shape inference of the new layer alone (the weights wait aside in params_).
     try {
-        shapes_.push_back(infer_shapes(prefix).layers.back().out);
+        infer_layer_shape(graph_, graph_.layers.size() - 1);
     } catch (const CompileError &e) {
         graph_.layers.pop_back();
         params_.pop_back();
@@ -161,7 +175,7 @@ int Importer::add_layer(Layer l, std::map<std::string, Tensor> params, const std
     return int(graph_.layers.size()) - 1;
 }
 
-Shape Importer::shape_of(int layer) { return shapes_[size_t(layer)]; }
+Shape Importer::shape_of(int layer) { return graph_.layers[size_t(layer)].out; }
 
 void Importer::set_output(int k, Value v) {
     if (k < node->output_size() && !node->output(k).empty()) values_[node->output(k)] = std::move(v);
@@ -293,13 +307,14 @@ void Importer::add_input() {
     graph_.input.shape = shape;
     graph_.input.mean.assign(size_t(shape.c), 0.0f);
     graph_.input.scale.assign(size_t(shape.c), 1.0f);
+    graph_.input.pixels_known = false;  // unless MODEL.preprocess.json says (load_model)
     Layer input;
     input.name = in.name();
     input.op = OpKind::Input;
     input.origin = "input";
+    input.out = shape;
     graph_.layers.push_back(input);
     params_.emplace_back();
-    shapes_.push_back(graph_.input.shape);
     names_.insert(in.name());
     Value v;
     v.layer = 0;
@@ -365,12 +380,11 @@ void Importer::add_outputs(OnnxImport &result) {
             Layer copy;
             copy.op = OpKind::Reshape;
             copy.inputs = {layer};
-            copy.reshape_to = shapes_[size_t(layer)];
+            copy.reshape_to = copy.out = shape_of(layer);
             copy.name = o.name() + "_copy";
             copy.origin = where;
             graph_.layers.push_back(copy);
             params_.emplace_back();
-            shapes_.push_back(copy.reshape_to);
             names_.insert(copy.name);
             layer = int(graph_.layers.size()) - 1;
         }
@@ -411,6 +425,7 @@ OnnxImport Importer::run() {
                                            std::to_string(newest_known_opset()) + " or older");
     graph_.name = options_.name.empty() ? name_from_path(path) : options_.name;
     graph_.spec_file = path;
+    graph_.format = ModelFormat::Onnx;
     graph_.weights.file = path;
     for (const auto &t : g.initializer()) {
         Value v;

@@ -56,13 +56,15 @@ public:
     float attr_float(const std::string &name, float dflt) const;
     std::string attr_string(const std::string &name, const std::string &dflt) const;
     std::vector<int64_t> attr_ints(const std::string &name, std::vector<int64_t> dflt) const;
+    // Transpose's "perm" (reversed axes by default), refused unless a permutation of 0..rank-1.
+    std::vector<int64_t> attr_permutation(size_t rank);
     bool has_attr(const std::string &name) const;
     const onnx::AttributeProto *attr(const std::string &name) const;
     int readers(const std::string &value_name) const;  // nodes and graph outputs reading it
 
     // Appends a layer named after the node (+ suffix) with its params; returns its index.
     int add_layer(Layer l, std::map<std::string, Tensor> params = {}, const std::string &suffix = "");
-    Shape shape_of(int layer);                   // the netc shape (shapes are inferred as layers are added)
+    Shape shape_of(int layer);                   // the netc shape (inferred as each layer is added)
     void set_output(int k, Value v);             // defines the node's k-th output
     std::map<std::string, Tensor> &params_of(int layer) { return params_[size_t(layer)]; }
     Layer &layer(int i) { return graph_.layers[size_t(i)]; }
@@ -83,8 +85,7 @@ private:
     const onnx::ModelProto &model_;
     OnnxImportOptions options_;
     Graph graph_;
-    std::vector<std::map<std::string, Tensor>> params_;  // per layer, attached at the end (shape inference stays cheap)
-    std::vector<Shape> shapes_;                           // per layer, inferred
+    std::vector<std::map<std::string, Tensor>> params_;  // per layer, attached at the end (the graph stays cheap to copy)
     std::map<std::string, Value> values_;
     std::set<std::string> names_;
     std::vector<std::string> problems_;

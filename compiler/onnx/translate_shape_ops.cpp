@@ -136,16 +136,7 @@ void squeeze_or_unsqueeze(Importer &im, bool squeeze) {
 void transpose(Importer &im) {
     const Value &x = im.activation(0);
     const size_t rank = x.shape.size();
-    std::vector<int64_t> identity(rank);
-    std::iota(identity.begin(), identity.end(), 0);
-    std::vector<int64_t> perm = im.attr_ints("perm", std::vector<int64_t>(identity.rbegin(), identity.rend()));
-    if (perm.size() != rank) im.unsupported("perm has the wrong length");
-    std::vector<bool> seen(rank, false);
-    for (int64_t p : perm) {
-        if (p < 0 || p >= int64_t(rank) || seen[size_t(p)])
-            im.unsupported("perm is not a permutation of 0.." + std::to_string(int64_t(rank) - 1) + " (it has " + std::to_string(p) + ")");
-        seen[size_t(p)] = true;
-    }
+    const std::vector<int64_t> perm = im.attr_permutation(rank);
     std::vector<int64_t> shape;
     for (int64_t p : perm) shape.push_back(x.shape[size_t(p)]);
     if (!perm.empty() && perm[0] != 0) im.refuse_batch_axis(0, "Transpose");

@@ -21,6 +21,9 @@ Graph expand_composites(const Graph &g);
 // Sets every Layer::out, resolves padding to explicit pads, and rejects impossible shapes
 // (kernel larger than the padded input, channels not divisible by groups, ...).
 Graph infer_shapes(const Graph &g);
+// The same for layer i alone, in place, its inputs' shapes already set: what the importers
+// call as they add layers one at a time (the whole pass per layer would be quadratic).
+void infer_layer_shape(Graph &g, size_t i);
 
 // Fills a detector's prior grids (from the feature-map layers' shapes), image size and class
 // count, and checks that the boxes and scores outputs hold exactly what the priors need.

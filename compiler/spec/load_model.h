@@ -22,8 +22,6 @@ struct ModelOptions {
 
 // Whether `path` names an ONNX model (which every command takes in place of a spec).
 bool is_onnx_path(const std::string &path);
-// An ONNX file or a TF.js model.json (told by content): a model that carries its weights.
-bool is_imported_model(const std::string &path);
 
 Graph load_model(const std::string &spec_path, const ModelOptions &options = {});
 Graph load_model_structure(const std::string &spec_path, const ModelOptions &options = {});  // everything but the weights

@@ -408,8 +408,7 @@ Graph parse_spec_text(const std::string &text, const std::string &file) {
         if (g.find(l.name) >= 0) r.error("name", "a layer (or the input) is already named '" + l.name + "'");
         std::string op = r.string("op", "", true);
         if (!op_from_name(op, &l.op)) {
-            std::vector<std::string> known = {"conv2d", "depthwise_conv2d", "batchnorm", "affine", "relu", "relu6", "global_avgpool",
-                                              "avgpool", "maxpool", "dense", "softmax", "separable_conv", "hswish", "hsigmoid", "sigmoid", "clip", "leaky_relu", "hard_sigmoid", "resize", "pad", "conv_transpose2d", "add", "mul", "concat", "inverted_residual", "reshape"};
+            const std::vector<std::string> known = spec_op_names();
             std::string list;
             for (auto &k : known) list += (list.empty() ? "" : ", ") + k;
             r.error("op", "unknown op \"" + op + "\"" + suggestion(op, known) + "; known ops: " + list);

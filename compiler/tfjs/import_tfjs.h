@@ -17,9 +17,6 @@ struct TfjsImportOptions {
     std::string name;  // the model's name; default: from the directory holding model.json
 };
 
-// Whether `path` holds a TF.js model.json (told by its content, not its name).
-bool is_tfjs_model_path(const std::string &path);
-
 // The graph with its weights bound (Layer::params), shapes not yet inferred.
 Graph import_tfjs(const std::string &path, const TfjsImportOptions &options = {});
 

@@ -3,13 +3,15 @@
 // output is either a constant (a Const node, filled from the weight of its name) or the netc
 // layer that holds it.
 #include <cctype>
+#include <charconv>
+#include <cmath>
 #include <map>
 #include <set>
 
-#include "passes/passes.h"
 #include "spec/diagnostic.h"
-#include "tfjs/import_tfjs.h"
+#include "spec/weights.h"
 #include "tfjs/tf_weights.h"
+#include "tfjs/tfjs_importer.h"
 #include "tfjs/tfjs_model_file.h"
 
 namespace netc {
@@ -17,8 +19,6 @@ namespace netc {
 using json = nlohmann::json;
 
 namespace {
-
-struct Unsupported {};
 
 // A node's input reference: "name", "name:0" (output 0), or "^name" (a control edge).
 std::string node_of(const std::string &ref) {
@@ -41,55 +41,52 @@ std::string base64_decode(const std::string &in) {
     return out;
 }
 
-class GraphImporter {
+// A JSON field as a string, or `dflt` when it is absent or not a string.
+std::string string_field(const json &j, const char *key, const std::string &dflt) {
+    return j.is_object() && j.contains(key) && j[key].is_string() ? j[key].get<std::string>() : dflt;
+}
+
+// A node's data inputs (control edges "^name" left out), by node name.
+std::vector<std::string> inputs_of(const json &n) {
+    std::vector<std::string> v;
+    if (n.is_object() && n.contains("input") && n["input"].is_array())
+        for (const json &i : n["input"])
+            if (i.is_string() && !i.get<std::string>().empty() && i.get<std::string>()[0] != '^') v.push_back(node_of(i.get<std::string>()));
+    return v;
+}
+
+class GraphImporter : TfjsImporter {
 public:
-    GraphImporter(const TfjsModelFile &file, std::string name) : file_(file) {
-        g_.name = std::move(name);
-        g_.spec_file = file.path;
-    }
+    GraphImporter(const TfjsModelFile &file, const std::string &name) : TfjsImporter(file, name, ModelFormat::TfjsGraph, "node") {}
 
     Graph run() {
-        const json &nodes = file_.topology.value("node", json::array());
+        const json &nodes = file_.topology.contains("node") ? file_.topology["node"] : json();
         if (!nodes.is_array() || nodes.empty()) fail(file_.path, "", "modelTopology.node", "no nodes");
-        std::map<std::string, int> readers;
+        std::set<std::string> read;
         for (const json &n : nodes)
-            for (const json &i : n.value("input", json::array()))
-                if (i.is_string() && !i.get<std::string>().empty() && i.get<std::string>()[0] != '^') readers[node_of(i.get<std::string>())]++;
+            for (const std::string &i : inputs_of(n)) read.insert(i);
         for (size_t k = 0; k < nodes.size(); k++) {
             const json &n = nodes[k];
-            node_ = n.value("name", std::string("node") + std::to_string(k));
-            op_ = n.value("op", std::string());
-            origin_ = "modelTopology.node[" + std::to_string(k) + "]";
-            try {
-                translate(n);
-            } catch (const Unsupported &) {
-                failed_.insert(node_);
-            }
+            translate_one(string_field(n, "name", "node" + std::to_string(k)), string_field(n, "op", ""),
+                          "modelTopology.node[" + std::to_string(k) + "]", [&] {
+                              if (!n.is_object()) unsupported("expected a node (a JSON object), got " + n.dump());
+                              translate(n);
+                          });
         }
         // Outputs: the signature's, else every computed node nothing reads.
         std::vector<std::string> outputs;
-        const json signature = file_.signature;
+        const json &signature = file_.signature;
         if (signature.is_object() && signature.contains("outputs") && signature["outputs"].is_object())
-            for (const auto &[key, o] : signature["outputs"].items())
-                outputs.push_back(node_of(o.is_object() && o.contains("name") ? o["name"].get<std::string>() : key));
+            for (const auto &[key, o] : signature["outputs"].items()) outputs.push_back(node_of(string_field(o, "name", key)));
         if (outputs.empty())
-            for (const json &n : nodes)
-                if (n.value("op", std::string()) != "Const" && !readers.count(n.value("name", std::string()))) outputs.push_back(n.value("name", std::string()));
-        std::vector<std::pair<int, std::string>> found;
-        for (const std::string &o : outputs) {
-            const auto it = layer_of_.find(o);
-            if (it != layer_of_.end()) found.push_back({it->second, o});
-            else if (!failed_.count(o)) problems_.push_back("output '" + o + "': no node computes it");
-        }
-        return finish_tfjs_import(g_, std::move(params_), found, problems_, "TF.js graph model");
+            for (const json &n : nodes) {
+                const std::string name = string_field(n, "name", "");
+                if (string_field(n, "op", "") != "Const" && !name.empty() && !read.count(name)) outputs.push_back(name);
+            }
+        return finish(outputs);
     }
 
 private:
-    [[noreturn]] void unsupported(const std::string &what) {
-        problems_.push_back("node '" + node_ + "' (" + op_ + "): " + what);
-        throw Unsupported{};
-    }
-
     const json &attr(const json &n, const std::string &name) {
         static const json none;
         return n.contains("attr") && n["attr"].contains(name) ? n["attr"][name] : none;
@@ -101,17 +98,40 @@ private:
         for (char &c : s) c = char(std::toupper(static_cast<unsigned char>(c)));
         return s;
     }
+    // TF's JSON writes an int64 as a decimal string, an int32 as a number: either, whole.
+    int64_t int_of(const json &v, const std::string &what) {
+        if (v.is_number_integer()) return v.get<int64_t>();
+        const std::string s = v.is_string() ? v.get<std::string>() : "";
+        int64_t i = 0;
+        const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), i);
+        if (s.empty() || ec != std::errc() || end != s.data() + s.size()) unsupported(what + " holds " + v.dump() + " where a whole number is needed");
+        return i;
+    }
     std::vector<int64_t> attr_ints(const json &n, const std::string &name, std::vector<int64_t> dflt) {
         const json &a = attr(n, name);
         if (!a.is_object() || !a.contains("list") || !a["list"].is_object() || !a["list"].contains("i")) return dflt;
         std::vector<int64_t> v;
-        for (const json &i : a["list"]["i"]) {
-            const std::string s = i.is_string() ? i.get<std::string>() : i.dump();
-            try {
-                v.push_back(std::stoll(s));
-            } catch (const std::exception &) {
-                unsupported("attribute " + name + " holds " + i.dump());
-            }
+        for (const json &i : a["list"]["i"]) v.push_back(int_of(i, "attribute " + name));
+        return v;
+    }
+    bool attr_bool(const json &n, const std::string &name) {
+        const json &a = attr(n, name);
+        return a.is_object() && a.contains("b") && a["b"].is_boolean() && a["b"].get<bool>();
+    }
+    float attr_float(const json &n, const std::string &name, float dflt) {
+        const json &a = attr(n, name);
+        if (!a.is_object() || !a.contains("f")) return dflt;
+        if (!a["f"].is_number() || !std::isfinite(a["f"].get<double>())) unsupported("attribute " + name + " holds " + a["f"].dump());
+        return a["f"].get<float>();
+    }
+    // A constant input's values as whole numbers (axes, sizes, paddings).
+    std::vector<int64_t> constant_ints(const std::vector<std::string> &ins, size_t k, const char *what) {
+        const TfjsWeight *w = constant(ins, k);
+        if (!w) unsupported(std::string(what) + " (input " + std::to_string(k) + ") must be a constant");
+        std::vector<int64_t> v;
+        for (float f : w->values) {
+            if (!(std::fabs(f) < 1e9f) || f != std::trunc(f)) unsupported(std::string(what) + " holds " + std::to_string(f));
+            v.push_back(int64_t(f));
         }
         return v;
     }
@@ -127,18 +147,10 @@ private:
         return v;
     }
 
-    std::vector<std::string> inputs(const json &n) {
-        std::vector<std::string> v;
-        for (const json &i : n.value("input", json::array()))
-            if (i.is_string() && !i.get<std::string>().empty() && i.get<std::string>()[0] != '^') v.push_back(node_of(i.get<std::string>()));
-        return v;
-    }
     int activation(const std::vector<std::string> &ins, size_t k) {
-        if (k >= ins.size()) unsupported("input " + std::to_string(k) + " is missing");
-        const auto it = layer_of_.find(ins[k]);
-        if (it != layer_of_.end()) return it->second;
-        if (failed_.count(ins[k])) throw Unsupported{};
-        unsupported("input '" + ins[k] + "' is not computed by the network (netc takes constants only as weights)");
+        if (k < ins.size() && constants_.count(ins[k]))
+            unsupported("input '" + ins[k] + "' is a constant where netc needs an activation (netc takes constants only as weights)");
+        return value(ins, k);
     }
     const TfjsWeight *constant(const std::vector<std::string> &ins, size_t k) {
         if (k >= ins.size()) return nullptr;
@@ -148,25 +160,9 @@ private:
     const TfjsWeight &constant_of_shape(const std::vector<std::string> &ins, size_t k, const std::vector<int64_t> &shape, const char *what) {
         const TfjsWeight *w = constant(ins, k);
         if (!w) unsupported(std::string(what) + " (input " + std::to_string(k) + ") must be a constant");
-        if (w->shape != shape) unsupported(std::string(what) + " has shape " + dims(w->shape) + ", netc needs " + dims(shape));
+        if (w->shape != shape) unsupported(std::string(what) + " has shape " + shape_string(w->shape) + ", netc needs " + shape_string(shape));
         return *w;
     }
-    static std::string dims(const std::vector<int64_t> &d) {
-        std::string s = "[";
-        for (size_t i = 0; i < d.size(); i++) s += (i ? ", " : "") + std::to_string(d[i]);
-        return s + "]";
-    }
-
-    int add(Layer l, std::map<std::string, Tensor> params = {}, const std::string &suffix = "") {
-        l.name = node_ + suffix;
-        l.origin = origin_;
-        g_.layers.push_back(l);
-        params_.push_back(std::move(params));
-        g_ = infer_shapes(g_);
-        return int(g_.layers.size()) - 1;
-    }
-    Shape shape_of(int layer) const { return g_.layers[size_t(layer)].out; }
-
     // TF's padding: SAME (its asymmetric rule, netc's "same"), VALID, or EXPLICIT pads.
     Padding padding(const json &n) {
         const std::string p = attr_string(n, "padding", "VALID");
@@ -175,7 +171,7 @@ private:
         else if (p == "VALID") pad.mode = Padding::Valid;
         else if (p == "EXPLICIT") {
             const std::vector<int64_t> e = attr_ints(n, "explicit_paddings", {});
-            if (e.size() != 8 || e[0] || e[1] || e[6] || e[7]) unsupported("explicit_paddings " + dims(e));
+            if (e.size() != 8 || e[0] || e[1] || e[6] || e[7]) unsupported("explicit_paddings " + shape_string(e));
             pad.mode = Padding::Explicit;
             pad.top = int(e[2]), pad.bottom = int(e[3]), pad.left = int(e[4]), pad.right = int(e[5]);
         } else unsupported("padding " + p);
@@ -184,13 +180,13 @@ private:
     void window(const json &n, Layer &l, const char *size_attr) {
         if (attr_string(n, "data_format", "NHWC") != "NHWC") unsupported("data_format other than NHWC");
         const std::vector<int64_t> s = attr_ints(n, "strides", {1, 1, 1, 1}), d = attr_ints(n, "dilations", {1, 1, 1, 1});
-        if (s.size() != 4 || d.size() != 4 || s[0] != 1 || s[3] != 1 || d[0] != 1 || d[3] != 1) unsupported("strides/dilations " + dims(s) + " " + dims(d));
+        if (s.size() != 4 || d.size() != 4 || s[0] != 1 || s[3] != 1 || d[0] != 1 || d[3] != 1) unsupported("strides/dilations " + shape_string(s) + " " + shape_string(d));
         for (int64_t v : {s[1], s[2], d[1], d[2]})
             if (v < 1 || v > 4096) unsupported("a stride or dilation of " + std::to_string(v));
         l.stride_h = int(s[1]), l.stride_w = int(s[2]), l.dilation_h = int(d[1]), l.dilation_w = int(d[2]);
         if (size_attr) {
             const std::vector<int64_t> k = attr_ints(n, size_attr, {});
-            if (k.size() != 4 || k[0] != 1 || k[3] != 1 || k[1] < 1 || k[2] < 1 || k[1] > 4096 || k[2] > 4096) unsupported(std::string(size_attr) + " " + dims(k));
+            if (k.size() != 4 || k[0] != 1 || k[3] != 1 || k[1] < 1 || k[2] < 1 || k[1] > 4096 || k[2] > 4096) unsupported(std::string(size_attr) + " " + shape_string(k));
             l.kernel_h = int(k[1]), l.kernel_w = int(k[2]);
         }
         l.padding = padding(n);
@@ -211,18 +207,18 @@ private:
             pending_activation_ = act.op;
         }
     }
-    void finish(Layer l, std::map<std::string, Tensor> params) {
+    void add_with_activation(Layer l, std::map<std::string, Tensor> params) {
         const OpKind act = pending_activation_;
         pending_activation_ = OpKind::Input;
         const int at = add(l, std::move(params), act == OpKind::Input ? "" : "_linear");
         if (act == OpKind::Input) {
-            layer_of_[node_] = at;
+            set_value(at);
             return;
         }
         Layer a;
         a.op = act;
         a.inputs = {at};
-        layer_of_[node_] = add(a);
+        set_value(add(a));
     }
 
     // x + c, x - c, c - x, x * c with a scalar or per-channel constant: an affine batchnorm.
@@ -231,7 +227,7 @@ private:
         const int x = activation(ins, first_const ? 1 : 0);
         const TfjsWeight &k = *constant(ins, first_const ? 0 : 1);
         const int64_t c = shape_of(x).c, n = int64_t(k.values.size());
-        if (n != 1 && n != c) unsupported("a constant of shape " + dims(k.shape) + " (netc takes one number, or one per channel)");
+        if (n != 1 && n != c) unsupported("a constant of shape " + shape_string(k.shape) + " (netc takes one number, or one per channel)");
         Layer bn;
         bn.op = OpKind::BatchNorm;
         bn.inputs = {x};
@@ -239,54 +235,42 @@ private:
         std::vector<float> gamma(size_t(c), 1.0f), beta(size_t(c), 0.0f);
         for (int64_t i = 0; i < c; i++) {
             const float v = k.values[size_t(n == 1 ? 0 : i)];
-            if (op_ == "Mul") gamma[size_t(i)] = v;
-            else if (op_ == "Sub") gamma[size_t(i)] = first_const ? -1.0f : 1.0f, beta[size_t(i)] = first_const ? v : -v;
+            if (kind_ == "Mul") gamma[size_t(i)] = v;
+            else if (kind_ == "Sub") gamma[size_t(i)] = first_const ? -1.0f : 1.0f, beta[size_t(i)] = first_const ? v : -v;
             else beta[size_t(i)] = v;
         }
         auto t = [&](std::vector<float> v) { return Tensor{{c}, std::move(v)}; };
-        layer_of_[node_] = add(bn, {{"gamma", t(gamma)}, {"beta", t(beta)}, {"mean", t(std::vector<float>(size_t(c), 0.0f))},
-                                    {"var", t(std::vector<float>(size_t(c), float(1.0 - 1e-5)))}});
+        set_value(add(bn, {{"gamma", t(gamma)}, {"beta", t(beta)}, {"mean", t(std::vector<float>(size_t(c), 0.0f))},
+                                    {"var", t(std::vector<float>(size_t(c), float(1.0 - 1e-5)))}}));
     }
 
     void translate(const json &n) {
-        const std::vector<std::string> ins = inputs(n);
-        if (op_ == "Const") {
-            const auto it = file_.weights.find(node_);
+        const std::vector<std::string> ins = inputs_of(n);
+        if (kind_ == "Const") {
+            const auto it = file_.weights.find(current_);
             if (it == file_.weights.end()) unsupported("a constant netc finds no weight for in the manifest");
-            constants_[node_] = &it->second;
+            constants_[current_] = &it->second;
             return;
         }
-        if (op_ == "Placeholder") {
-            if (!g_.layers.empty()) unsupported("a second input (netc models have one)");
+        if (kind_ == "Placeholder") {
             std::vector<int64_t> shape;
             const json &a = attr(n, "shape");
-            if (a.is_object() && a.contains("shape") && a["shape"].contains("dim"))
-                for (const json &d : a["shape"]["dim"]) shape.push_back(std::stoll(d.value("size", std::string("-1"))));
+            if (a.is_object() && a.contains("shape") && a["shape"].is_object() && a["shape"].contains("dim") && a["shape"]["dim"].is_array())
+                for (const json &d : a["shape"]["dim"]) shape.push_back(d.is_object() && d.contains("size") ? int_of(d["size"], "shape") : -1);
             if (shape.size() != 4 || !(shape[0] == -1 || shape[0] == 1) || shape[1] < 1 || shape[2] < 1 || shape[3] < 1 || shape[1] > 16384 ||
                 shape[2] > 16384 || shape[3] > 16384)
-                unsupported("input shape " + dims(shape) + " (netc takes images [-1, H, W, C])");
-            g_.input.name = node_;
-            g_.input.shape = Shape{int(shape[1]), int(shape[2]), int(shape[3])};
-            g_.input.mean.assign(size_t(shape[3]), 0.0f);
-            g_.input.scale.assign(size_t(shape[3]), 1.0f);
-            g_.declared_input = {{1, shape[1], shape[2], shape[3]}, false};
-            Layer in;
-            in.name = node_;
-            in.op = OpKind::Input;
-            in.origin = origin_;
-            g_.layers.push_back(in);
-            params_.emplace_back();
-            g_ = infer_shapes(g_);
-            layer_of_[node_] = 0;
+                unsupported("input shape " + shape_string(shape) + " (netc takes images [-1, H, W, C])");
+            if (!g_.layers.empty()) unsupported("a second input (netc models have one)");
+            add_input(Shape{int(shape[1]), int(shape[2]), int(shape[3])});
             return;
         }
-        if (g_.layers.empty() && op_ != "NoOp") unsupported("comes before the input (Placeholder)");
-        if (op_ == "Identity" || op_ == "StopGradient" || op_ == "NoOp") {
-            if (op_ != "NoOp") layer_of_[node_] = activation(ins, 0);
+        if (g_.layers.empty() && kind_ != "NoOp") unsupported("comes before the input (Placeholder)");
+        if (kind_ == "Identity" || kind_ == "StopGradient" || kind_ == "NoOp") {
+            if (kind_ != "NoOp") set_value(activation(ins, 0));
             return;
         }
         Layer l;
-        if (op_ == "_FusedConv2D" || op_ == "Conv2D") {
+        if (kind_ == "_FusedConv2D" || kind_ == "Conv2D") {
             const int x = activation(ins, 0);
             const Shape in = shape_of(x);
             window(n, l, nullptr);
@@ -297,10 +281,10 @@ private:
             l.op = OpKind::Conv2D, l.inputs = {x}, l.kernel_h = int(kh), l.kernel_w = int(kw), l.filters = int(out), l.groups = int(in.c / cin);
             std::map<std::string, Tensor> params{{"weight", conv_weight_from_hwio(f->values, kh, kw, cin, out)}};
             fused_tail(n, ins, l, params, out);
-            finish(l, std::move(params));
+            add_with_activation(l, std::move(params));
             return;
         }
-        if (op_ == "FusedDepthwiseConv2dNative" || op_ == "DepthwiseConv2dNative") {
+        if (kind_ == "FusedDepthwiseConv2dNative" || kind_ == "DepthwiseConv2dNative") {
             const int x = activation(ins, 0);
             const Shape in = shape_of(x);
             window(n, l, nullptr);
@@ -310,50 +294,50 @@ private:
             l.op = OpKind::DepthwiseConv2D, l.inputs = {x}, l.kernel_h = int(kh), l.kernel_w = int(kw), l.multiplier = int(m);
             std::map<std::string, Tensor> params{{"weight", depthwise_weight_from_hwim(f->values, kh, kw, in.c, m)}};
             fused_tail(n, ins, l, params, in.c * m);
-            finish(l, std::move(params));
+            add_with_activation(l, std::move(params));
             return;
         }
-        if (op_ == "_FusedMatMul" || op_ == "MatMul") {
+        if (kind_ == "_FusedMatMul" || kind_ == "MatMul") {
             const int x = activation(ins, 0);
             const Shape in = shape_of(x);
             if (in.h != 1 || in.w != 1) unsupported("MatMul of a " + to_string(in) + " map (netc's dense takes a vector)");
-            if (attr(n, "transpose_a").value("b", false)) unsupported("transpose_a");
+            if (attr_bool(n, "transpose_a")) unsupported("transpose_a");
             const TfjsWeight *w = constant(ins, 1);
-            const bool tb = attr(n, "transpose_b").value("b", false);
+            const bool tb = attr_bool(n, "transpose_b");
             if (!w || w->shape.size() != 2 || w->shape[tb ? 1 : 0] != in.c) unsupported("the weights must be a constant [" + std::to_string(in.c) + ", units]");
             const int64_t units = w->shape[tb ? 0 : 1];
             l.op = OpKind::Dense, l.inputs = {x}, l.filters = int(units);
             std::map<std::string, Tensor> params{{"weight", tb ? Tensor{{units, in.c}, w->values} : dense_weight_from_io(w->values, in.c, units)}};
             fused_tail(n, ins, l, params, units);
-            finish(l, std::move(params));
+            add_with_activation(l, std::move(params));
             return;
         }
-        if (op_ == "Relu" || op_ == "Relu6" || op_ == "Sigmoid" || op_ == "Softmax") {
-            l.op = op_ == "Relu" ? OpKind::Relu : op_ == "Relu6" ? OpKind::Relu6 : op_ == "Sigmoid" ? OpKind::Sigmoid : OpKind::Softmax;
+        if (kind_ == "Relu" || kind_ == "Relu6" || kind_ == "Sigmoid" || kind_ == "Softmax") {
+            l.op = kind_ == "Relu" ? OpKind::Relu : kind_ == "Relu6" ? OpKind::Relu6 : kind_ == "Sigmoid" ? OpKind::Sigmoid : OpKind::Softmax;
             l.inputs = {activation(ins, 0)};
-            layer_of_[node_] = add(l);
+            set_value(add(l));
             return;
         }
-        if (op_ == "AddV2" || op_ == "Add" || op_ == "Mul" || op_ == "Sub" || op_ == "BiasAdd") {
+        if (kind_ == "AddV2" || kind_ == "Add" || kind_ == "Mul" || kind_ == "Sub" || kind_ == "BiasAdd") {
             if (ins.size() != 2) unsupported("needs two inputs");
             if (constant(ins, 0) || constant(ins, 1)) {
                 constant_arithmetic(ins);
                 return;
             }
-            if (op_ == "Sub" || op_ == "BiasAdd") unsupported("of two activations");
-            l.op = op_ == "Mul" ? OpKind::Mul : OpKind::Add;
+            if (kind_ == "Sub" || kind_ == "BiasAdd") unsupported("of two activations");
+            l.op = kind_ == "Mul" ? OpKind::Mul : OpKind::Add;
             l.inputs = {activation(ins, 0), activation(ins, 1)};
-            layer_of_[node_] = add(l);
+            set_value(add(l));
             return;
         }
-        if (op_ == "AvgPool" || op_ == "MaxPool") {
-            l.op = op_ == "AvgPool" ? OpKind::AvgPool : OpKind::MaxPool;
+        if (kind_ == "AvgPool" || kind_ == "MaxPool") {
+            l.op = kind_ == "AvgPool" ? OpKind::AvgPool : OpKind::MaxPool;
             l.inputs = {activation(ins, 0)};
             window(n, l, "ksize");
-            layer_of_[node_] = add(l);
+            set_value(add(l));
             return;
         }
-        if (op_ == "Mean") {
+        if (kind_ == "Mean") {
             const TfjsWeight *axes = constant(ins, 1);
             std::set<float> a;
             if (axes)
@@ -361,19 +345,19 @@ private:
             if (a != std::set<float>{1, 2}) unsupported("Mean over axes other than height and width");
             l.op = OpKind::GlobalAvgPool;
             l.inputs = {activation(ins, 0)};
-            layer_of_[node_] = add(l);
+            set_value(add(l));
             return;
         }
-        if (op_ == "Squeeze" || op_ == "Reshape") {
+        if (kind_ == "Squeeze" || kind_ == "Reshape") {
             // [1, 1, 1, C] → [1, C] keeps netc's 1x1xC; a map flattened to a vector is a reshape.
             const int x = activation(ins, 0);
             const Shape s = shape_of(x);
-            if (op_ == "Squeeze") {
+            if (kind_ == "Squeeze") {
                 std::vector<int64_t> axes = attr_ints(n, "squeeze_dims", attr_ints(n, "axis", {}));
                 for (int64_t &a : axes) a = a < 0 ? a + 4 : a;
                 std::set<int64_t> set(axes.begin(), axes.end());
                 if (set != std::set<int64_t>{1, 2} || s.h != 1 || s.w != 1) unsupported("Squeeze other than of a 1x1 map's height and width");
-                layer_of_[node_] = x;
+                set_value(x);
                 return;
             }
             const TfjsWeight *shape = constant(ins, 1);
@@ -381,20 +365,82 @@ private:
                 !(shape->values[1] == -1 || shape->values[1] == float(s.elements())))
                 unsupported("Reshape other than a flattening to [1, N]");
             l.op = OpKind::Reshape, l.inputs = {x}, l.reshape_to = Shape{1, 1, -1};
-            layer_of_[node_] = add(l);
+            set_value(add(l));
+            return;
+        }
+        if (kind_ == "FusedBatchNorm" || kind_ == "FusedBatchNormV3") {
+            const int x = activation(ins, 0);
+            const int64_t c = shape_of(x).c;
+            if (attr_bool(n, "is_training")) unsupported("is_training (netc runs inference)");
+            if (attr_string(n, "data_format", "NHWC") != "NHWC") unsupported("data_format other than NHWC");
+            l.op = OpKind::BatchNorm, l.inputs = {x};
+            l.epsilon = attr_float(n, "epsilon", 0.001f);  // TF.js's default when the attribute is absent
+            if (!(l.epsilon > 0)) unsupported("epsilon must be positive");
+            std::map<std::string, Tensor> params;
+            const char *roles[] = {"gamma", "beta", "mean", "var"}, *names[] = {"the scale", "the offset", "the mean", "the variance"};
+            for (size_t k = 0; k < 4; k++) params[roles[k]] = Tensor{{c}, constant_of_shape(ins, k + 1, {c}, names[k]).values};
+            set_value(add(l, std::move(params)));
+            return;
+        }
+        if (kind_ == "ConcatV2" || kind_ == "Concat") {
+            // ConcatV2: the tensors, then the axis; Concat: the axis first.
+            if (ins.size() < 3) unsupported("needs two or more tensors and an axis");
+            const size_t axis_at = kind_ == "Concat" ? 0 : ins.size() - 1;
+            const std::vector<int64_t> axis = constant_ints(ins, axis_at, "the axis");
+            if (axis.size() != 1 || !(axis[0] == 3 || axis[0] == -1)) unsupported("concatenation along an axis other than the channels");
+            l.op = OpKind::Concat;
+            for (size_t k = 0; k < ins.size(); k++)
+                if (k != axis_at) l.inputs.push_back(activation(ins, k));
+            set_value(add(l));
+            return;
+        }
+        if (kind_ == "Pad" || kind_ == "PadV2" || kind_ == "MirrorPad") {
+            const int x = activation(ins, 0);
+            const std::vector<int64_t> p = constant_ints(ins, 1, "the paddings");
+            if (p.size() != 8 || p[0] || p[1] || p[6] || p[7]) unsupported("paddings " + shape_string(p) + " (netc pads height and width)");
+            for (int64_t v : p)
+                if (v < 0 || v > 4096) unsupported("a padding of " + std::to_string(v));
+            l.op = OpKind::Pad, l.inputs = {x};
+            l.padding.mode = Padding::Explicit;
+            l.padding.top = int(p[2]), l.padding.bottom = int(p[3]), l.padding.left = int(p[4]), l.padding.right = int(p[5]);
+            if (kind_ == "PadV2") {
+                const TfjsWeight *v = constant(ins, 2);
+                if (!v || v->values.size() != 1 || !std::isfinite(v->values[0])) unsupported("the constant value (input 2) must be one finite number");
+                l.pad_value = v->values[0];
+            } else if (kind_ == "MirrorPad") {
+                const std::string mode = attr_string(n, "mode", "");
+                if (mode != "REFLECT") unsupported("mode " + mode + " (netc mirrors about the edge pixel: REFLECT)");
+                l.pad_mode = PadMode::Reflect;
+            }
+            set_value(add(l));
+            return;
+        }
+        if (kind_ == "ResizeBilinear" || kind_ == "ResizeNearestNeighbor") {
+            const int x = activation(ins, 0);
+            const std::vector<int64_t> size = constant_ints(ins, 1, "the size");
+            if (size.size() != 2) unsupported("the size must be [height, width]");
+            const bool align = attr_bool(n, "align_corners"), half = attr_bool(n, "half_pixel_centers");
+            if (align && half) unsupported("align_corners with half_pixel_centers");
+            l.op = OpKind::Resize, l.inputs = {x};
+            l.resize.height = int(size[0]), l.resize.width = int(size[1]);
+            // TF's coordinate rules, as ONNX names them. Bilinear: align_corners, half-pixel, or
+            // the legacy x * in / out. Nearest: round(x * (in-1)/(out-1)) with aligned corners,
+            // floor((x + 0.5) * in / out) with half-pixel centers, else floor(x * in / out).
+            if (kind_ == "ResizeBilinear") {
+                l.resize.mode = ResizeAttrs::Linear;
+                l.resize.coordinate = align ? ResizeAttrs::AlignCorners : half ? ResizeAttrs::HalfPixel : ResizeAttrs::Asymmetric;
+            } else {
+                l.resize.mode = ResizeAttrs::Nearest;
+                l.resize.coordinate = align ? ResizeAttrs::AlignCorners : half ? ResizeAttrs::TfHalfPixelForNn : ResizeAttrs::Asymmetric;
+                l.resize.nearest = align ? ResizeAttrs::RoundPreferCeil : ResizeAttrs::Floor;
+            }
+            set_value(add(l));
             return;
         }
         unsupported("op not supported");
     }
 
-    const TfjsModelFile &file_;
-    Graph g_;
-    std::vector<std::map<std::string, Tensor>> params_;
-    std::map<std::string, int> layer_of_;
     std::map<std::string, const TfjsWeight *> constants_;
-    std::set<std::string> failed_;
-    std::vector<std::string> problems_;
-    std::string node_, op_, origin_;
     OpKind pending_activation_ = OpKind::Input;  // a fused op's activation, added after it
 };
 

@@ -15,10 +15,22 @@ using json = nlohmann::json;
 
 bool is_tfjs_model_json(const json &j) { return j.is_object() && (j.contains("modelTopology") || j.contains("weightsManifest")); }
 
+bool is_tfjs_model_file(const std::string &path) {
+    // JSON starts with '{' (after blanks); an ONNX file, a protobuf, never does.
+    const auto text = try_read_file(path);
+    if (!text) return false;
+    const size_t first = text->find_first_not_of(" \t\r\n");
+    if (first == std::string::npos || (*text)[first] != '{') return false;
+    const json j = json::parse(*text, nullptr, false);
+    return !j.is_discarded() && is_tfjs_model_json(j);
+}
+
 namespace {
 
 // No weight holds more values than this (a MobileNet's largest holds 1.3 M; 2^28 is 1 GiB).
 constexpr int64_t kMaxWeightElements = int64_t(1) << 28;
+// Nor a group's shards more bytes than this (a manifest may name one shard many times).
+constexpr size_t kMaxShardBytes = size_t(1) << 31;
 
 float half_to_float(uint16_t h) {
     const int sign = h >> 15, exponent = (h >> 10) & 0x1f, mantissa = h & 0x3ff;
@@ -38,27 +50,6 @@ size_t bytes_per(const std::string &dtype) {
 
 }  // namespace
 
-Graph finish_tfjs_import(Graph g, std::vector<std::map<std::string, Tensor>> params, const std::vector<std::pair<int, std::string>> &outputs,
-                         const std::vector<std::string> &problems, const std::string &kind) {
-    if (!problems.empty() || outputs.empty()) {
-        std::vector<std::string> all = problems;
-        if (all.empty()) all.push_back("the model has no outputs netc computes");
-        std::string msg = std::to_string(all.size()) + (all.size() == 1 ? " problem" : " problems") + " (" + kind + "):";
-        for (const auto &p : all) msg += "\n  " + p;
-        fail(g.spec_file, "", "", msg);
-    }
-    for (const auto &[layer, name] : outputs) {
-        g.outputs.push_back(layer);
-        const Shape s = g.layers[size_t(layer)].out;
-        g.declared_outputs.push_back({s.h == 1 && s.w == 1 ? std::vector<int64_t>{1, s.c} : std::vector<int64_t>{1, s.h, s.w, s.c}, false});
-        // The output takes the model's name for it (an output Identity or Dropout leaves the
-        // layer before it, which keeps its own if the name is taken).
-        if (g.find(name) < 0) g.layers[size_t(layer)].name = name;
-    }
-    for (size_t i = 0; i < g.layers.size(); i++) g.layers[i].params = std::move(params[i]);
-    return g;
-}
-
 std::string tfjs_default_name(const std::string &path) {
     std::filesystem::path p(path);
     std::string stem = p.stem().string() == "model" && p.has_parent_path() ? p.parent_path().filename().string() : p.stem().string();
@@ -76,8 +67,8 @@ TfjsModelFile read_tfjs_model(const std::string &path) {
     m.topology = j["modelTopology"];
     // Older converters wrap the Keras config in model_config; graph models have a node list.
     if (m.topology.contains("model_config") && m.topology["model_config"].is_object()) m.topology = m.topology["model_config"];
-    const std::string declared = j.value("format", std::string());
-    m.format = declared == "graph-model" || m.topology.contains("node") ? "graph-model" : "layers-model";
+    const bool graph = (j.contains("format") && j["format"] == "graph-model") || m.topology.contains("node");
+    m.format = graph ? ModelFormat::TfjsGraph : ModelFormat::TfjsLayers;
     if (j.contains("userDefinedMetadata") && j["userDefinedMetadata"].is_object() && j["userDefinedMetadata"].contains("signature"))
         m.signature = j["userDefinedMetadata"]["signature"];
     else if (j.contains("signature"))
@@ -99,6 +90,8 @@ TfjsModelFile read_tfjs_model(const std::string &path) {
                 shard.get<std::string>()[0] == '/')
                 fail(path, "", where + ".paths[" + std::to_string(p) + "]", "expected a file name beside model.json, got " + shard.dump());
             bytes += read_file((dir / shard.get<std::string>()).string(), "TF.js weight shard");
+            if (bytes.size() > kMaxShardBytes)
+                fail(path, "", where + ".paths", "the shards hold more than " + std::to_string(kMaxShardBytes >> 20) + " MiB (netc's bound on a model's weights)");
         }
         size_t offset = 0;
         for (size_t w = 0; w < group["weights"].size(); w++) {
@@ -116,6 +109,7 @@ TfjsModelFile read_tfjs_model(const std::string &path) {
                 n *= t.shape.back();
                 if (n > kMaxWeightElements) fail(path, name, field + ".shape", "holds more than " + std::to_string(kMaxWeightElements) + " values");
             }
+            if (e.contains("dtype") && !e["dtype"].is_string()) fail(path, name, field + ".dtype", "expected a string, got " + e["dtype"].dump());
             const std::string dtype = e.value("dtype", std::string("float32"));
             if (dtype != "float32" && dtype != "int32")
                 fail(path, name, field + ".dtype", "\"" + dtype + "\" (netc reads float32 and int32 weights, either possibly quantized)");

@@ -22,7 +22,7 @@ struct TfjsWeight {
 
 struct TfjsModelFile {
     std::string path;               // model.json
-    std::string format;             // "layers-model" or "graph-model"
+    ModelFormat format = ModelFormat::TfjsLayers;  // or TfjsGraph
     nlohmann::json topology;        // modelTopology (for a layers model: the Keras model config)
     nlohmann::json signature;       // a graph model's inputs and outputs by name (userDefinedMetadata.signature or signature), or null
     std::map<std::string, TfjsWeight> weights;  // by manifest name
@@ -31,6 +31,8 @@ struct TfjsModelFile {
 // Whether the JSON text is a TF.js model.json (it has modelTopology or weightsManifest) rather
 // than a netc spec, whatever the file is called.
 bool is_tfjs_model_json(const nlohmann::json &j);
+// The same for a file (false if it cannot be read or is not JSON).
+bool is_tfjs_model_file(const std::string &path);
 
 // Reads model.json and its shards. Any problem (malformed JSON, a shard missing or of the
 // wrong size, a weight past the shards, an unknown dtype or quantization) is a CompileError
@@ -40,13 +42,8 @@ TfjsModelFile read_tfjs_model(const std::string &path);
 // The model's default name, a C identifier: model.json says none, its directory usually does.
 std::string tfjs_default_name(const std::string &path);
 
-// The end of either importer: every problem in one error naming the file (kind: "TF.js layers
-// model"), else the outputs (layer indices, with their model names) declared as TF.js gives
-// them ([1, H, W, C], or [1, K] for a vector) and each layer's weights attached.
-Graph finish_tfjs_import(Graph g, std::vector<std::map<std::string, Tensor>> params, const std::vector<std::pair<int, std::string>> &outputs,
-                         const std::vector<std::string> &problems, const std::string &kind);
-
-// A graph model's nodes → netc layers (import_tfjs_graph.cpp).
+// The two importers (import_tfjs_layers.cpp, import_tfjs_graph.cpp).
+Graph import_tfjs_layers_model(const TfjsModelFile &file, const std::string &name);
 Graph import_tfjs_graph_model(const TfjsModelFile &file, const std::string &name);
 
 }  // namespace netc

@@ -112,6 +112,70 @@ image resize_bilinear(image in, int width, int height) {
     return out;
 }
 
+image center_crop(image in, int width, int height, double fraction) {
+    /* Scale so that the crop (width x height) is `fraction` of the shorter side, then take the middle. */
+    double s = (double)width / in.width > (double)height / in.height ? (double)width / in.width : (double)height / in.height;
+    s /= fraction;
+    int w = (int)(in.width * s + 0.5), h = (int)(in.height * s + 0.5);
+    if (w < width) w = width;
+    if (h < height) h = height;
+    image scaled = resize_bilinear(in, w, h);
+    image out = {width, height, malloc((size_t)width * height * 3)};
+    if (!out.rgb) die("out of memory");
+    int top = (h - height) / 2, left = (w - width) / 2;
+    for (int y = 0; y < height; y++)
+        memcpy(out.rgb + (size_t)y * width * 3, scaled.rgb + ((size_t)(y + top) * w + left) * 3, (size_t)width * 3);
+    free(scaled.rgb);
+    return out;
+}
+
+float *resize_align_corners(image in, int width, int height) {
+    float *out = malloc((size_t)width * height * 3 * sizeof *out);
+    if (!out) die("out of memory");
+    const float sy = height > 1 ? (float)(in.height - 1) / (float)(height - 1) : 0.0f;
+    const float sx = width > 1 ? (float)(in.width - 1) / (float)(width - 1) : 0.0f;
+    for (int y = 0; y < height; y++) {
+        float fy = (float)y * sy;
+        int y0 = (int)fy, y1 = y0 + 1 < in.height ? y0 + 1 : y0;
+        fy -= (float)y0;
+        for (int x = 0; x < width; x++) {
+            float fx = (float)x * sx;
+            int x0 = (int)fx, x1 = x0 + 1 < in.width ? x0 + 1 : x0;
+            fx -= (float)x0;
+            for (int c = 0; c < 3; c++) {
+#define PX(xx, yy) ((float)in.rgb[((size_t)(yy) * in.width + (xx)) * 3 + c])
+                float top = PX(x0, y0) + (PX(x1, y0) - PX(x0, y0)) * fx;
+                float bottom = PX(x0, y1) + (PX(x1, y1) - PX(x0, y1)) * fx;
+#undef PX
+                out[((size_t)y * width + x) * 3 + c] = top + (bottom - top) * fy;
+            }
+        }
+    }
+    return out;
+}
+
+char **load_labels(const char *path, size_t count) {
+    size_t size;
+    unsigned char *text = read_file(path, &size);
+    char **labels = calloc(count, sizeof *labels);
+    if (!labels) die("out of memory");
+    size_t n = 0, start = 0;
+    for (size_t i = 0; i <= size && n < count; i++) {
+        if (i == size || text[i] == '\n') {
+            size_t end = i > start && text[i - 1] == '\r' ? i - 1 : i;
+            if (i == size && end == start) break; /* no last line after a final newline */
+            labels[n] = malloc(end - start + 1);
+            if (!labels[n]) die("out of memory");
+            memcpy(labels[n], text + start, end - start);
+            labels[n++][end - start] = '\0';
+            start = i + 1;
+        }
+    }
+    free(text);
+    if (n < count) die("'%s' names %zu classes, the model has %zu", path, n, count);
+    return labels;
+}
+
 /* ---- reading the reference output (.npy) ------------------------------------------------ */
 
 /* Loads a little-endian float32, C-order .npy file; returns the number of values. */

@@ -22,9 +22,18 @@ image load_ppm(const char *path); /* binary PPM (P6), maxval 255 */
  * with -ljpeg -lpng. */
 image load_photo(const char *path);
 image resize_bilinear(image in, int width, int height);
+/* The center of `in` with the aspect ratio of width x height, its shorter side `fraction` of
+ * the image's (torchvision's Resize(256) + CenterCrop(224) is 0.875), resized to width x height. */
+image center_crop(image in, int width, int height, double fraction);
+/* TF's resize_bilinear(align_corners=True): corner pixels land on corner pixels. The values
+ * stay floats (0..255, not rounded back to 8 bits), as TF resizes normalised pixels. */
+float *resize_align_corners(image in, int width, int height);
 
 /* A little-endian float32, C-order .npy file; returns the values and their number. */
 float *load_npy_f32(const char *path, size_t *count);
+
+/* `count` lines of a text file (class names); dies naming the file if it has fewer. */
+char **load_labels(const char *path, size_t count);
 
 double now_ms(void);
 double median_ms(double *ms, int n); /* sorts ms */

@@ -88,6 +88,25 @@ save("bad_axes",
       helper.make_node("Flatten", ["x"], ["f"], name="flatten_axis_7", axis=7)],
      [image("x", [1, 3, 4, 4])],
      [image(n, None) for n in ["t", "t2", "c", "c2", "c3", "u", "f"]], opset=11, check=False)
+# Constant folding once trusted its attributes as shape inference by then did not: a Transpose
+# perm longer than the constant's rank read past its dims (found by fuzzing: a heap overflow
+# under ASan), Squeeze/Unsqueeze axes out of range, a NaN index, a broadcast of 10^10 values.
+c23 = numpy_helper.from_array(np.ones((2, 3), np.float32), "c23")
+nan_index = numpy_helper.from_array(np.array([np.nan], np.float32), "nan_index")
+rows = numpy_helper.from_array(np.array([100000, 1], np.int64), "rows")
+cols = numpy_helper.from_array(np.array([1, 100000], np.int64), "cols")
+save("bad_constant_ops",
+     [helper.make_node("Relu", ["x"], ["y"], name="relu"),
+      helper.make_node("Transpose", ["c23"], ["t1"], name="perm_too_long", perm=[1, 0, 2]),
+      helper.make_node("Transpose", ["c23"], ["t2"], name="perm_out_of_range", perm=[0, 5]),
+      helper.make_node("Squeeze", ["c23"], ["s1"], name="squeeze_axis_7", axes=[7]),
+      helper.make_node("Squeeze", ["c23"], ["s2"], name="squeeze_not_1", axes=[0]),
+      helper.make_node("Unsqueeze", ["c23"], ["u1"], name="unsqueeze_twice", axes=[0, -4]),
+      helper.make_node("Gather", ["c23", "nan_index"], ["g"], name="gather_nan"),
+      helper.make_node("ConstantOfShape", ["rows"], ["column"], name="column"),
+      helper.make_node("ConstantOfShape", ["cols"], ["row"], name="row"),
+      helper.make_node("Add", ["column", "row"], ["big"], name="broadcast_10_10")],
+     [image("x", [1, 3, 4, 4])], [image("y", None)], [c23, nan_index, rows, cols], opset=11, check=False)
 # Windows out of range: a stride of 0 divided by zero in shape inference, a negative one gave
 # negative shapes and exit 0, dilation 0 was accepted, a pad of 2^40 was narrowed to int.
 save("bad_windows",

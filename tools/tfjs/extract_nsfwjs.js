@@ -12,6 +12,11 @@
 // concatenates them in manifest order. Here each shard becomes
 // "group1-shardIofN.bin" and the manifest paths are renamed to match.
 //
+// Beside them, what the model file cannot say and netc needs to run it on a
+// photo: model.preprocess.json, nsfwjs's own preprocessing (core.js: the whole
+// image, bilinear resize with aligned corners, pixels / 255), and labels.txt,
+// the class names in class order (nsfwjs's dist/cjs/nsfw_classes.js).
+//
 // Usage: node tools/tfjs/extract_nsfwjs.js OUT_DIR [--model mobilenet_v2]
 //   --model: mobilenet_v2 (default), mobilenet_v2_mid or inception_v3
 'use strict';
@@ -150,11 +155,25 @@ function main() {
   fs.writeFileSync(jsonPath, text);
   written.unshift([jsonPath, Buffer.byteLength(text)]);
 
+  const preprocessPath = path.join(opts.outDir, 'model.preprocess.json');
+  const preprocess = JSON.stringify({
+    description: `nsfwjs ${pkg.version}: the whole image resized with aligned corners, pixels / 255`,
+    fit: 'stretch', resize: 'align-corners', normalize: 'unit',
+  }, null, 1) + '\n';
+  fs.writeFileSync(preprocessPath, preprocess);
+  written.push([preprocessPath, Buffer.byteLength(preprocess)]);
+  const classes = require(path.join(pkgDir, 'dist', 'cjs', 'nsfw_classes.js')).NSFW_CLASSES;
+  const labelsPath = path.join(opts.outDir, 'labels.txt');
+  const labels = Object.keys(classes).sort((a, b) => a - b).map((k) => classes[k]).join('\n') + '\n';
+  fs.writeFileSync(labelsPath, labels);
+  written.push([labelsPath, Buffer.byteLength(labels)]);
+
   console.log(`nsfwjs ${pkg.version} model ${opts.model}:`);
   for (const [f, n] of written) console.log(`  ${f}  ${n} bytes`);
   const nWeights = out.weightsManifest.reduce((a, g) => a + g.weights.length, 0);
-  const nBytes = written.slice(1).reduce((a, [, n]) => a + n, 0);
-  console.log(`  ${nWeights} weights, ${nBytes} weight bytes in ${written.length - 1} shard(s)`);
+  const shards = written.filter(([f]) => f.endsWith('.bin'));
+  const nBytes = shards.reduce((a, [, n]) => a + n, 0);
+  console.log(`  ${nWeights} weights, ${nBytes} weight bytes in ${shards.length} shard(s)`);
 }
 
 try {
