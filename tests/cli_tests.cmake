@@ -268,3 +268,9 @@ foreach(phase hash damaged killed killed_runtimes killed_first)
                        FAIL_REGULAR_EXPRESSION "CMake Error" TIMEOUT 300)
 endforeach()
 # --- end of atomic outputs ------------------------------------------------------------------
+
+# A schedule tuned on another device than this one: compile uses it and says so (issue 18, item 6).
+add_test(NAME cli_compile_warns_foreign_device COMMAND ${NETC} compile ${SRC}/tests/models/tiny_net.json --schedule ${SRC}/tests/schedules/foreign_device.json
+         --generated-dir ${CMAKE_CURRENT_BINARY_DIR}/foreign_device)
+set_tests_properties(cli_compile_warns_foreign_device PROPERTIES PASS_REGULAR_EXPRESSION
+                     "foreign_device.json was tuned on Imaginary CPU 9000 \\(avx2 fma\\), L2 2 MiB, 8 threads. this machine is .*: for its best speed here, tune here")

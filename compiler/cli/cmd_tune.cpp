@@ -13,6 +13,7 @@
 #include "spec/diagnostic.h"
 #include "spec/load_model.h"
 #include "tune/tune_fusion.h"
+#include "tune/device_fingerprint.h"
 #include "tune/tune_knobs.h"
 
 namespace netc {
@@ -127,7 +128,8 @@ int cmd_tune(int argc, char **argv) {
         chosen_total += k.best_ms;
         changed += k.chosen != "default";
     }
-    file["tuned"] = {{"device", cpu_model_name()}, {"date", today()}, {"threads", threads}, {"runs", runs}, {"started_from", base.source},
+    file["tuned"] = {{"device", cpu_model_name()}, {"device_fingerprint", this_device(threads).to_json()}, {"date", today()}, {"threads", threads},
+                     {"runs", runs}, {"started_from", base.source},
                      {"seconds", int(seconds)}, {"boundaries", measured}, {"stages", stage_times}};
     std::error_code ec;
     if (std::filesystem::path(out).has_parent_path()) std::filesystem::create_directories(std::filesystem::path(out).parent_path(), ec);

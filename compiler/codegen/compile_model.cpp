@@ -3,6 +3,7 @@
 #include "schedule/model_fingerprint.h"
 #include "schedule/schedule_params.h"
 #include "spec/weights.h"
+#include "tune/device_fingerprint.h"
 
 #include <chrono>
 #include <cstdio>
@@ -203,6 +204,14 @@ CompileResult compile_model(const Graph &unfused, const CompileOptions &opt) {
 
     const ScheduleParams params = schedule_params_for(r.target.name, g.name, model_fingerprint(unfused), opt.schedule_file, opt.notice);
     if (opt.progress) opt.progress("schedule parameters: " + params.source);
+    // Tuned on another device than this one, for code that runs here: its choices may not be
+    // this machine's best. (For a device reached by a runner, the compiling machine says nothing.)
+    if (!params.tuned_device_id.empty() && r.target.executor.kind == Executor::Kind::InProcess && opt.notice) {
+        const DeviceFingerprint here = this_device(0);
+        if (here.id() != params.tuned_device_id)
+            opt.notice(params.source + " was tuned on " + params.tuned_device + "; this machine is " + here.describe() +
+                       ": for its best speed here, tune here (netc tune)");
+    }
     const StagePlan stages = plan_stages(g, r.target, params);
     const MemoryPlan plan = plan_memory(g, stages);
     r.arena_bytes = plan.arena_bytes;

@@ -9,6 +9,7 @@
 #include "io/read_file.h"
 #include "spec/field_reader.h"
 #include "spec/parse_json.h"
+#include "tune/device_fingerprint.h"
 
 namespace netc {
 
@@ -62,6 +63,12 @@ ScheduleParams load_schedule_params(const std::string &path) {
     if (root.contains("model_fingerprint")) {
         if (!root["model_fingerprint"].is_string()) top.error("model_fingerprint", "expected a string (as `netc tune` writes it)");
         p.model_fingerprint = root["model_fingerprint"].get<std::string>();
+    }
+    if (root.contains("tuned") && root["tuned"].is_object() && root["tuned"].contains("device_fingerprint")) {
+        DeviceFingerprint d = device_fingerprint_from_json(root["tuned"]["device_fingerprint"], path);
+        p.tuned_device = d.describe();
+        d.threads = 0;  // the device, whatever the thread count it was timed at
+        p.tuned_device_id = d.id();
     }
     auto section = [&](const char *name, const std::set<std::string> &fields) -> FieldReader {
         static const json empty = json::object();

@@ -38,6 +38,9 @@ struct ScheduleParams {
     // A tuned file's "model_fingerprint" (model_fingerprint.h): the model it was tuned for; ""
     // in a target's file, which suits any model.
     std::string model_fingerprint;
+    // A tuned file's "tuned.device_fingerprint" (tune/device_fingerprint.h): the device its
+    // measurements were taken on, as an id without the thread count and in words; "" if none.
+    std::string tuned_device_id, tuned_device;
 
     // The knobs stage `name` is scheduled with: these, with its own values in place.
     ScheduleParams for_stage(const std::string &name) const;
