@@ -201,6 +201,15 @@ ScheduleParams schedule_params_for(const std::string &target_name, const std::st
     return path.empty() ? ScheduleParams{} : load_schedule_params(path);
 }
 
+nlohmann::ordered_json stage_knobs_json(const StageKnobs &k) {
+    nlohmann::ordered_json e = nlohmann::ordered_json::object();
+    if (k.conv_vectors_per_block) e["conv"]["vectors_per_block"] = *k.conv_vectors_per_block;
+    if (k.conv_tile_pixels) e["conv"]["tile_pixels"] = *k.conv_tile_pixels;
+    if (k.depthwise_pixel_run) e["depthwise"]["pixel_run"] = *k.depthwise_pixel_run;
+    if (k.depthwise_pixels_outer) e["depthwise"]["pixels_outer"] = *k.depthwise_pixels_outer;
+    return e;
+}
+
 nlohmann::ordered_json schedule_to_json(const ScheduleParams &p) {
     nlohmann::ordered_json j;
     j["netc_schedule"] = 1;
@@ -215,12 +224,7 @@ nlohmann::ordered_json schedule_to_json(const ScheduleParams &p) {
     nlohmann::ordered_json stages = nlohmann::ordered_json::object();
     for (const auto &[name, k] : p.stages) {
         if (k.empty()) continue;
-        nlohmann::ordered_json e = nlohmann::ordered_json::object();
-        if (k.conv_vectors_per_block) e["conv"]["vectors_per_block"] = *k.conv_vectors_per_block;
-        if (k.conv_tile_pixels) e["conv"]["tile_pixels"] = *k.conv_tile_pixels;
-        if (k.depthwise_pixel_run) e["depthwise"]["pixel_run"] = *k.depthwise_pixel_run;
-        if (k.depthwise_pixels_outer) e["depthwise"]["pixels_outer"] = *k.depthwise_pixels_outer;
-        stages[name] = e;
+        stages[name] = stage_knobs_json(k);
     }
     j["stages"] = stages;
     return j;

@@ -66,6 +66,9 @@ std::string tuned_schedule_file(const std::string &target_name, const std::strin
 ScheduleParams schedule_params_for(const std::string &target_name, const std::string &model, const std::string &fingerprint,
                                    const std::string &file, const std::function<void(const std::string &)> &notice = {});
 
+// A stage's own knobs as a schedule file's "stages" entry writes them: {"conv": {...}, "depthwise": {...}}.
+nlohmann::ordered_json stage_knobs_json(const StageKnobs &k);
+
 // The knobs as a schedule file's JSON (every field written, so the file stands alone).
 nlohmann::ordered_json schedule_to_json(const ScheduleParams &p);
 
