@@ -129,6 +129,13 @@ add_test(NAME cli_tune_then_check
 set_tests_properties(cli_tune_then_check PROPERTIES
                      PASS_REGULAR_EXPRESSION "block1_se_scale -> block1_project \\(tile\\): fused [0-9.]+ ms, apart [0-9.]+ ms.*_expand -> block[0-9]+_dw \\(rows\\): fused [0-9.]+ ms, apart [0-9.]+ ms.*boundaries measured.*schedule parameters: .*tuned.json.*: ok"
                      FAIL_REGULAR_EXPRESSION "FAIL|failed")
+# netc tune --search: logged rounds, a correct schedule, resuming after SIGKILL, foreign logs refused.
+add_test(NAME cli_tune_search
+         COMMAND ${CMAKE_COMMAND} -DNETC=${NETC} -DSRC=${SRC} -DWORK=${CMAKE_CURRENT_BINARY_DIR}/tune_search -P ${CMAKE_CURRENT_SOURCE_DIR}/tune_search.cmake)
+set_tests_properties(cli_tune_search PROPERTIES PASS_REGULAR_EXPRESSION "resuming from .*killed.jsonl: [1-9][0-9]* trials.*tune search: ok"
+                     FAIL_REGULAR_EXPRESSION "FAIL")
+add_error_test(cli_error_tune_budget 2 "--budget expects a duration such as 20m, 90s or 1h, got 'soon'" tune ${SRC}/tests/models/tiny_net.json --search --budget soon)
+add_error_test(cli_error_tune_search_flag 2 "--seed goes with --search" tune ${SRC}/tests/models/tiny_net.json --seed 3)
 add_test(NAME cli_tune_knobs_then_check
          COMMAND ${CMAKE_COMMAND} -DNETC=${NETC} -DSPEC=${SRC}/tests/models/tiny_net.json -DWORK=${CMAKE_CURRENT_BINARY_DIR}/tuned_knobs
                  -P ${CMAKE_CURRENT_SOURCE_DIR}/tune_then_check.cmake)

@@ -1,4 +1,5 @@
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <ctime>
@@ -15,6 +16,8 @@
 #include "tune/tune_fusion.h"
 #include "tune/device_fingerprint.h"
 #include "tune/tune_knobs.h"
+#include "tune/tune_search.h"
+#include "cli/model_inputs.h"
 
 namespace netc {
 
@@ -45,10 +48,98 @@ void require_runnable_here(const TargetInfo &t) {
     fail("", "", "--target", t.executor.unavailable.empty() ? "netc tune runs " + t.name + " code in this process only" : t.executor.unavailable);
 }
 
+// A tuned file's head: what it is for and the knobs, every field written (the file stands alone).
+nlohmann::ordered_json tuned_file(const Graph &g, const TargetInfo &target, const ScheduleParams &p, const std::string &description) {
+    nlohmann::ordered_json file;
+    file["netc_schedule"] = 1;
+    file["target"] = target.name;
+    file["model"] = g.name;
+    file["model_fingerprint"] = model_fingerprint(g);
+    file["description"] = description;
+    const nlohmann::ordered_json j = schedule_to_json(p);
+    for (auto it = j.begin(); it != j.end(); ++it)
+        if (it.key() != "netc_schedule") file[it.key()] = it.value();
+    return file;
+}
+
+void write_tuned_file(const std::string &out, const nlohmann::ordered_json &file) {
+    std::error_code ec;
+    if (std::filesystem::path(out).has_parent_path()) std::filesystem::create_directories(std::filesystem::path(out).parent_path(), ec);
+    std::ofstream f(out);
+    f << file.dump(2) << "\n";
+    if (!f) fail(out, "", "-o", "cannot write the schedule file");
+}
+
+// "20m", "90s", "1h", "1200" (seconds).
+double parse_budget(const std::string &text) {
+    char *end = nullptr;
+    const double v = std::strtod(text.c_str(), &end);
+    const std::string unit = end ? end : "";
+    const double scale = unit.empty() || unit == "s" ? 1 : unit == "m" ? 60 : unit == "h" ? 3600 : -1;
+    if (text.empty() || !(v > 0) || scale < 0 || !std::isfinite(v)) throw UsageError("--budget expects a duration such as 20m, 90s or 1h, got '" + text + "'");
+    return v * scale;
+}
+
+// Where the code runs must be a real device: this machine, or one a runner reaches.
+void require_timeable(const TargetInfo &t) {
+    if (t.executor.kind == Executor::Kind::InProcess) return;
+    if (t.executor.emulated() || !t.executor.unavailable.empty()) require_runnable_here(t);  // says why not
+    // Otherwise a user's runner takes the code to the device (docs/targets.md).
+}
+
+int tune_by_search(const Args &a, const Graph &g, const TargetInfo &target, const ScheduleParams &base, const std::string &out, int threads) {
+    SearchOptions o;
+    o.threads = threads;
+    o.runs = a.get_int("--runs", 15, 10, 100000);
+    o.rounds = a.get_int("--trials", 0, 0, 1000000);
+    o.budget_seconds = a.has("--budget") ? parse_budget(a.get("--budget", "")) : o.rounds > 0 ? 1e18 : 1200;
+    if (a.has("--budget") && a.has("--trials")) throw UsageError("give --budget or --trials, not both");
+    o.seed = uint64_t(a.get_int("--seed", 1, 0, 2147483647));
+    o.log = a.get("--log", "tune-" + g.name + "-" + target.name + ".jsonl");
+    o.resume = a.has("--resume");
+    if (o.resume && !std::filesystem::exists(o.log)) throw UsageError("--resume: no log " + o.log + " (give the one to continue with --log)");
+    if (!o.resume && std::filesystem::exists(o.log))
+        throw UsageError("the log " + o.log + " exists: continue it with --resume, or give another with --log");
+    // Beside the log: a run killed mid-build leaves its build there, and the next run clears it.
+    o.scratch = o.log + ".builds";
+    std::error_code gone;
+    std::filesystem::remove_all(o.scratch, gone);
+    o.input = seeded_input(g, 1);
+    o.progress = [](const std::string &s) { std::printf("%s\n", s.c_str()), std::fflush(stdout); };
+    const DeviceFingerprint device = this_device(threads);
+    std::printf("tuning %s for %s on %s by search: seed %llu, %s, %d runs per round; trials logged to %s\n", g.name.c_str(),
+                target.name.c_str(), device.describe().c_str(), (unsigned long long)o.seed,
+                o.rounds > 0 ? (std::to_string(o.rounds) + " rounds").c_str() : ("budget " + std::to_string(int(o.budget_seconds)) + "s").c_str(),
+                o.runs, o.log.c_str());
+    std::fflush(stdout);
+    const auto t0 = std::chrono::steady_clock::now();
+    const SearchResult r = tune_search(g, target, base, o);
+    std::error_code ec;
+    std::filesystem::remove_all(o.scratch, ec);
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+
+    nlohmann::ordered_json file =
+        tuned_file(g, target, r.params, "Written by `netc tune --search`: each stage's knobs searched on the device, timed as compiled (docs/tuning.md).");
+    file["tuned"] = {{"device", device.cpu}, {"device_fingerprint", device.to_json()}, {"date", today()}, {"threads", threads},
+                     {"runs", o.runs}, {"started_from", base.source}, {"seconds", int(seconds)},
+                     {"search", {{"seed", o.seed}, {"rounds", r.rounds}, {"trials", r.trials.size()}, {"resumed_trials", r.resumed},
+                                 {"log", o.log}, {"stages_changed", r.changed}, {"base_ms", r.base_ms}, {"tuned_ms", r.tuned_ms}}}};
+    write_tuned_file(out, file);
+    std::printf("\n%-28s %12s %8s\n", "schedule", "median ms", "ratio");
+    std::printf("%-28s %12.3f %8s\n", ("base (" + std::filesystem::path(base.source).filename().string() + ")").c_str(), r.base_ms, "1.00");
+    std::printf("%-28s %12.3f %8.2f\n", "tuned", r.tuned_ms, r.base_ms > 0 ? r.tuned_ms / r.base_ms : 0.0);
+    std::printf("(%s, %d thread%s, AOT code and netc's runtime, both timed now in this process)\n", device.cpu.c_str(), threads,
+                threads == 1 ? "" : "s");
+    std::printf("%d rounds, %zu trials (%d from the log), %d stages changed; wrote %s in %.0fs\n", r.rounds, r.trials.size(), r.resumed,
+                r.changed, out.c_str(), seconds);
+    return 0;
+}
+
 }  // namespace
 
 int cmd_tune(int argc, char **argv) {
-    Args a(argc, argv, 2, {"--alpha", "--input-size", "--input-shape", "--target", "--schedule", "--threads", "--runs", "-o"}, {"--fusion-only"});
+    Args a(argc, argv, 2, {"--alpha", "--input-size", "--input-shape", "--target", "--schedule", "--threads", "--runs", "-o", "--budget", "--trials", "--seed", "--log"},
+           {"--fusion-only", "--search", "--resume"});
     if (a.help()) {
         std::puts(
             "usage: netc tune SPEC [options]\n"
@@ -70,7 +161,17 @@ int cmd_tune(int argc, char **argv) {
             "  --threads N         threads the stages run on while timed (default: one per CPU this process may use)\n"
             "  --runs N            timed runs per candidate stage, median taken (default 30, at least 10)\n"
             "  -o FILE             where to write (default: schedules/<target>/<model>.json)\n"
-            "  --fusion-only       decide the fusion only; keep the target's knobs for every stage");
+            "  --fusion-only       decide the fusion only; keep the target's knobs for every stage\n"
+            "\n"
+            "  --search            instead: search each stage's knobs (docs/tuning.md). Rounds each compile the whole model\n"
+            "                      ahead of time with one setting per stage signature, check it against the reference\n"
+            "                      interpreter, and time every stage with netc's runtime and thread pool; a cost model\n"
+            "                      fitted on the trials so far proposes the next settings. Fusion stays the base schedule's.\n"
+            "  --budget D          stop starting rounds after D (20m, 90s, 1h; default 20m)\n"
+            "  --trials N          or after N rounds\n"
+            "  --seed S            the search's seed (default 1): the same seed and measurements give the same file\n"
+            "  --log F             every trial, a JSON line each, appended as measured (default tune-<model>-<target>.jsonl)\n"
+            "  --resume            continue the search in --log's file (after a kill, or with a larger budget)");
         std::fputs(kModelOptionsHelp, stdout);
         return 0;
     }
@@ -80,11 +181,18 @@ int cmd_tune(int argc, char **argv) {
     setenv("HL_NUM_THREADS", std::to_string(threads).c_str(), 1);
     const Graph g = load_model(a.one_positional("spec file"), model_options(a));
     const TargetInfo target = resolve_target(a.get("--target", "host"));
-    require_runnable_here(target);
+    if (a.has("--search")) require_timeable(target);
+    else require_runnable_here(target);
     const std::string base_file = a.get("--schedule", "");
     // Tuning starts from the target's knobs, never from an earlier tuning of this model.
     const ScheduleParams base = base_file.empty() ? schedule_params_for(target.name, "", "", "") : load_schedule_params(base_file);
     const std::string out = a.get("-o", tuned_schedule_file(target.name, g.name));
+    if (a.has("--search")) {
+        if (a.has("--fusion-only")) throw UsageError("--fusion-only is the fusion tuner's; --search keeps the base fusion");
+        return tune_by_search(a, g, target, base, out, threads);
+    }
+    for (const char *flag : {"--budget", "--trials", "--seed", "--log", "--resume"})
+        if (a.has(flag)) throw UsageError(std::string(flag) + " goes with --search");
 
     const Graph opt = optimize(g);
     std::printf("tuning %s for %s on %s, %d thread%s, %d runs per candidate; starting from %s\n", g.name.c_str(), target.name.c_str(),
@@ -100,15 +208,7 @@ int cmd_tune(int argc, char **argv) {
     }
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 
-    nlohmann::ordered_json j = schedule_to_json(t.params);
-    nlohmann::ordered_json file;
-    file["netc_schedule"] = 1;
-    file["target"] = target.name;
-    file["model"] = g.name;
-    file["model_fingerprint"] = model_fingerprint(g);
-    file["description"] = "Written by `netc tune`: fusion measured per boundary on this machine (see docs/fusion.md).";
-    for (auto it = j.begin(); it != j.end(); ++it)
-        if (it.key() != "netc_schedule") file[it.key()] = it.value();
+    nlohmann::ordered_json file = tuned_file(g, target, t.params, "Written by `netc tune`: fusion measured per boundary on this machine (see docs/fusion.md).");
     nlohmann::ordered_json measured = nlohmann::ordered_json::array();
     double fused_total = 0, apart_total = 0;
     int fused = 0;
@@ -131,11 +231,7 @@ int cmd_tune(int argc, char **argv) {
     file["tuned"] = {{"device", cpu_model_name()}, {"device_fingerprint", this_device(threads).to_json()}, {"date", today()}, {"threads", threads},
                      {"runs", runs}, {"started_from", base.source},
                      {"seconds", int(seconds)}, {"boundaries", measured}, {"stages", stage_times}};
-    std::error_code ec;
-    if (std::filesystem::path(out).has_parent_path()) std::filesystem::create_directories(std::filesystem::path(out).parent_path(), ec);
-    std::ofstream f(out);
-    f << file.dump(2) << "\n";
-    if (!f) fail(out, "", "-o", "cannot write the schedule file");
+    write_tuned_file(out, file);
     std::printf("%d of %zu boundaries fused; the stages they touch: %.3f ms as chosen vs %.3f ms with none fused (JIT, %d thread%s)\n",
                 fused, t.boundaries.size(), fused_total, apart_total, threads, threads == 1 ? "" : "s");
     if (!knobs.empty())

@@ -26,6 +26,9 @@ public:
     // Mean milliseconds per stage over `runs` runs (the runtime's profiling; includes its
     // per-stage clock reads, so their sum is a little above a plain run's time).
     virtual std::vector<double> stage_times(const std::vector<float> &input, int runs) = 0;
+    // Each stage's milliseconds in each of `runs` runs after `warmup` untimed ones: [stage][run]
+    // (what the tuner takes medians and spreads of).
+    virtual std::vector<std::vector<double>> stage_time_runs(const std::vector<float> &input, int warmup, int runs) = 0;
     virtual std::vector<std::string> stage_names() = 0;
     virtual void set_threads(int n) = 0;  // 0: one per CPU the process may use (on the device)
     virtual std::string halide_target() = 0;  // what it was compiled for, as the library says

@@ -82,6 +82,14 @@ DeviceModel::Result DeviceModel::call(const std::vector<float> &input, const std
             double ms;
             w >> ms;
             r.times.push_back(ms);
+        } else if (key == "stage_run_ms") {
+            int i;
+            double ms;
+            w >> i >> ms;
+            if (i >= 0 && i < 1 << 16) {
+                if (r.stage_run_ms.size() <= size_t(i)) r.stage_run_ms.resize(size_t(i) + 1);
+                r.stage_run_ms[size_t(i)].push_back(ms);
+            }
         } else if (key == "stage_ms") {
             int i;
             double ms;
@@ -112,6 +120,10 @@ std::vector<double> DeviceModel::time_runs(const std::vector<float> &input, int 
 
 std::vector<double> DeviceModel::stage_times(const std::vector<float> &input, int runs) {
     return call(input, {"--profile", std::to_string(runs)}, false).stage_ms;
+}
+
+std::vector<std::vector<double>> DeviceModel::stage_time_runs(const std::vector<float> &input, int warmup, int runs) {
+    return call(input, {"--warmup", std::to_string(warmup), "--profile", std::to_string(runs)}, false).stage_run_ms;
 }
 
 std::vector<std::string> DeviceModel::stage_names() {

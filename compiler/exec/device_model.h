@@ -15,6 +15,7 @@ public:
     std::vector<std::vector<float>> run(const std::vector<float> &input) override;
     std::vector<double> time_runs(const std::vector<float> &input, int warmup, int runs) override;
     std::vector<double> stage_times(const std::vector<float> &input, int runs) override;
+    std::vector<std::vector<double>> stage_time_runs(const std::vector<float> &input, int warmup, int runs) override;
     std::vector<std::string> stage_names() override;
     void set_threads(int n) override { threads_ = n; }
     std::string halide_target() override;
@@ -25,6 +26,7 @@ private:
         std::vector<std::string> stage_names;
         std::string halide_target;
         std::vector<double> times, stage_ms;
+        std::vector<std::vector<double>> stage_run_ms;  // [stage][run]
         std::vector<std::vector<float>> outputs;
     };
     Result call(const std::vector<float> &input, const std::vector<std::string> &extra_args, bool want_outputs);

@@ -170,6 +170,23 @@ std::vector<double> LoadedModel::stage_times(const std::vector<float> &input, in
     return ms;
 }
 
+std::vector<std::vector<double>> LoadedModel::stage_time_runs(const std::vector<float> &input, int warmup, int runs) {
+    std::vector<std::vector<float>> outs;
+    Call c = prepare(input, outs);
+    for (int i = 0; i < warmup; i++) call(c);
+    const size_t stages = size_t(api_->num_stages(model_));
+    std::vector<std::vector<double>> ms(stages);
+    std::vector<double> one(stages + 1);
+    for (int r = 0; r < runs; r++) {
+        std::fill(one.begin(), one.end(), 0.0);
+        api_->profile(session_, one.data());  // from the next inference on: this one
+        call(c);
+        api_->profile(session_, nullptr);
+        for (size_t s = 0; s < stages; s++) ms[s].push_back(one[s]);
+    }
+    return ms;
+}
+
 std::vector<double> LoadedModel::time_runs(const std::vector<float> &input, int warmup, int runs) {
     std::vector<std::vector<float>> outs;
     Call c = prepare(input, outs);

@@ -12,7 +12,8 @@
  * Files hold netc's order (channels last) whatever layout the C API was compiled with
  * (`netc compile --layout nchw`): the runner transposes to and from it.
  *   --runs N          after --warmup N untimed runs: N timed runs, each printed as `time_ms X`
- *   --profile N       N more runs with the runtime's per-stage clock: `stage_ms I X` (mean)
+ *   --profile N       N more runs with the runtime's per-stage clock: `stage_run_ms I X` per stage
+ *                     and run, then `stage_ms I X` (the mean)
  *
  * It first prints `netc_runner 1`, `model NAME`, `target HALIDE_TARGET`, `threads N` and one
  * `stage I NAME` per stage. Errors go to stderr with exit code 1 (2 for bad arguments).
@@ -174,10 +175,21 @@ int main(int argc, char **argv) {
         printf("time_ms %.6f\n", now_ms() - t0);
     }
     if (profile > 0) {
-        netc_session_profile(s, stage_ms);
-        for (int i = 0; i < profile; i++) RUN_ONCE();
-        netc_session_profile(s, NULL);
-        for (int32_t i = 0; i < num_stages; i++) printf("stage_ms %d %.6f\n", (int)i, stage_ms[i] / profile);
+        /* Each run's own stage times (a tuner takes medians), then their means. */
+        double *sum = calloc((size_t)num_stages + 1, sizeof(double));
+        if (!sum) return fail("out of memory", NULL);
+        for (int r = 0; r < profile; r++) {
+            memset(stage_ms, 0, ((size_t)num_stages + 1) * sizeof(double));
+            netc_session_profile(s, stage_ms);
+            RUN_ONCE();
+            netc_session_profile(s, NULL);
+            for (int32_t i = 0; i < num_stages; i++) {
+                printf("stage_run_ms %d %.6f\n", (int)i, stage_ms[i]);
+                sum[i] += stage_ms[i];
+            }
+        }
+        for (int32_t i = 0; i < num_stages; i++) printf("stage_ms %d %.6f\n", (int)i, sum[i] / profile);
+        free(sum);
     }
     netc_session_destroy(s);
     printf("done\n");
