@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what netc needs from Debian 12's packages, skipping what is already there.
 set -euo pipefail
-packages=(cmake g++ make clang-14 libclang-rt-14-dev libhalide14-0-dev qemu-user llvm-14 nlohmann-json3-dev libgtest-dev libonnx-dev libonnx-testdata python3-onnx python3-torchvision python3-numpy python3-pil python3-skimage libprotobuf-dev protobuf-compiler nodejs libjpeg-dev libpng-dev)
+packages=(cmake g++ make clang-14 libclang-rt-14-dev libhalide14-0-dev qemu-user llvm-14 nlohmann-json3-dev libgtest-dev libonnx-dev libonnx-testdata python3-onnx python3-torchvision python3-numpy python3-pil python3-skimage libprotobuf-dev protobuf-compiler nodejs libjpeg-dev libpng-dev parallel)
 # Cross compilers for the ARM targets (docs/targets.md), except for this machine's own kind.
 case "$(dpkg --print-architecture)" in
   amd64) packages+=(gcc-aarch64-linux-gnu gcc-arm-linux-gnueabihf) ;;

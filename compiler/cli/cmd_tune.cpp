@@ -16,6 +16,8 @@
 #include "tune/tune_fusion.h"
 #include "tune/device_fingerprint.h"
 #include "tune/tune_knobs.h"
+#include "tune/stage_search.h"
+#include "tune/trial_log.h"
 #include "tune/tune_search.h"
 #include "cli/model_inputs.h"
 
@@ -135,11 +137,87 @@ int tune_by_search(const Args &a, const Graph &g, const TargetInfo &target, cons
     return 0;
 }
 
+// --emit-jobs DIR: independent searches (seeds S, S+1, ...), one self-contained command a line,
+// for GNU parallel or a Slurm array; --merge then takes their logs.
+int emit_jobs(const Args &a, const std::string &spec, const TargetInfo &target, int threads) {
+    namespace fs = std::filesystem;
+    const fs::path dir = fs::absolute(a.get("--emit-jobs", ""));
+    const int jobs = a.get_int("--jobs", 4, 1, 100000);
+    const int seed = a.get_int("--seed", 1, 0, 2147483647);
+    std::error_code ec;
+    fs::create_directories(dir, ec);
+    if (ec) fail(dir.string(), "", "--emit-jobs", "cannot create the directory: " + ec.message());
+    std::string self = "netc";
+    if (const auto exe = fs::read_symlink("/proc/self/exe", ec); !ec) self = exe.string();
+    std::string common = " tune " + fs::absolute(spec).string() + " --search --target " + target.name + " --threads " + std::to_string(threads);
+    for (const char *flag : {"--budget", "--trials", "--runs", "--schedule", "--alpha", "--input-size", "--input-shape"})
+        if (a.has(flag)) common += std::string(" ") + flag + " " + a.get(flag, "");
+    std::ofstream f(dir / "jobs.txt");
+    for (int i = 0; i < jobs; i++) {
+        const std::string n = std::to_string(i + 1);
+        f << self << common << " --seed " << seed + i << " --log " << (dir / ("trials-" + n + ".jsonl")).string() << " -o "
+          << (dir / ("schedule-" + n + ".json")).string() << "\n";
+    }
+    std::ofstream slurm(dir / "tune.sbatch");
+    slurm << "#!/bin/bash\n# A Slurm job array of the jobs in jobs.txt, one search a task: sbatch " << (dir / "tune.sbatch").string()
+          << "\n#SBATCH --job-name=netc-tune\n#SBATCH --array=1-" << jobs << "\n#SBATCH --cpus-per-task=" << threads
+          << "\n#SBATCH --exclusive\nsed -n \"${SLURM_ARRAY_TASK_ID}p\" " << (dir / "jobs.txt").string() << " | bash\n";
+    if (!f || !slurm) fail(dir.string(), "", "--emit-jobs", "cannot write jobs.txt or tune.sbatch");
+    std::printf("wrote %d searches (seeds %d to %d) to %s/jobs.txt, and %s/tune.sbatch\n"
+                "run them one per machine (each times its code: never two on one machine at once):\n"
+                "  parallel -j1 --sshloginfile HOSTS < %s/jobs.txt     # or on this machine: parallel -j1 < ...\n"
+                "  sbatch %s/tune.sbatch                               # a Slurm array, one exclusive node a task\n"
+                "then: netc tune %s --merge %s/trials-*.jsonl\n",
+                jobs, seed, seed + jobs - 1, dir.c_str(), dir.c_str(), dir.c_str(), dir.c_str(), spec.c_str(), dir.c_str());
+    return 0;
+}
+
+// --merge LOGS: the best setting per stage signature over every log's trials, whatever their
+// order; the schedule file from it (no timing here, no date: the same logs give the same bytes).
+int merge_logs(const Args &a, const Graph &g, const TargetInfo &target, const ScheduleParams &base, const std::string &out) {
+    std::vector<TrialLog> logs;
+    std::vector<std::string> paths = a.positional();
+    paths.erase(paths.begin());  // the spec
+    if (paths.empty()) throw UsageError("--merge needs the logs: netc tune SPEC --merge LOG...");
+    for (const std::string &p : paths) logs.push_back(read_trial_log(p));
+    const TrialLog merged = merge_trial_logs(logs, a.has("--allow-mixed-devices"));
+    const std::string fingerprint = model_fingerprint(g);
+    for (const Trial &t : merged.trials)
+        if (t.model_fingerprint != fingerprint || t.target != target.name)
+            fail("", "", "--merge", "a log holds trials of another model or target (" + t.model_fingerprint + ", " + t.target + "); this is " +
+                                        fingerprint + " for " + target.name);
+    const Graph opt = optimize(g);
+    const std::vector<SearchStage> stages = search_stages(opt, target, base);
+    const auto best = best_settings(stages, merged.trials);
+    ScheduleParams p = base;
+    int changed = 0;
+    for (const SearchStage &st : stages) {
+        const auto b = best.find(st.signature);
+        if (b == best.end()) continue;
+        p.stages[st.name] = b->second.knobs;
+        changed += knobs_to_json(b->second.knobs).dump() != knobs_to_json(st.space[0]).dump();
+    }
+    nlohmann::ordered_json file = tuned_file(g, target, p, "Written by `netc tune --merge`: the best setting of each stage over the merged searches' trials (docs/tuning.md).");
+    nlohmann::ordered_json devices = nlohmann::ordered_json::array();
+    for (const auto &d : merged.devices) devices.push_back(d.to_json());
+    file["tuned"] = {{"device", merged.devices.empty() ? "" : merged.devices[0].cpu},
+                     {"device_fingerprint", merged.devices.size() == 1 ? merged.devices[0].to_json() : nlohmann::ordered_json()},
+                     {"devices", devices}, {"started_from", base.source},
+                     {"merge", {{"logs", paths.size()}, {"trials", merged.trials.size()}, {"stages_changed", changed}}}};
+    if (merged.devices.size() != 1) file["tuned"].erase("device_fingerprint");
+    write_tuned_file(out, file);
+    std::printf("merged %zu logs: %zu trials from %zu device%s; %d stages changed; wrote %s\n", paths.size(), merged.trials.size(),
+                merged.devices.size(), merged.devices.size() == 1 ? "" : "s", changed, out.c_str());
+    return 0;
+}
+
 }  // namespace
 
 int cmd_tune(int argc, char **argv) {
-    Args a(argc, argv, 2, {"--alpha", "--input-size", "--input-shape", "--target", "--schedule", "--threads", "--runs", "-o", "--budget", "--trials", "--seed", "--log"},
-           {"--fusion-only", "--search", "--resume"});
+    Args a(argc, argv, 2,
+           {"--alpha", "--input-size", "--input-shape", "--target", "--schedule", "--threads", "--runs", "-o", "--budget", "--trials", "--seed", "--log",
+            "--emit-jobs", "--jobs"},
+           {"--fusion-only", "--search", "--resume", "--merge", "--allow-mixed-devices"});
     if (a.help()) {
         std::puts(
             "usage: netc tune SPEC [options]\n"
@@ -171,7 +249,11 @@ int cmd_tune(int argc, char **argv) {
             "  --trials N          or after N rounds\n"
             "  --seed S            the search's seed (default 1): the same seed and measurements give the same file\n"
             "  --log F             every trial, a JSON line each, appended as measured (default tune-<model>-<target>.jsonl)\n"
-            "  --resume            continue the search in --log's file (after a kill, or with a larger budget)");
+            "  --resume            continue the search in --log's file (after a kill, or with a larger budget)\n"
+            "  --emit-jobs DIR     instead of searching: DIR/jobs.txt, --jobs N (default 4) independent searches (seeds\n"
+            "                      --seed, +1, ...), one command a line, for GNU parallel or DIR/tune.sbatch (Slurm)\n"
+            "  --merge LOG...      instead of searching: the best setting per stage over these logs' trials (any order:\n"
+            "                      the same file); refuses logs of several devices unless --allow-mixed-devices");
         std::fputs(kModelOptionsHelp, stdout);
         return 0;
     }
@@ -179,14 +261,20 @@ int cmd_tune(int argc, char **argv) {
     const int threads = a.get_int("--threads", netc_usable_cpus(), 1, 1024);
     // Read by Halide's thread pool when the first pipeline runs.
     setenv("HL_NUM_THREADS", std::to_string(threads).c_str(), 1);
-    const Graph g = load_model(a.one_positional("spec file"), model_options(a));
+    const bool merge = a.has("--merge"), emit = a.has("--emit-jobs");
+    if (int(merge) + int(emit) + int(a.has("--search")) > 1) throw UsageError("give one of --search, --emit-jobs and --merge");
+    if (merge && a.positional().empty()) throw UsageError("expected the spec file, then the logs: netc tune SPEC --merge LOG...");
+    const std::string spec = merge ? a.positional()[0] : a.one_positional("spec file");
+    const Graph g = load_model(spec, model_options(a));
     const TargetInfo target = resolve_target(a.get("--target", "host"));
+    if (emit) return emit_jobs(a, spec, target, threads);  // timed where the jobs run
     if (a.has("--search")) require_timeable(target);
-    else require_runnable_here(target);
+    else if (!merge) require_runnable_here(target);
     const std::string base_file = a.get("--schedule", "");
     // Tuning starts from the target's knobs, never from an earlier tuning of this model.
     const ScheduleParams base = base_file.empty() ? schedule_params_for(target.name, "", "", "") : load_schedule_params(base_file);
     const std::string out = a.get("-o", tuned_schedule_file(target.name, g.name));
+    if (merge) return merge_logs(a, g, target, base, out);
     if (a.has("--search")) {
         if (a.has("--fusion-only")) throw UsageError("--fusion-only is the fusion tuner's; --search keeps the base fusion");
         return tune_by_search(a, g, target, base, out, threads);
