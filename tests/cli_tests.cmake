@@ -135,6 +135,7 @@ add_test(NAME cli_tune_search
 set_tests_properties(cli_tune_search PROPERTIES PASS_REGULAR_EXPRESSION "resuming from .*killed.jsonl: [1-9][0-9]* trials.*tune search: ok"
                      FAIL_REGULAR_EXPRESSION "FAIL")
 add_error_test(cli_error_tune_budget 2 "--budget expects a duration such as 20m, 90s or 1h, got 'soon'" tune ${SRC}/tests/models/tiny_net.json --search --budget soon)
+add_error_test(cli_error_tune_search_emulated 1 "emulated times say nothing about a device" tune ${SRC}/tests/models/tiny_net.json --search --target arm-64-linux --trials 1)
 add_error_test(cli_error_tune_merge_no_logs 2 "--merge needs the logs" tune ${SRC}/tests/models/tiny_net.json --merge)
 add_error_test(cli_error_tune_search_and_merge 2 "give one of --search, --emit-jobs and --merge" tune ${SRC}/tests/models/tiny_net.json --search --merge)
 add_error_test(cli_error_tune_search_flag 2 "--seed goes with --search" tune ${SRC}/tests/models/tiny_net.json --seed 3)

@@ -103,9 +103,9 @@ SearchResult tune_search(const Graph &unfused, const TargetInfo &t, const Schedu
             const double spent = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
             const double left = o.rounds > 0 ? round_seconds * (o.rounds - result.rounds) : std::max(0.0, o.budget_seconds - spent);
             char line[512];
-            std::snprintf(line, sizeof line, "round %d: %s (build %.1fs)%s; stages as best so far %.3f ms, base %.3f ms; ETA %s", round,
-                          rt.ok ? "measured" : "DISCARDED", rt.compile_seconds, rt.ok ? "" : (": " + rt.note).c_str(), best_sum, base_sum,
-                          seconds_text(left).c_str());
+            std::snprintf(line, sizeof line, "round %d: %s (build %.1fs)%s; %zu trials; stages as best so far %.3f ms, base %.3f ms; ETA %s",
+                          round, rt.ok ? "measured" : "DISCARDED", rt.compile_seconds, rt.ok ? "" : (": " + rt.note).c_str(),
+                          result.trials.size(), best_sum, base_sum, seconds_text(left).c_str());
             o.progress(line);
         }
     }
