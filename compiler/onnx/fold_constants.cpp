@@ -33,11 +33,21 @@ std::vector<int64_t> strides_of(const std::vector<int64_t> &dims) {
     return s;
 }
 
-// Refuses a computed constant past the size netc takes in one (a broadcast or a gather of
-// two large constants), before its values are allocated.
+// What import computes is shape arithmetic and the odd weight reshape: far below an
+// initializer's bound (kMaxConstantElements, data a file holds). A constant computed past this
+// (a 15 KB file's ConstantOfShape of 2^27 zeros, transposed: 3 GB and 14 s, found by fuzzing)
+// is refused before its values are allocated.
+constexpr int64_t kMaxComputedElements = int64_t(1) << 24;
+
+// Refuses a computed constant past what netc computes at import, before it is allocated.
 void check_dims(Importer &im, const std::vector<int64_t> &dims) {
     const std::string why = constant_dims_problem(dims);
     if (!why.empty()) im.unsupported("the result's " + why);
+    int64_t n = 1;
+    for (int64_t d : dims) n *= d;  // bounded by constant_dims_problem: no overflow
+    if (n > kMaxComputedElements)
+        im.unsupported("the result would hold " + std::to_string(n) + " values; netc computes constants of at most " +
+                       std::to_string(kMaxComputedElements) + " at import");
 }
 
 // An axis list (Squeeze, Unsqueeze) within 0..rank-1 once negative axes count from the end,
@@ -178,6 +188,8 @@ ConstTensor transpose(Importer &im, const ConstTensor &x) {
     ConstTensor out;
     out.is_float = x.is_float;
     for (int64_t p : perm) out.dims.push_back(x.dims[size_t(p)]);
+    check_dims(im, out.dims);
+    out.values.reserve(size_t(x.elements()));
     const auto sx = strides_of(x.dims), so = strides_of(out.dims);
     for (int64_t i = 0; i < x.elements(); i++) {
         int64_t src = 0;
@@ -250,6 +262,7 @@ bool fold_constant_op(Importer &im, const std::string &op) {
         for (int k = 0; k < im.node->input_size(); k++) {
             if (c(k).dims.size() != size_t(rank)) im.unsupported("Concat of constants of different ranks");
             out.dims[0] += c(k).dims[0];
+            check_dims(im, out.dims);  // before the values: many inputs could add up past the bound
             out.values.insert(out.values.end(), c(k).values.begin(), c(k).values.end());
         }
     } else if (op == "Reshape") {
@@ -269,8 +282,7 @@ bool fold_constant_op(Importer &im, const std::string &op) {
     } else if (op == "ConstantOfShape") {
         std::vector<int64_t> dims;
         for (double v : c(0).values) dims.push_back(std::isfinite(v) && std::fabs(v) < 9e18 ? int64_t(v) : -1);
-        const std::string why = constant_dims_problem(dims);
-        if (!why.empty()) im.unsupported("shape: " + why);
+        check_dims(im, dims);
         out.dims = dims;
         double fill = 0;
         if (const auto *a = im.attr("value")) {
