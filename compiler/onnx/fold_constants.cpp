@@ -90,7 +90,7 @@ ConstTensor binary(Importer &im, const ConstTensor &a, const ConstTensor &b, con
     std::copy(b.dims.begin(), b.dims.end(), db.begin() + long(rank - b.dims.size()));
     for (size_t i = 0; i < rank; i++) {
         if (da[i] != db[i] && da[i] != 1 && db[i] != 1) im.unsupported("shapes that do not broadcast");
-        d[i] = std::max(da[i], db[i]);
+        d[i] = da[i] == 1 ? db[i] : da[i];  // 1 against 0 is 0, not max(0, 1)
     }
     check_dims(im, d);
     ConstTensor out;
@@ -164,6 +164,10 @@ ConstTensor slice(Importer &im) {
     for (size_t i = 0; i < axes.size(); i++) {
         const int64_t a = normalise_axis(im, axes[i], rank), n = data.dims[size_t(a)], s = steps.empty() ? 1 : steps[i];
         if (s == 0 || s < -(int64_t(1) << 40) || s > (int64_t(1) << 40)) im.unsupported("step " + std::to_string(s));
+        if (n == 0) {  // nothing to take (and clamping to [0, n - 1] would have no range: found by fuzzing)
+            count[size_t(a)] = 0;
+            continue;
+        }
         int64_t lo = starts[i] < 0 ? starts[i] + n : starts[i], hi = ends[i] < 0 ? ends[i] + n : ends[i];
         if (s > 0) lo = std::clamp<int64_t>(lo, 0, n), hi = std::clamp<int64_t>(hi, 0, n);
         else lo = std::clamp<int64_t>(lo, 0, n - 1), hi = std::clamp<int64_t>(hi, -1, n - 1);
@@ -260,7 +264,8 @@ bool fold_constant_op(Importer &im, const std::string &op) {
         out.dims = c(0).dims;
         out.dims[0] = 0;
         for (int k = 0; k < im.node->input_size(); k++) {
-            if (c(k).dims.size() != size_t(rank)) im.unsupported("Concat of constants of different ranks");
+            if (c(k).dims.size() != size_t(rank) || !std::equal(c(k).dims.begin() + 1, c(k).dims.end(), c(0).dims.begin() + 1))
+                im.unsupported("Concat of constants whose shapes differ past the first axis");
             out.dims[0] += c(k).dims[0];
             check_dims(im, out.dims);  // before the values: many inputs could add up past the bound
             out.values.insert(out.values.end(), c(k).values.begin(), c(k).values.end());
@@ -296,6 +301,11 @@ bool fold_constant_op(Importer &im, const std::string &op) {
     } else {
         return false;
     }
+    // Every constant holds as many values as its dims say (read_tensor checks the file's): the
+    // ops above index by dims, so one that did not would read past its values.
+    if (int64_t(out.values.size()) != out.elements())
+        im.unsupported("internal: the result holds " + std::to_string(out.values.size()) + " values for " + std::to_string(out.elements()) +
+                       " elements (please report the model)");
     im.set_output(0, constant_value(std::move(out)));
     return true;
 }

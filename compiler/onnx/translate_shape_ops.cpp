@@ -272,7 +272,7 @@ std::vector<int64_t> reshape_target(Importer &im, const std::vector<int64_t> &in
     int infer = -1;
     for (size_t i = 0; i < target.values.size(); i++) {
         const double v = target.values[i];
-        if (!(v >= -1 && v <= double(int64_t(1) << 40))) im.unsupported("shape entry " + std::to_string(v) + " is no dimension");
+        if (!(v >= -1 && v <= double(int64_t(1) << 40)) || v != std::trunc(v)) im.unsupported("shape entry " + std::to_string(v) + " is no dimension");
         int64_t d = int64_t(v);
         if (d == 0 && !allow_zero) {
             if (i >= input.size()) im.unsupported("shape copies a dimension the input does not have");
@@ -290,6 +290,10 @@ std::vector<int64_t> reshape_target(Importer &im, const std::vector<int64_t> &in
         if (known < 1 || product(input) % known) im.unsupported("shape does not divide the input's values");
         shape[size_t(infer)] = product(input) / known;
     }
+    // A reshape keeps every value: a target of another size is no reshape of this input (a
+    // constant's would have indexed past its values: found by fuzzing).
+    if (product(shape) < 0 || product(shape) != product(input))
+        im.unsupported("shape " + shape_string(shape) + " holds another number of values than the input's " + std::to_string(product(input)));
     return shape;
 }
 
