@@ -147,6 +147,18 @@ set_tests_properties(cli_tune_knobs_then_check PROPERTIES
                      FAIL_REGULAR_EXPRESSION "FAIL|failed")
 add_error_test(cli_error_schedule_stage_name 1 "bad_stage_name.json: layer 'no_such_stage': field 'stages': no stage of model 'tiny_net' has this name" compile ${SRC}/tests/models/tiny_net.json --schedule ${CMAKE_CURRENT_SOURCE_DIR}/schedules/bad_stage_name.json --generated-dir ${CMAKE_CURRENT_BINARY_DIR}/bad_schedule)
 add_error_test(cli_error_schedule_stage_tile 1 "bad_stage_tile.json: layer 'sep_pw': field 'stages.sep_pw.conv.tile_pixels': this register tile makes the fused layer's buffer exceed half of L2 .256 KiB." compile ${CMAKE_CURRENT_SOURCE_DIR}/models/wide_separable.json --target x86-64-avx2 --schedule ${CMAKE_CURRENT_SOURCE_DIR}/schedules/bad_stage_tile.json --generated-dir ${CMAKE_CURRENT_BINARY_DIR}/bad_schedule)
+# Halide's autoschedulers as a schedule: the baselines `netc tune` compares against. Each
+# computes what the reference interpreter does (a V2 at 0.35 x 96: every op of its blocks).
+foreach(autoscheduler adams2019 li2018 mullapudi2016)
+  add_test(NAME cli_autoschedule_${autoscheduler}
+           COMMAND ${CMAKE_COMMAND} -DNETC=${NETC} -DSPEC=${SRC}/models/mobilenet_v2.json -DALPHA=0.35 -DSIZE=96
+                   -DWORK=${CMAKE_CURRENT_BINARY_DIR}/autoschedule_${autoscheduler}
+                   -DSCHEDULE=${CMAKE_CURRENT_SOURCE_DIR}/schedules/autoschedule_${autoscheduler}.json -P ${CMAKE_CURRENT_SOURCE_DIR}/compile_and_check.cmake)
+  set_tests_properties(cli_autoschedule_${autoscheduler} PROPERTIES PASS_REGULAR_EXPRESSION "autoschedule_${autoscheduler}.json.*prob .*: ok"
+                       FAIL_REGULAR_EXPRESSION "FAIL|failed")
+endforeach()
+add_error_test(cli_error_schedule_autoscheduler 1 "bad_autoscheduler.json: field 'autoscheduler.name': unknown autoscheduler 'Adams2020' .Halide 14 has Adams2019, Li2018 and Mullapudi2016." compile ${SRC}/tests/models/tiny_net.json --schedule ${CMAKE_CURRENT_SOURCE_DIR}/schedules/bad_autoscheduler.json --generated-dir ${CMAKE_CURRENT_BINARY_DIR}/bad_schedule)
+add_error_test(cli_error_tune_baselines 2 "--baselines: unknown baseline 'tvm'" tune ${SRC}/tests/models/tiny_net.json --search --trials 1 --baselines default,tvm)
 add_error_test(cli_error_schedule_expand_strips 1 "bad_expand_strips.json: field 'fusion.expand_strips': expected an integer from 1 to 64, got 0" compile ${SRC}/tests/models/tiny_net.json --schedule ${CMAKE_CURRENT_SOURCE_DIR}/schedules/bad_expand_strips.json --generated-dir ${CMAKE_CURRENT_BINARY_DIR}/bad_schedule)
 add_error_test(cli_error_schedule_stage_knob 1 "bad_stage_knob.json: layer 'sep_pw': field 'stages.sep_pw.conv.tile_pixel': unknown field \\(did you mean 'tile_pixels'\\?\\)" compile ${SRC}/tests/models/tiny_net.json --schedule ${CMAKE_CURRENT_SOURCE_DIR}/schedules/bad_stage_knob.json --generated-dir ${CMAKE_CURRENT_BINARY_DIR}/bad_schedule)
 add_error_test(cli_error_tune_runs 2 "--runs" tune ${SRC}/tests/models/tiny_net.json --runs 3)

@@ -9,6 +9,7 @@
 
 #include "analysis/compiled_stages.h"
 #include "analysis/difference.h"
+#include "analysis/sample_stats.h"
 #include "analysis/fma_peak.h"
 #include "analysis/summary.h"
 #include "cli/args.h"
@@ -25,11 +26,6 @@ namespace netc {
 namespace {
 
 constexpr int kMinRuns = 30;  // fewer make medians on a shared machine unreliable
-
-double percentile(const std::vector<double> &sorted, double p) {
-    const size_t i = size_t(p * double(sorted.size() - 1) + 0.5);
-    return sorted[std::min(i, sorted.size() - 1)];
-}
 
 // The stages, slowest first: time, share, MACs and throughput (of this machine's FMA peak).
 void print_stages(const Graph &opt, const std::string &metadata_file, const std::vector<std::string> &names, const std::vector<double> &ms,
@@ -128,13 +124,13 @@ int cmd_bench(int argc, char **argv) {
     // one measurement made it half the machine's, and every share of it twice the truth.
     if (here) peak.gflops = std::max(peak.gflops, measure_fma_peak(threads, target).gflops);
     std::sort(ms.begin(), ms.end());
-    const double median = percentile(ms, 0.5), gflops = 2.0 * double(macs) / (median * 1e6);
+    const double median = quantile(ms, 0.5), gflops = 2.0 * double(macs) / (median * 1e6);
     const char *mark = target.executor.emulated() ? "EMULATED " : "";
     const std::string thread_text = threads ? std::to_string(threads) + (threads == 1 ? " thread" : " threads") : "the device's default threads";
     std::printf("\n%s%s on %s (%s), %s: %d runs after %d warm-up\n", mark, g.name.c_str(), m.halide_target().c_str(),
                 target.executor.describe().c_str(), thread_text.c_str(), runs, warmup);
-    std::printf("%slatency: median %.3f ms, min %.3f ms, p10 %.3f ms, p90 %.3f ms\n", mark, median, ms.front(), percentile(ms, 0.1),
-                percentile(ms, 0.9));
+    std::printf("%slatency: median %.3f ms, min %.3f ms, p10 %.3f ms, p90 %.3f ms\n", mark, median, ms.front(), quantile(ms, 0.1),
+                quantile(ms, 0.9));
     if (here)
         std::printf("throughput: %.1f GFLOP/s (%.1fM MACs per inference), %.0f%% of the measured %s FMA peak (%.1f GFLOP/s on %d thread%s)\n",
                     gflops, double(macs) / 1e6, 100.0 * gflops / peak.gflops, peak.isa.c_str(), peak.gflops, threads, threads == 1 ? "" : "s");

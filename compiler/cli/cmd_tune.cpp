@@ -1,4 +1,6 @@
+#include <algorithm>
 #include <chrono>
+#include <strings.h>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -18,20 +20,13 @@
 #include "tune/tune_knobs.h"
 #include "tune/stage_search.h"
 #include "tune/trial_log.h"
+#include "tune/baselines.h"
 #include "tune/tune_search.h"
 #include "cli/model_inputs.h"
 
 namespace netc {
 
 namespace {
-
-std::string cpu_model_name() {
-    std::ifstream f("/proc/cpuinfo");
-    std::string line;
-    while (std::getline(f, line))
-        if (line.rfind("model name", 0) == 0 && line.find(':') != std::string::npos) return line.substr(line.find(':') + 2);
-    return "unknown CPU";
-}
 
 std::string today() {
     char buf[32];
@@ -89,7 +84,26 @@ void require_timeable(const TargetInfo &t) {
     // Otherwise a user's runner takes the code to the device (docs/targets.md).
 }
 
+// --baselines: "all", "none", or names from baseline_names(), comma-separated.
+std::vector<std::string> parse_baselines(const std::string &text) {
+    if (text == "all") return baseline_names();
+    if (text == "none") return {};
+    std::vector<std::string> out;
+    size_t at = 0;
+    while (at <= text.size()) {
+        const size_t comma = std::min(text.find(',', at), text.size());
+        const std::string name = text.substr(at, comma - at);
+        const auto &known = baseline_names();
+        const auto it = std::find_if(known.begin(), known.end(), [&](const std::string &k) { return strcasecmp(k.c_str(), name.c_str()) == 0; });
+        if (it == known.end()) throw UsageError("--baselines: unknown baseline '" + name + "' (all, none, or from: default, greedy, Adams2019, Li2018, Mullapudi2016, onnxruntime)");
+        out.push_back(*it);
+        at = comma + 1;
+    }
+    return out;
+}
+
 int tune_by_search(const Args &a, const Graph &g, const TargetInfo &target, const ScheduleParams &base, const std::string &out, int threads) {
+    const std::vector<std::string> baselines = parse_baselines(a.get("--baselines", "all"));
     SearchOptions o;
     o.threads = threads;
     o.runs = a.get_int("--runs", 15, 10, 100000);
@@ -117,21 +131,38 @@ int tune_by_search(const Args &a, const Graph &g, const TargetInfo &target, cons
     const auto t0 = std::chrono::steady_clock::now();
     const SearchResult r = tune_search(g, target, base, o);
     std::error_code ec;
+    const double search_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+
+    BaselineOptions bo;
+    bo.threads = threads, bo.runs = std::max(o.runs / 2, 5), bo.input = o.input, bo.progress = o.progress;
+    bo.scratch = o.scratch + "/baselines";
+    const std::vector<BaselineTiming> rows = time_against_baselines(g, target, r.params, base, baselines, bo);
     std::filesystem::remove_all(o.scratch, ec);
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 
+    nlohmann::ordered_json table = nlohmann::ordered_json::array();
+    for (const BaselineTiming &row : rows) {
+        nlohmann::ordered_json e = {{"schedule", row.name}, {"median_ms", row.ms}};
+        if (!row.note.empty()) e["note"] = row.note;
+        table.push_back(e);
+    }
     nlohmann::ordered_json file =
         tuned_file(g, target, r.params, "Written by `netc tune --search`: each stage's knobs searched on the device, timed as compiled (docs/tuning.md).");
     file["tuned"] = {{"device", device.cpu}, {"device_fingerprint", device.to_json()}, {"date", today()}, {"threads", threads},
                      {"runs", o.runs}, {"started_from", base.source}, {"seconds", int(seconds)},
                      {"search", {{"seed", o.seed}, {"rounds", r.rounds}, {"trials", r.trials.size()}, {"resumed_trials", r.resumed},
-                                 {"log", o.log}, {"stages_changed", r.changed}, {"base_ms", r.base_ms}, {"tuned_ms", r.tuned_ms}}}};
+                                 {"log", o.log}, {"stages_changed", r.changed}, {"search_seconds", int(search_seconds)}}},
+                     {"baselines", table}};
     write_tuned_file(out, file);
-    std::printf("\n%-28s %12s %8s\n", "schedule", "median ms", "ratio");
-    std::printf("%-28s %12.3f %8s\n", ("base (" + std::filesystem::path(base.source).filename().string() + ")").c_str(), r.base_ms, "1.00");
-    std::printf("%-28s %12.3f %8.2f\n", "tuned", r.tuned_ms, r.base_ms > 0 ? r.tuned_ms / r.base_ms : 0.0);
-    std::printf("(%s, %d thread%s, AOT code and netc's runtime, both timed now in this process)\n", device.cpu.c_str(), threads,
-                threads == 1 ? "" : "s");
+    const double tuned_ms = rows[0].ms;
+    std::printf("\n%-16s %12s %14s\n", "schedule", "median ms", "tuned / it");
+    for (const BaselineTiming &row : rows) {
+        if (row.ms > 0) std::printf("%-16s %12.3f %14.2f", row.name.c_str(), row.ms, tuned_ms / row.ms);
+        else std::printf("%-16s %12s %14s", row.name.c_str(), "-", "-");
+        std::printf("%s%s\n", row.note.empty() ? "" : "  ", row.note.c_str());
+    }
+    std::printf("(%s, %d thread%s; netc's schedules compiled ahead of time and timed in turns on netc's runtime in this process)\n",
+                device.cpu.c_str(), threads, threads == 1 ? "" : "s");
     std::printf("%d rounds, %zu trials (%d from the log), %d stages changed; wrote %s in %.0fs\n", r.rounds, r.trials.size(), r.resumed,
                 r.changed, out.c_str(), seconds);
     return 0;
@@ -152,6 +183,7 @@ int emit_jobs(const Args &a, const std::string &spec, const TargetInfo &target, 
     std::string common = " tune " + fs::absolute(spec).string() + " --search --target " + target.name + " --threads " + std::to_string(threads);
     for (const char *flag : {"--budget", "--trials", "--runs", "--schedule", "--alpha", "--input-size", "--input-shape"})
         if (a.has(flag)) common += std::string(" ") + flag + " " + a.get(flag, "");
+    common += " --baselines none";  // a job searches; baselines are timed by a run of its own
     std::ofstream f(dir / "jobs.txt");
     for (int i = 0; i < jobs; i++) {
         const std::string n = std::to_string(i + 1);
@@ -216,7 +248,7 @@ int merge_logs(const Args &a, const Graph &g, const TargetInfo &target, const Sc
 int cmd_tune(int argc, char **argv) {
     Args a(argc, argv, 2,
            {"--alpha", "--input-size", "--input-shape", "--target", "--schedule", "--threads", "--runs", "-o", "--budget", "--trials", "--seed", "--log",
-            "--emit-jobs", "--jobs"},
+            "--emit-jobs", "--jobs", "--baselines"},
            {"--fusion-only", "--search", "--resume", "--merge", "--allow-mixed-devices"});
     if (a.help()) {
         std::puts(
@@ -250,6 +282,9 @@ int cmd_tune(int argc, char **argv) {
             "  --seed S            the search's seed (default 1): the same seed and measurements give the same file\n"
             "  --log F             every trial, a JSON line each, appended as measured (default tune-<model>-<target>.jsonl)\n"
             "  --resume            continue the search in --log's file (after a kill, or with a larger budget)\n"
+            "  --baselines LIST    what the tuned schedule is timed against at the end, in this run (default all):\n"
+            "                      default (the target's schedule), greedy (the tuner without --search), Adams2019, Li2018,\n"
+            "                      Mullapudi2016 (Halide's autoschedulers), onnxruntime; comma-separated, or none\n"
             "  --emit-jobs DIR     instead of searching: DIR/jobs.txt, --jobs N (default 4) independent searches (seeds\n"
             "                      --seed, +1, ...), one command a line, for GNU parallel or DIR/tune.sbatch (Slurm)\n"
             "  --merge LOG...      instead of searching: the best setting per stage over these logs' trials (any order:\n"
@@ -279,12 +314,12 @@ int cmd_tune(int argc, char **argv) {
         if (a.has("--fusion-only")) throw UsageError("--fusion-only is the fusion tuner's; --search keeps the base fusion");
         return tune_by_search(a, g, target, base, out, threads);
     }
-    for (const char *flag : {"--budget", "--trials", "--seed", "--log", "--resume"})
+    for (const char *flag : {"--budget", "--trials", "--seed", "--log", "--resume", "--baselines"})
         if (a.has(flag)) throw UsageError(std::string(flag) + " goes with --search");
 
     const Graph opt = optimize(g);
     std::printf("tuning %s for %s on %s, %d thread%s, %d runs per candidate; starting from %s\n", g.name.c_str(), target.name.c_str(),
-                cpu_model_name().c_str(), threads, threads == 1 ? "" : "s", runs, base.source.c_str());
+                this_device(threads).cpu.c_str(), threads, threads == 1 ? "" : "s", runs, base.source.c_str());
     std::fflush(stdout);
     const auto t0 = std::chrono::steady_clock::now();
     const auto print = [](const std::string &s) { std::printf("%s\n", s.c_str()), std::fflush(stdout); };
@@ -316,7 +351,7 @@ int cmd_tune(int argc, char **argv) {
         chosen_total += k.best_ms;
         changed += k.chosen != "default";
     }
-    file["tuned"] = {{"device", cpu_model_name()}, {"device_fingerprint", this_device(threads).to_json()}, {"date", today()}, {"threads", threads},
+    file["tuned"] = {{"device", this_device(threads).cpu}, {"device_fingerprint", this_device(threads).to_json()}, {"date", today()}, {"threads", threads},
                      {"runs", runs}, {"started_from", base.source},
                      {"seconds", int(seconds)}, {"boundaries", measured}, {"stages", stage_times}};
     write_tuned_file(out, file);

@@ -226,8 +226,10 @@ CompileResult compile_model(const Graph &unfused, const CompileOptions &opt) {
         LoweredStage st = lower_stage(g, plan, group, r.target, fn, params);
         modules.push_back(st.pipeline.compile_to_module(st.arguments(), fn, r.target.halide));
         r.scratch_bytes = std::max(r.scratch_bytes, scratch_bytes(modules.back()));
-        if (opt.emit_stmt)
+        if (opt.emit_stmt) {
             st.pipeline.compile_to_lowered_stmt((dir / (fn + ".stmt")).string(), st.arguments(), Halide::Text, r.target.halide);
+            if (!st.autoschedule_source.empty()) write_text((dir / (fn + ".schedule.cpp")).string(), st.autoschedule_source);
+        }
         std::string holds;
         for (int layer : group.layers) {
             for (const auto &[role, t] : g.layers[size_t(layer)].params) r.weight_bytes += int64_t(t.data.size()) * 4;

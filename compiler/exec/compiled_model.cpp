@@ -12,6 +12,17 @@
 
 namespace netc {
 
+std::vector<double> CompiledModel::stage_times(const std::vector<float> &input, int runs) {
+    const std::vector<std::vector<double>> per_run = stage_time_runs(input, 0, runs);
+    std::vector<double> mean;
+    for (const std::vector<double> &stage : per_run) {
+        double sum = 0;
+        for (double ms : stage) sum += ms;
+        mean.push_back(stage.empty() ? 0 : sum / double(stage.size()));
+    }
+    return mean;
+}
+
 std::string compiled_dir(const std::string &generated_dir, const Graph &g, const TargetInfo &t) {
     return generated_dir + "/" + g.name + "/" + t.name;
 }

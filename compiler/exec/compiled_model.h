@@ -24,8 +24,9 @@ public:
     // (tensors prepared once, so only the runtime's work is timed).
     virtual std::vector<double> time_runs(const std::vector<float> &input, int warmup, int runs) = 0;
     // Mean milliseconds per stage over `runs` runs (the runtime's profiling; includes its
-    // per-stage clock reads, so their sum is a little above a plain run's time).
-    virtual std::vector<double> stage_times(const std::vector<float> &input, int runs) = 0;
+    // per-stage clock reads, so their sum is a little above a plain run's time): the means of
+    // stage_time_runs.
+    std::vector<double> stage_times(const std::vector<float> &input, int runs);
     // Each stage's milliseconds in each of `runs` runs after `warmup` untimed ones: [stage][run]
     // (what the tuner takes medians and spreads of).
     virtual std::vector<std::vector<double>> stage_time_runs(const std::vector<float> &input, int warmup, int runs) = 0;

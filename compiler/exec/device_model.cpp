@@ -90,11 +90,6 @@ DeviceModel::Result DeviceModel::call(const std::vector<float> &input, const std
                 if (r.stage_run_ms.size() <= size_t(i)) r.stage_run_ms.resize(size_t(i) + 1);
                 r.stage_run_ms[size_t(i)].push_back(ms);
             }
-        } else if (key == "stage_ms") {
-            int i;
-            double ms;
-            w >> i >> ms;
-            r.stage_ms.push_back(ms);
         } else if (key == "done") done = true;
     }
     if (!header || !done)
@@ -116,10 +111,6 @@ std::vector<std::vector<float>> DeviceModel::run(const std::vector<float> &input
 
 std::vector<double> DeviceModel::time_runs(const std::vector<float> &input, int warmup, int runs) {
     return call(input, {"--warmup", std::to_string(warmup), "--runs", std::to_string(runs)}, false).times;
-}
-
-std::vector<double> DeviceModel::stage_times(const std::vector<float> &input, int runs) {
-    return call(input, {"--profile", std::to_string(runs)}, false).stage_ms;
 }
 
 std::vector<std::vector<double>> DeviceModel::stage_time_runs(const std::vector<float> &input, int warmup, int runs) {

@@ -14,7 +14,6 @@ public:
     ~DeviceModel() override;
     std::vector<std::vector<float>> run(const std::vector<float> &input) override;
     std::vector<double> time_runs(const std::vector<float> &input, int warmup, int runs) override;
-    std::vector<double> stage_times(const std::vector<float> &input, int runs) override;
     std::vector<std::vector<double>> stage_time_runs(const std::vector<float> &input, int warmup, int runs) override;
     std::vector<std::string> stage_names() override;
     void set_threads(int n) override { threads_ = n; }
@@ -25,7 +24,7 @@ private:
     struct Result {
         std::vector<std::string> stage_names;
         std::string halide_target;
-        std::vector<double> times, stage_ms;
+        std::vector<double> times;
         std::vector<std::vector<double>> stage_run_ms;  // [stage][run]
         std::vector<std::vector<float>> outputs;
     };

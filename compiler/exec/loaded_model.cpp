@@ -159,17 +159,6 @@ std::vector<std::string> LoadedModel::stage_names() {
     return names;
 }
 
-std::vector<double> LoadedModel::stage_times(const std::vector<float> &input, int runs) {
-    std::vector<std::vector<float>> outs;
-    Call c = prepare(input, outs);
-    std::vector<double> ms(size_t(api_->num_stages(model_)), 0.0);
-    api_->profile(session_, ms.data());
-    for (int i = 0; i < runs; i++) call(c);
-    api_->profile(session_, nullptr);
-    for (double &m : ms) m /= std::max(runs, 1);
-    return ms;
-}
-
 std::vector<std::vector<double>> LoadedModel::stage_time_runs(const std::vector<float> &input, int warmup, int runs) {
     std::vector<std::vector<float>> outs;
     Call c = prepare(input, outs);

@@ -20,7 +20,6 @@ public:
 
     std::vector<std::vector<float>> run(const std::vector<float> &input) override;
     std::vector<double> time_runs(const std::vector<float> &input, int warmup, int runs) override;
-    std::vector<double> stage_times(const std::vector<float> &input, int runs) override;
     std::vector<std::vector<double>> stage_time_runs(const std::vector<float> &input, int warmup, int runs) override;
     std::vector<std::string> stage_names() override;
     void set_threads(int n) override;

@@ -3,6 +3,8 @@
 #include <map>
 
 #include "lower/ops/ops.h"
+#include "netc_threads.h"
+#include "schedule/autoschedule.h"
 #include "schedule/default_schedule.h"
 #include "spec/diagnostic.h"
 
@@ -136,6 +138,20 @@ LoweredStage lower_stage(const Graph &g, const MemoryPlan &plan, const StageGrou
     st.funcs.out = lowered.back().out;
     constrain_output(st.funcs.output, plan.tensors[size_t(group.output())]);
     const std::string &name = stage_name(g, group);
+    if (!params.autoscheduler.empty()) {
+        // Halide's autoscheduler instead of the templates: it needs every buffer's extent as an
+        // estimate, which the memory plan fixes.
+        for (size_t k = 0; k < st.inputs.size(); k++) {
+            const TensorPlan &t = plan.tensors[size_t(st.input_tensors[k])];
+            st.inputs[k].set_estimates({{0, t.shape.c}, {-t.pad_left, t.full_width()}, {-t.pad_top, t.full_height()}});
+        }
+        const Shape &o = st.funcs.out;
+        st.funcs.output.set_estimates({{0, o.c}, {0, o.w}, {0, o.h}});
+        st.pipeline = Pipeline(st.funcs.output);
+        const int cores = params.autoscheduler_parallelism > 0 ? params.autoscheduler_parallelism : netc_usable_cpus();
+        st.autoschedule_source = apply_autoscheduler(st.pipeline, params.autoscheduler, target, cores, params.source, name);
+        return st;
+    }
     const ScheduleParams knobs = params.for_stage(name);
     const std::string problem = stage_schedule_problem(g, group, target, knobs);
     if (!problem.empty()) fail(params.source, name, "stages." + name + ".conv.tile_pixels", problem);

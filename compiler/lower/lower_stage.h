@@ -20,6 +20,7 @@ struct LoweredStage {
     StageFuncs funcs;
     std::vector<Halide::ImageParam> inputs;
     Halide::Pipeline pipeline;
+    std::string autoschedule_source;  // the schedule a Halide autoscheduler chose (ScheduleParams::autoscheduler), as C++
     std::vector<Halide::Argument> arguments() const;
 };
 

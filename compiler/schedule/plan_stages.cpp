@@ -218,4 +218,14 @@ ConvTiling stage_conv_tiling(const Graph &g, const StageGroup &s, size_t k, cons
 
 const std::string &stage_name(const Graph &g, const StageGroup &s) { return g.layers[size_t(s.output())].name; }
 
+TunableLayers tunable_layers(const Graph &g, const StageGroup &s) {
+    TunableLayers t;
+    for (size_t k = 0; k < s.layers.size(); k++) {
+        const Layer &l = g.layers[size_t(s.layers[k])];
+        if (l.op == OpKind::Conv2D) t.conv = int(k);
+        if (l.op == OpKind::DepthwiseConv2D && l.kernel_h * l.kernel_w <= 49) t.depthwise = int(k);
+    }
+    return t;
+}
+
 }  // namespace netc

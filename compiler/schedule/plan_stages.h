@@ -72,6 +72,15 @@ std::string stage_schedule_problem(const Graph &g, const StageGroup &s, const Ta
 // computed per tile or row inside it).
 ConvTiling stage_conv_tiling(const Graph &g, const StageGroup &s, size_t k, const TargetInfo &t, const ScheduleParams &p);
 
+// The layers of stage `s` the per-stage knobs (StageKnobs) act on, as positions in s.layers:
+// its last conv (the register tile) and its last depthwise conv with a kernel of at most 7x7
+// (the unrolled pixel run); -1 where it has none. A stage with neither has nothing to tune.
+struct TunableLayers {
+    int conv = -1, depthwise = -1;
+    bool any() const { return conv >= 0 || depthwise >= 0; }
+};
+TunableLayers tunable_layers(const Graph &g, const StageGroup &s);
+
 // The stage's name in the runtime and in profiles: its output layer's name.
 const std::string &stage_name(const Graph &g, const StageGroup &s);
 

@@ -7,6 +7,7 @@
 
 #include "io/command.h"
 #include "io/read_file.h"
+#include "schedule/autoschedule.h"
 #include "spec/field_reader.h"
 #include "spec/parse_json.h"
 #include "tune/device_fingerprint.h"
@@ -56,7 +57,7 @@ ScheduleParams load_schedule_params(const std::string &path) {
     const json root = parse_json(text, path);
     if (!root.is_object()) fail(path, "", "", "expected a JSON object");
     FieldReader top(root, path, "", "");
-    top.reject_unknown({"netc_schedule", "target", "description", "conv", "depthwise", "reduction", "fusion", "stages", "model", "model_fingerprint", "tuned"});
+    top.reject_unknown({"netc_schedule", "target", "description", "conv", "depthwise", "reduction", "fusion", "stages", "model", "model_fingerprint", "tuned", "autoscheduler"});
     if (!root.contains("netc_schedule") || root["netc_schedule"] != 1) top.error("netc_schedule", "expected 1 (the format version)");
     ScheduleParams p;
     p.source = path;
@@ -135,6 +136,15 @@ ScheduleParams load_schedule_params(const std::string &path) {
                 p.fuse_layers[it.key()] = it.value().get<bool>();
             }
         }
+    }
+    if (root.contains("autoscheduler")) {
+        FieldReader r = section("autoscheduler", {"name", "parallelism"});
+        if (!r.has("name") || !r.at("name").is_string())
+            r.error("name", "expected the autoscheduler's name: \"Adams2019\", \"Li2018\" or \"Mullapudi2016\"");
+        p.autoscheduler = r.at("name").get<std::string>();
+        const std::string problem = autoscheduler_problem(p.autoscheduler);
+        if (!problem.empty()) r.error("name", problem);
+        p.autoscheduler_parallelism = int_in(r, "parallelism", 0, 1, 1024);
     }
     return p;
 }
@@ -227,6 +237,10 @@ nlohmann::ordered_json schedule_to_json(const ScheduleParams &p) {
         stages[name] = stage_knobs_json(k);
     }
     j["stages"] = stages;
+    if (!p.autoscheduler.empty()) {
+        j["autoscheduler"] = {{"name", p.autoscheduler}};
+        if (p.autoscheduler_parallelism > 0) j["autoscheduler"]["parallelism"] = p.autoscheduler_parallelism;
+    }
     return j;
 }
 

@@ -34,6 +34,11 @@ struct ScheduleParams {
     int expand_strips = 2;            // a stage with a fused expand conv: strips of rows run in parallel
     std::map<std::string, bool> fuse_layers;  // per layer: fuse it into the layer after it (or not)
     std::map<std::string, StageKnobs> stages;  // per stage, by its name (its output layer)
+    // Halide's autoscheduler of this name (schedule/autoschedule.h) schedules every stage
+    // instead of the templates, for `parallelism` cores (0: the CPUs this process may use).
+    // "": netc's templates. The baselines `netc tune` compares against.
+    std::string autoscheduler;
+    int autoscheduler_parallelism = 0;
     std::string source = "built-in defaults";
     // A tuned file's "model_fingerprint" (model_fingerprint.h): the model it was tuned for; ""
     // in a target's file, which suits any model.

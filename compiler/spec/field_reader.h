@@ -2,6 +2,7 @@
 // (file, layer, JSON path), and the "did you mean" suggestion for unknown names.
 #pragma once
 
+#include <cmath>
 #include <set>
 #include <string>
 #include <vector>
@@ -122,6 +123,29 @@ public:
                 error(it.key(), "unknown field" + suggestion(it.key(), known));
             }
         }
+    }
+
+    // A per-channel value (a mean, a scale) for `channels` channels: one number for all, or an
+    // array of one or `channels` finite numbers; `dflt` for each if the field is absent.
+    std::vector<float> per_channel(const std::string &f, int channels, float dflt) const {
+        if (!obj_.contains(f)) return std::vector<float>(size_t(channels), dflt);
+        return per_channel_values(f, obj_.at(f), channels);
+    }
+    // The same for a value that is not the field itself (what a named normalisation stands for).
+    std::vector<float> per_channel_values(const std::string &f, const json &v, int channels) const {
+        std::vector<float> out;
+        if (v.is_number()) out.push_back(v.get<float>());
+        else if (v.is_array())
+            for (const json &x : v) {
+                if (!x.is_number()) error(f, "expected numbers, got " + v.dump());
+                out.push_back(x.get<float>());
+            }
+        if (out.size() != 1 && out.size() != size_t(channels))
+            error(f, "expected a number or an array of " + std::to_string(channels) + " numbers (one per channel), got " + v.dump());
+        for (float x : out)
+            if (!std::isfinite(x)) error(f, "expected finite numbers, got " + v.dump());
+        out.resize(size_t(channels), out[0]);
+        return out;
     }
 
 private:

@@ -294,20 +294,6 @@ void parse_layer_attributes(const FieldReader &r, Layer &l) {
     }
 }
 
-std::vector<float> per_channel(const FieldReader &r, const std::string &f, int channels, float dflt) {
-    if (!r.has(f)) return std::vector<float>(size_t(channels), dflt);
-    const json &v = r.at(f);
-    if (v.is_number()) return std::vector<float>(size_t(channels), v.get<float>());
-    if (!v.is_array() || int(v.size()) != channels)
-        r.error(f, "expected a number or an array of " + std::to_string(channels) + " numbers (one per channel), got " + v.dump());
-    std::vector<float> out;
-    for (const auto &x : v) {
-        if (!x.is_number()) r.error(f, "expected numbers, got " + x.dump());
-        out.push_back(x.get<float>());
-    }
-    return out;
-}
-
 InputInfo parse_input(const json &root, const std::string &file) {
     if (!root.contains("input")) fail(file, "", "input", "missing required field");
     const json &in = root["input"];
@@ -326,8 +312,8 @@ InputInfo parse_input(const json &root, const std::string &file) {
     if (layout != "HWC") r.error("layout", "only \"HWC\" is supported, got \"" + layout + "\"");
     std::string dtype = r.string("dtype", "float32");
     if (dtype != "float32") r.error("dtype", "only \"float32\" is supported, got \"" + dtype + "\"");
-    info.mean = per_channel(r, "mean", info.shape.c, 0.0f);
-    info.scale = per_channel(r, "scale", info.shape.c, 1.0f);
+    info.mean = r.per_channel("mean", info.shape.c, 0.0f);
+    info.scale = r.per_channel("scale", info.shape.c, 1.0f);
     return info;
 }
 

@@ -16,26 +16,6 @@ std::string preprocess_config_path(const std::string &model_path) {
     return (p.parent_path() / (p.stem().string() + ".preprocess.json")).string();
 }
 
-namespace {
-
-// 1 or 3 numbers, as the per-channel mean and scale of a C-channel input.
-std::vector<float> per_channel(const FieldReader &r, const json &v, const std::string &field, int channels) {
-    std::vector<float> out;
-    if (v.is_number()) out.push_back(v.get<float>());
-    else if (v.is_array())
-        for (const json &x : v) {
-            if (!x.is_number()) r.error(field, "expected numbers, got " + v.dump());
-            out.push_back(x.get<float>());
-        }
-    if (out.size() != 1 && out.size() != size_t(channels)) r.error(field, "expected 1 or " + std::to_string(channels) + " numbers, got " + v.dump());
-    for (float x : out)
-        if (!std::isfinite(x)) r.error(field, "expected finite numbers, got " + v.dump());
-    out.resize(size_t(channels), out[0]);
-    return out;
-}
-
-}  // namespace
-
 Graph attach_preprocess_config(const Graph &g) {
     const std::string path = preprocess_config_path(g.spec_file);
     std::error_code ec;
@@ -57,9 +37,9 @@ Graph attach_preprocess_config(const Graph &g) {
         const std::string n = r.string("normalize", "");
         std::vector<float> mean, scale;
         if (!named_normalization(n, &mean, &scale)) r.error("normalize", "expected " + std::string(kNormalizationNames) + ", got \"" + n + "\"");
-        in.mean = per_channel(r, json(mean), "normalize", c), in.scale = per_channel(r, json(scale), "normalize", c);
+        in.mean = r.per_channel_values("normalize", json(mean), c), in.scale = r.per_channel_values("normalize", json(scale), c);
     } else if (r.has("mean") && r.has("scale")) {
-        in.mean = per_channel(r, r.at("mean"), "mean", c), in.scale = per_channel(r, r.at("scale"), "scale", c);
+        in.mean = r.per_channel("mean", c, 0.0f), in.scale = r.per_channel("scale", c, 1.0f);
     } else {
         r.error(r.has("mean") ? "scale" : r.has("scale") ? "mean" : "normalize", "missing: give \"normalize\", or \"mean\" and \"scale\"");
     }

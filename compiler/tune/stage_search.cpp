@@ -4,6 +4,7 @@
 #include <cmath>
 #include <set>
 
+#include "analysis/sample_stats.h"
 #include "codegen/output_files.h"
 #include "schedule/default_schedule.h"
 
@@ -22,12 +23,6 @@ uint64_t mix(uint64_t x) {
     x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ull;
     x = (x ^ (x >> 27)) * 0x94d049bb133111ebull;
     return x ^ (x >> 31);
-}
-
-double median(std::vector<double> v) {
-    std::sort(v.begin(), v.end());
-    const size_t n = v.size();
-    return n == 0 ? 0 : n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }
 
 // Solves (A + lambda I) x = b by Gaussian elimination with partial pivoting (A is small).
@@ -110,13 +105,9 @@ std::vector<SearchStage> search_stages(const Graph &opt, const TargetInfo &t, co
     const StagePlan plan = plan_stages(opt, t, base);
     std::vector<SearchStage> out;
     for (const StageGroup &group : plan.stages) {
-        int conv = -1, depthwise = -1;
-        for (size_t k = 0; k < group.layers.size(); k++) {
-            const Layer &l = opt.layers[size_t(group.layers[k])];
-            if (l.op == OpKind::Conv2D) conv = int(k);
-            if (l.op == OpKind::DepthwiseConv2D && l.kernel_h * l.kernel_w <= 49) depthwise = int(k);
-        }
-        if (conv < 0 && depthwise < 0) continue;  // nothing the knobs change
+        const TunableLayers tunable = tunable_layers(opt, group);
+        const int conv = tunable.conv, depthwise = tunable.depthwise;
+        if (!tunable.any()) continue;  // nothing the knobs change
         SearchStage st;
         st.name = stage_name(opt, group);
         st.signature = stage_signature(opt, group);
@@ -249,7 +240,7 @@ std::map<std::string, StageKnobs> propose_round(const std::vector<SearchStage> &
         std::vector<std::pair<StageKnobs, double>> data;
         for (const StageKnobs &k : st.space) {
             const auto it = m.ms.find(key_of(k));
-            if (it != m.ms.end()) data.push_back({k, median(it->second)});
+            if (it != m.ms.end()) data.push_back({k, median_of(it->second)});
         }
         model.fit(data);
         const StageKnobs *pick = unmeasured[0];
@@ -274,7 +265,7 @@ std::map<std::string, BestSetting> best_settings(const std::vector<SearchStage> 
         for (const StageKnobs &k : st.space) {
             const auto it = mit->second.ms.find(key_of(k));
             if (it == mit->second.ms.end()) continue;
-            const double ms = median(it->second);
+            const double ms = median_of(it->second);
             auto [b, fresh] = out.try_emplace(st.signature, BestSetting{k, ms, int(it->second.size())});
             if (!fresh && ms < b->second.ms) b->second = BestSetting{k, ms, int(it->second.size())};
         }

@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "analysis/sample_stats.h"
 #include "codegen/compile_model.h"
 #include "exec/compiled_model.h"
 #include "spec/diagnostic.h"
@@ -13,14 +14,6 @@
 namespace netc {
 
 namespace {
-
-double quantile(std::vector<double> v, double q) {
-    if (v.empty()) return 0;
-    std::sort(v.begin(), v.end());
-    const double at = q * double(v.size() - 1);
-    const size_t lo = size_t(std::floor(at)), hi = std::min(lo + 1, v.size() - 1);
-    return v[lo] + (v[hi] - v[lo]) * (at - double(lo));
-}
 
 // max |a - b| / max |b| of every output, or the first problem.
 std::string mismatch(const std::vector<std::vector<float>> &got, const std::vector<std::vector<float>> &want) {
@@ -39,13 +32,6 @@ std::string mismatch(const std::vector<std::vector<float>> &got, const std::vect
     }
     return "";
 }
-
-}  // namespace
-
-double median_of(std::vector<double> v) { return quantile(std::move(v), 0.5); }
-double iqr_of(std::vector<double> v) { return quantile(v, 0.75) - quantile(v, 0.25); }
-
-namespace {
 
 // The model built with `params` into `dir`, opened: what both a round and a comparison run.
 std::unique_ptr<CompiledModel> build(const Graph &unfused, const TargetInfo &t, const ScheduleParams &params, const std::string &dir) {
@@ -66,24 +52,34 @@ std::unique_ptr<CompiledModel> build(const Graph &unfused, const TargetInfo &t, 
 
 }  // namespace
 
-std::vector<double> compare_schedules(const Graph &unfused, const TargetInfo &t, const std::vector<ScheduleParams> &schedules,
-                                      const std::string &scratch, int threads, int runs_per_block, int blocks, const std::vector<float> &input,
-                                      const std::vector<std::vector<float>> &reference) {
-    std::vector<std::unique_ptr<CompiledModel>> models;
+std::vector<ScheduleTiming> compare_schedules(const Graph &unfused, const TargetInfo &t, const std::vector<ScheduleParams> &schedules,
+                                              const std::string &scratch, int threads, int runs_per_block, int blocks,
+                                              const std::vector<float> &input, const std::vector<std::vector<float>> &reference) {
+    std::vector<ScheduleTiming> out(schedules.size());
+    std::vector<std::unique_ptr<CompiledModel>> models(schedules.size());
     for (size_t i = 0; i < schedules.size(); i++) {
-        models.push_back(build(unfused, t, schedules[i], scratch + "/schedule_" + std::to_string(i)));
-        models.back()->set_threads(threads);
-        const std::string why = mismatch(models.back()->run(input), reference);
-        if (!why.empty()) fail(scratch, "", "", "schedule " + std::to_string(i) + " " + why);
+        try {
+            models[i] = build(unfused, t, schedules[i], scratch + "/schedule_" + std::to_string(i));
+        } catch (const CompileError &e) {
+            out[i].note = "the build failed: " + format(e.diag);
+            continue;
+        } catch (const Halide::Error &e) {
+            out[i].note = std::string("the build failed: Halide: ") + e.what();
+            continue;
+        }
+        models[i]->set_threads(threads);
+        out[i].note = mismatch(models[i]->run(input), reference);
+        if (!out[i].note.empty()) models[i].reset();
     }
     std::vector<std::vector<double>> ms(models.size());
     for (int b = 0; b < blocks; b++)
         for (size_t i = 0; i < models.size(); i++) {
+            if (!models[i]) continue;
             const std::vector<double> runs = models[i]->time_runs(input, b == 0 ? 3 : 1, runs_per_block);
             ms[i].insert(ms[i].end(), runs.begin(), runs.end());
         }
-    std::vector<double> out;
-    for (const auto &m : ms) out.push_back(median_of(m));
+    for (size_t i = 0; i < models.size(); i++)
+        if (models[i]) out[i].ms = median_of(ms[i]);
     return out;
 }
 

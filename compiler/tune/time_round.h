@@ -30,14 +30,14 @@ RoundTiming time_round(const Graph &unfused, const TargetInfo &t, const Schedule
 
 // Whole-model medians of several schedules, each built and checked as a round is, then timed
 // in turns (a block of runs of each, `blocks` times over), so that the machine's changing load
-// falls on all of them alike: what the tuner's closing table reports. Milliseconds per schedule,
-// in order; a schedule that miscomputes is a CompileError.
-std::vector<double> compare_schedules(const Graph &unfused, const TargetInfo &t, const std::vector<ScheduleParams> &schedules,
-                                      const std::string &scratch, int threads, int runs_per_block, int blocks, const std::vector<float> &input,
-                                      const std::vector<std::vector<float>> &reference);
-
-// Median and interquartile range of a sample.
-double median_of(std::vector<double> v);
-double iqr_of(std::vector<double> v);
+// falls on all of them alike: what the tuner's closing table reports. A schedule whose build
+// fails or miscomputes is not timed: its `note` says why (ms 0).
+struct ScheduleTiming {
+    double ms = 0;
+    std::string note;
+};
+std::vector<ScheduleTiming> compare_schedules(const Graph &unfused, const TargetInfo &t, const std::vector<ScheduleParams> &schedules,
+                                              const std::string &scratch, int threads, int runs_per_block, int blocks,
+                                              const std::vector<float> &input, const std::vector<std::vector<float>> &reference);
 
 }  // namespace netc

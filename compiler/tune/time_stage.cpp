@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "Halide.h"
+#include "analysis/sample_stats.h"
 #include "exec/run_jit.h"
 #include "lower/lower_stage.h"
 
@@ -23,8 +24,7 @@ double median_ms(Halide::Pipeline &p, Halide::Realization out, const Halide::Tar
         p.realize(out, jit);
         ms.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
     }
-    std::sort(ms.begin(), ms.end());
-    return ms[ms.size() / 2];
+    return median_of(ms);
 }
 
 // What a realize costs with nothing to compute: argument checks and the JIT's call path.

@@ -57,13 +57,9 @@ std::vector<StageTuning> tune_stage_knobs(const Graph &opt, const TargetInfo &ta
     for (const StageGroup &group : stages.stages) {
         done++;
         const std::string &name = stage_name(opt, group);
-        int conv = -1, depthwise = -1;
-        for (size_t k = 0; k < group.layers.size(); k++) {
-            const Layer &l = opt.layers[size_t(group.layers[k])];
-            if (l.op == OpKind::Conv2D) conv = int(k);
-            if (l.op == OpKind::DepthwiseConv2D && l.kernel_h * l.kernel_w <= 49) depthwise = int(k);
-        }
-        if (conv < 0 && depthwise < 0) continue;  // nothing these knobs change
+        const TunableLayers tunable = tunable_layers(opt, group);
+        const int conv = tunable.conv, depthwise = tunable.depthwise;
+        if (!tunable.any()) continue;  // nothing these knobs change
         auto time_with = [&](const StageKnobs &k) {
             ScheduleParams p = params;
             p.stages[name] = k;

@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <filesystem>
 
+#include "analysis/sample_stats.h"
 #include "reference/reference.h"
 #include "schedule/model_fingerprint.h"
 #include "spec/diagnostic.h"
@@ -63,6 +64,7 @@ SearchResult tune_search(const Graph &unfused, const TargetInfo &t, const Schedu
     const std::vector<std::vector<float>> reference = run_reference(unfused, input);
     const auto t0 = std::chrono::steady_clock::now();
     double round_seconds = 0;
+    double base_sum = 0;  // the stages' medians in round 0 (the base schedule)
     for (int round = first_round;; round++) {
         const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
         if (o.rounds > 0 ? result.rounds >= o.rounds : elapsed + round_seconds > o.budget_seconds) break;
@@ -93,13 +95,14 @@ SearchResult tune_search(const Graph &unfused, const TargetInfo &t, const Schedu
             // Sums over the stages: as measured in round 0 (the base), and with each stage's
             // signature at its best so far.
             const auto best = best_settings(stages, result.trials);
-            double best_sum = 0, base_sum = 0;
+            double best_sum = 0;
             for (const SearchStage &st : stages) {
                 const auto b = best.find(st.signature);
                 if (b != best.end()) best_sum += b->second.ms;
-                for (const Trial &tr : result.trials)
-                    if (tr.round == 0 && tr.ok && tr.stage == st.name) base_sum += tr.median_ms;
             }
+            if (base_sum == 0)
+                for (const Trial &tr : result.trials)
+                    if (tr.round == 0 && tr.ok) base_sum += tr.median_ms;
             const double spent = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
             const double left = o.rounds > 0 ? round_seconds * (o.rounds - result.rounds) : std::max(0.0, o.budget_seconds - spent);
             char line[512];
@@ -117,10 +120,6 @@ SearchResult tune_search(const Graph &unfused, const TargetInfo &t, const Schedu
         const auto it = chosen.find(st.signature);
         result.changed += it != chosen.end() && knobs_to_json(it->second).dump() != knobs_to_json(st.space[0]).dump();
     }
-    // Both as wholes, in turns: 6 blocks of runs each.
-    const std::vector<double> ms = compare_schedules(unfused, t, {result.params, with_settings(base, stages, {})}, (fs::path(o.scratch) / "final").string(),
-                                                     o.threads, std::max(o.runs / 2, 5), 6, input, reference);
-    result.tuned_ms = ms[0], result.base_ms = ms[1];
     return result;
 }
 

@@ -1,7 +1,7 @@
 // `netc tune --search`: rounds of the search (stage_search.h), each timed as it ships
 // (time_round.h), every trial appended to the log as it is measured (trial_log.h), until the
-// budget is spent; then the best setting of each stage signature, confirmed against the base
-// schedule in the same process.
+// budget is spent; then the best setting of each stage signature (which tune/baselines.h times
+// against the base schedule and the other baselines).
 #pragma once
 
 #include <cstdint>
@@ -35,7 +35,6 @@ struct SearchResult {
     int rounds = 0;          // rounds measured in this run
     int resumed = 0;         // trials taken from the log
     int changed = 0;         // stages whose setting is not the base's
-    double base_ms = 0, tuned_ms = 0;  // whole model, median of runs, same process, at the end
 };
 
 SearchResult tune_search(const Graph &unfused, const TargetInfo &t, const ScheduleParams &base, const SearchOptions &o);

@@ -134,7 +134,7 @@ int main(int argc, char **argv) {
             if (pixels) {
                 float t = pixels[3 * i];
                 pixels[3 * i] = pixels[3 * i + 2], pixels[3 * i + 2] = t;
-            } else if (im.width == in_w && im.height == in_h) {
+            } else {
                 unsigned char t = im.rgb[3 * i];
                 im.rgb[3 * i] = im.rgb[3 * i + 2], im.rgb[3 * i + 2] = t;
             }

@@ -1,0 +1,38 @@
+// Halide 14's own autoschedulers (Adams2019, Li2018, Mullapudi2016, the plugins Debian ships),
+// applied to a stage's Funcs instead of netc's templates: the baselines `netc tune` times its
+// schedules against, and a schedule file's "autoscheduler" for anyone who wants to compare.
+// Each stage is one pipeline (the stage plan's fusion decides what shares one), with its
+// fixed shapes given to the autoscheduler as estimates; it sees the same algorithm the
+// templates schedule, nothing else.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "Halide.h"
+#include "target/target.h"
+
+namespace netc {
+
+// The names a schedule file may give, as Halide spells them.
+const std::vector<std::string> &autoscheduler_names();
+
+// Why `name` cannot be used here ("" if it can): not one of the three, or its plugin missing.
+std::string autoscheduler_problem(const std::string &name);
+
+// Machine facts the autoschedulers weigh: the cores the stages run on, the cache a working set
+// should fit (the target's L2, as netc's templates use), and Halide's default balance (40).
+struct AutoschedulerMachine {
+    int parallelism = 1;
+    int64_t cache_bytes = 0;
+};
+AutoschedulerMachine autoscheduler_machine(const TargetInfo &t, int parallelism);
+
+// Schedules `pipeline` (whose output and ImageParams must have their estimates set) with the
+// named autoscheduler; the plugin is loaded on first use. Returns the schedule as Halide's
+// C++ source, for the curious (compile --emit-stmt keeps it beside the .stmt). Errors name
+// the schedule file and the stage.
+std::string apply_autoscheduler(Halide::Pipeline &pipeline, const std::string &name, const TargetInfo &t, int parallelism,
+                                const std::string &file, const std::string &stage);
+
+}  // namespace netc
