@@ -220,14 +220,13 @@ int merge_logs(const Args &a, const Graph &g, const TargetInfo &target, const Sc
                                         fingerprint + " for " + target.name);
     const Graph opt = optimize(g);
     const std::vector<SearchStage> stages = search_stages(opt, target, base);
-    const auto best = best_settings(stages, merged.trials);
-    ScheduleParams p = base;
+    std::map<std::string, StageSetting> best;
+    for (const auto &[sig, b] : best_settings(stages, merged.trials)) best[sig] = b.setting;
+    const ScheduleParams p = with_settings(opt, target, base, stages, best);
     int changed = 0;
     for (const SearchStage &st : stages) {
         const auto b = best.find(st.signature);
-        if (b == best.end()) continue;
-        p.stages[st.name] = b->second.knobs;
-        changed += knobs_to_json(b->second.knobs).dump() != knobs_to_json(st.space[0]).dump();
+        changed += b != best.end() && setting_to_json(b->second).dump() != setting_to_json(st.space[0]).dump();
     }
     nlohmann::ordered_json file = tuned_file(g, target, p, "Written by `netc tune --merge`: the best setting of each stage over the merged searches' trials (docs/tuning.md).");
     nlohmann::ordered_json devices = nlohmann::ordered_json::array();
@@ -276,7 +275,8 @@ int cmd_tune(int argc, char **argv) {
             "  --search            instead: search each stage's knobs (docs/tuning.md). Rounds each compile the whole model\n"
             "                      ahead of time with one setting per stage signature, check it against the reference\n"
             "                      interpreter, and time every stage with netc's runtime and thread pool; a cost model\n"
-            "                      fitted on the trials so far proposes the next settings. Fusion stays the base schedule's.\n"
+            "                      fitted on the trials so far proposes the next settings: fusion, register tiles, depthwise\n"
+            "                      runs, where a fused layer is computed, expand strips.\n"
             "  --budget D          stop starting rounds after D (20m, 90s, 1h; default 20m)\n"
             "  --trials N          or after N rounds\n"
             "  --seed S            the search's seed (default 1): the same seed and measurements give the same file\n"
@@ -311,7 +311,7 @@ int cmd_tune(int argc, char **argv) {
     const std::string out = a.get("-o", tuned_schedule_file(target.name, g.name));
     if (merge) return merge_logs(a, g, target, base, out);
     if (a.has("--search")) {
-        if (a.has("--fusion-only")) throw UsageError("--fusion-only is the fusion tuner's; --search keeps the base fusion");
+        if (a.has("--fusion-only")) throw UsageError("--fusion-only is the greedy tuner's; --search searches fusion and knobs together");
         return tune_by_search(a, g, target, base, out, threads);
     }
     for (const char *flag : {"--budget", "--trials", "--seed", "--log", "--resume", "--baselines"})

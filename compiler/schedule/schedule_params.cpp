@@ -36,11 +36,23 @@ void read_stage_knobs(const FieldReader &conv, const FieldReader &depthwise, Sta
     }
 }
 
+// fusion.producer_at / fusion.expand_strips: a stage's own, or the file's for every stage.
+void read_fusion_knobs(const FieldReader &fusion, StageKnobs &k) {
+    if (fusion.has("expand_strips")) k.expand_strips = int_in(fusion, "expand_strips", 0, 1, 64);
+    if (fusion.has("producer_at")) {
+        const json &m = fusion.at("producer_at");
+        if (m != "row" && m != "tile") fusion.error("producer_at", "expected \"row\" or \"tile\", got " + m.dump());
+        k.fused_producer_rows = m == "row";
+    }
+}
+
 void apply(const StageKnobs &k, ScheduleParams &p) {
     if (k.conv_vectors_per_block) p.conv_vectors_per_block = *k.conv_vectors_per_block;
     if (k.conv_tile_pixels) p.conv_tile_pixels = *k.conv_tile_pixels;
     if (k.depthwise_pixel_run) p.depthwise_pixel_run = *k.depthwise_pixel_run;
     if (k.depthwise_pixels_outer) p.depthwise_pixels_outer = *k.depthwise_pixels_outer;
+    if (k.fused_producer_rows) p.fused_producer_rows = *k.fused_producer_rows;
+    if (k.expand_strips) p.expand_strips = *k.expand_strips;
 }
 
 }  // namespace
@@ -101,26 +113,28 @@ ScheduleParams load_schedule_params(const std::string &path) {
             const std::string where = "stages." + it.key();
             if (!it.value().is_object()) top.error(where, "expected an object");
             FieldReader stage(it.value(), path, it.key(), where);
-            stage.reject_unknown({"conv", "depthwise"});
+            stage.reject_unknown({"conv", "depthwise", "fusion"});
             static const json empty = json::object();
             const json &conv = it.value().contains("conv") ? it.value()["conv"] : empty;
             const json &dw = it.value().contains("depthwise") ? it.value()["depthwise"] : empty;
+            const json &fusion = it.value().contains("fusion") ? it.value()["fusion"] : empty;
             if (!conv.is_object()) stage.error("conv", "expected an object");
             if (!dw.is_object()) stage.error("depthwise", "expected an object");
-            FieldReader rc(conv, path, it.key(), where + ".conv"), rd(dw, path, it.key(), where + ".depthwise");
+            if (!fusion.is_object()) stage.error("fusion", "expected an object");
+            FieldReader rc(conv, path, it.key(), where + ".conv"), rd(dw, path, it.key(), where + ".depthwise"),
+                rf(fusion, path, it.key(), where + ".fusion");
             rc.reject_unknown({"vectors_per_block", "tile_pixels"});
             rd.reject_unknown({"pixel_run", "pixels_outer"});
+            rf.reject_unknown({"producer_at", "expand_strips"});
             read_stage_knobs(rc, rd, p.stages[it.key()]);
+            read_fusion_knobs(rf, p.stages[it.key()]);
         }
     }
     {
         FieldReader r = section("fusion", {"mode", "producer_at", "expand_strips", "layers"});
-        p.expand_strips = int_in(r, "expand_strips", p.expand_strips, 1, 64);
-        if (r.has("producer_at")) {
-            const json &m = r.at("producer_at");
-            if (m != "row" && m != "tile") r.error("producer_at", "expected \"row\" or \"tile\", got " + m.dump());
-            p.fused_producer_rows = m == "row";
-        }
+        StageKnobs top_fusion;
+        read_fusion_knobs(r, top_fusion);
+        apply(top_fusion, p);
         if (r.has("mode")) {
             const json &m = r.at("mode");
             if (m == "auto") p.fusion = FusionMode::Auto;
@@ -217,6 +231,8 @@ nlohmann::ordered_json stage_knobs_json(const StageKnobs &k) {
     if (k.conv_tile_pixels) e["conv"]["tile_pixels"] = *k.conv_tile_pixels;
     if (k.depthwise_pixel_run) e["depthwise"]["pixel_run"] = *k.depthwise_pixel_run;
     if (k.depthwise_pixels_outer) e["depthwise"]["pixels_outer"] = *k.depthwise_pixels_outer;
+    if (k.fused_producer_rows) e["fusion"]["producer_at"] = *k.fused_producer_rows ? "row" : "tile";
+    if (k.expand_strips) e["fusion"]["expand_strips"] = *k.expand_strips;
     return e;
 }
 

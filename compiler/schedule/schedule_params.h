@@ -19,7 +19,12 @@ enum class FusionMode { Auto, All, None };
 struct StageKnobs {
     std::optional<int> conv_vectors_per_block, conv_tile_pixels, depthwise_pixel_run;
     std::optional<bool> depthwise_pixels_outer;
-    bool empty() const { return !conv_vectors_per_block && !conv_tile_pixels && !depthwise_pixel_run && !depthwise_pixels_outer; }
+    std::optional<bool> fused_producer_rows;  // fusion.producer_at, for this stage
+    std::optional<int> expand_strips;         // fusion.expand_strips, for this stage
+    bool empty() const {
+        return !conv_vectors_per_block && !conv_tile_pixels && !depthwise_pixel_run && !depthwise_pixels_outer && !fused_producer_rows &&
+               !expand_strips;
+    }
 };
 
 struct ScheduleParams {

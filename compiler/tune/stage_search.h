@@ -21,50 +21,81 @@
 
 namespace netc {
 
-// A stage the search tunes: its knobs change how it runs, never what it computes.
+// One setting of a unit: which of its boundaries are fused (by position in `boundaries`, so that
+// units of one signature share it), and the knobs every stage it is split into takes (a stage
+// uses those that apply to it: a conv's register tile, a depthwise conv's pixel run, where a
+// fused layer is computed, the strips of a fused expand conv).
+struct StageSetting {
+    std::vector<bool> fuse;
+    StageKnobs knobs;
+};
+
+// A unit the search tunes: the layers one stage holds when every boundary the search may fuse
+// is fused (an inverted residual's expand conv, depthwise conv and project conv with its add;
+// a depthwise conv and the pointwise conv after it), which its settings split into one or
+// more stages. Its time in a build is the sum of those stages'.
 struct SearchStage {
-    std::string name;               // its output layer's (the runtime's stage name)
-    std::string signature;          // stage_signature
-    int tile_width = 0;             // the pixels a conv register tile runs along (a row, or the whole map); 0: no conv
-    std::vector<StageKnobs> space;  // every setting the templates accept; space[0] is the base schedule's
+    std::string name;               // its output layer's (the name of its last stage in the runtime)
+    std::string signature;          // stage_signature of all its layers
+    int tile_width = 0;             // the pixels its last conv's register tile runs along (a row, or the whole map); 0: no conv
+    std::vector<int> layers;        // the unit's layers, in order (indices into the optimised graph)
+    std::vector<int> boundaries;    // its layers whose fusion into the next layer is searched (a depthwise conv or
+                                    // squeeze-excite scale into its pointwise conv; an expand conv into its depthwise conv)
+    std::vector<StageSetting> space;        // every setting the templates accept; space[0] is the base schedule's
 };
 
 // The stage's ops, their attributes and shapes, in a line: equal signatures, the same work.
 std::string stage_signature(const Graph &g, const StageGroup &s);
 
-// The stages of `opt` as `base` plans them that have knobs (a conv or a depthwise conv), each
-// with its search space for target `t`.
+// The units of `opt` with knobs or fusion to search (a conv or a depthwise conv in them), each
+// with its search space for target `t`, starting from `base`.
 std::vector<SearchStage> search_stages(const Graph &opt, const TargetInfo &t, const ScheduleParams &base);
 
-// The knobs of one setting as a trial records them, and back.
+// `base` with each unit's setting (by signature) in place: its boundaries' fusion in
+// fuse_layers, its knobs under the name of every stage it is split into.
+ScheduleParams with_settings(const Graph &opt, const TargetInfo &t, const ScheduleParams &base, const std::vector<SearchStage> &stages,
+                             const std::map<std::string, StageSetting> &by_signature);
+
+// Each unit's milliseconds in each run of a build: the sum of its stages' (`stage_ms` is
+// [stage][run] for the build's `stage_names`, as the runtime names them). Empty for a unit
+// none of whose stages the build has.
+std::vector<std::vector<double>> unit_times(const Graph &opt, const std::vector<SearchStage> &stages, const std::vector<std::string> &stage_names,
+                                            const std::vector<std::vector<double>> &stage_ms);
+
+// A setting as a trial records it, and back.
+nlohmann::ordered_json setting_to_json(const StageSetting &s);
+StageSetting setting_from_json(const nlohmann::json &j);
+// The knobs alone (a setting's, or a stage's in a schedule file).
 nlohmann::ordered_json knobs_to_json(const StageKnobs &k);
 StageKnobs knobs_from_json(const nlohmann::json &j);
 
-// Ridge regression of log(ms) on a setting's features (channel vectors, tile pixels and the
-// share of a row's tiles left part-empty, the depthwise run and its order), for one signature.
+// Ridge regression of log(ms) on a setting's features (which boundaries are fused, channel
+// vectors, tile pixels and the share of a row's tiles left part-empty, the depthwise run and
+// its order, where a fused layer is computed, expand strips), for one signature.
 class StageCostModel {
 public:
     StageCostModel(int tile_width) : tile_width_(tile_width) {}
-    void fit(const std::vector<std::pair<StageKnobs, double>> &measured_ms);
-    double predict_ms(const StageKnobs &k) const;
+    void fit(const std::vector<std::pair<StageSetting, double>> &measured_ms);
+    double predict_ms(const StageSetting &s) const;
     bool fitted() const { return !weights_.empty(); }
 
 private:
-    std::vector<double> features(const StageKnobs &k) const;
+    std::vector<double> features(const StageSetting &s) const;
     int tile_width_;
     std::vector<double> weights_;
 };
 
 // The settings to compile in round `round`, by signature, given every trial so far (of this
-// model, target and device). Round 0 is the base schedule, the baseline. A signature whose
-// space is exhausted proposes its best measured setting again (another sample of it).
-std::map<std::string, StageKnobs> propose_round(const std::vector<SearchStage> &stages, const std::vector<Trial> &trials, uint64_t seed,
+// model, target and device). Round 0 is the base schedule, the baseline. Every fifth round, and
+// once a signature's space is exhausted, it proposes its best measured setting again (another
+// sample of it).
+std::map<std::string, StageSetting> propose_round(const std::vector<SearchStage> &stages, const std::vector<Trial> &trials, uint64_t seed,
                                                 int round);
 
 // The best measured setting per signature (the lowest median of its ok trials; a setting
 // measured several times counts by the median of its medians), and that time.
 struct BestSetting {
-    StageKnobs knobs;
+    StageSetting setting;
     double ms = 0;
     int trials = 0;
 };

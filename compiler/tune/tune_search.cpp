@@ -23,15 +23,6 @@ std::string seconds_text(double s) {
     return buf;
 }
 
-ScheduleParams with_settings(const ScheduleParams &base, const std::vector<SearchStage> &stages, const std::map<std::string, StageKnobs> &by_sig) {
-    ScheduleParams p = base;
-    for (const SearchStage &st : stages) {
-        const auto it = by_sig.find(st.signature);
-        if (it != by_sig.end()) p.stages[st.name] = it->second;
-    }
-    return p;
-}
-
 }  // namespace
 
 SearchResult tune_search(const Graph &unfused, const TargetInfo &t, const ScheduleParams &base, const SearchOptions &o) {
@@ -70,20 +61,21 @@ SearchResult tune_search(const Graph &unfused, const TargetInfo &t, const Schedu
         if (o.rounds > 0 ? result.rounds >= o.rounds : elapsed + round_seconds > o.budget_seconds) break;
         const auto r0 = std::chrono::steady_clock::now();
         const auto proposals = propose_round(stages, result.trials, o.seed, round);
-        const ScheduleParams params = with_settings(base, stages, proposals);
+        const ScheduleParams params = with_settings(opt, t, base, stages, proposals);
         const std::string scratch = (fs::path(o.scratch) / ("round_" + std::to_string(round))).string();
         const RoundTiming rt = time_round(unfused, t, params, scratch, o.threads, o.runs, input, reference);
         std::error_code ec;
         fs::remove_all(scratch, ec);
-        for (const SearchStage &st : stages) {
+        const std::vector<std::vector<double>> units_ms = unit_times(opt, stages, rt.stage_names, rt.stage_ms);
+        for (size_t u = 0; u < stages.size(); u++) {
+            const SearchStage &st = stages[u];
             Trial tr;
             tr.model_fingerprint = fingerprint, tr.target = t.name, tr.device = device.id(), tr.netc_version = NETC_VERSION;
-            tr.round = round, tr.stage = st.name, tr.signature = st.signature, tr.knobs = knobs_to_json(proposals.at(st.signature));
+            tr.round = round, tr.stage = st.name, tr.signature = st.signature, tr.knobs = setting_to_json(proposals.at(st.signature));
             tr.compile_seconds = rt.compile_seconds, tr.ok = rt.ok, tr.note = rt.note;
-            const auto at = std::find(rt.stage_names.begin(), rt.stage_names.end(), st.name);
-            if (rt.ok && at == rt.stage_names.end()) tr.ok = false, tr.note = "the build has no stage of this name";
+            if (rt.ok && units_ms[u].empty()) tr.ok = false, tr.note = "the build has no stage of this unit";
             if (tr.ok) {
-                const auto &runs = rt.stage_ms[size_t(at - rt.stage_names.begin())];
+                const std::vector<double> &runs = units_ms[u];
                 tr.runs = int(runs.size()), tr.median_ms = median_of(runs), tr.spread_ms = iqr_of(runs);
             }
             append_trial(o.log, tr, device);
@@ -112,13 +104,13 @@ SearchResult tune_search(const Graph &unfused, const TargetInfo &t, const Schedu
             o.progress(line);
         }
     }
-    // The best setting of each signature, then both schedules timed as wholes, here and now.
-    std::map<std::string, StageKnobs> chosen;
-    for (const auto &[sig, b] : best_settings(stages, result.trials)) chosen[sig] = b.knobs;
-    result.params = with_settings(base, stages, chosen);
+    // The best setting of each signature.
+    std::map<std::string, StageSetting> chosen;
+    for (const auto &[sig, b] : best_settings(stages, result.trials)) chosen[sig] = b.setting;
+    result.params = with_settings(opt, t, base, stages, chosen);
     for (const SearchStage &st : stages) {
         const auto it = chosen.find(st.signature);
-        result.changed += it != chosen.end() && knobs_to_json(it->second).dump() != knobs_to_json(st.space[0]).dump();
+        result.changed += it != chosen.end() && setting_to_json(it->second).dump() != setting_to_json(st.space[0]).dump();
     }
     return result;
 }
