@@ -61,6 +61,9 @@ public:
     bool has_attr(const std::string &name) const;
     const onnx::AttributeProto *attr(const std::string &name) const;
     int readers(const std::string &value_name) const;  // nodes and graph outputs reading it
+    // Values of the constants computed at import so far (fold_constants.cpp bounds the sum:
+    // a small file chaining many large constant ops would otherwise take seconds each).
+    int64_t computed_values = 0;
 
     // Appends a layer named after the node (+ suffix) with its params; returns its index.
     int add_layer(Layer l, std::map<std::string, Tensor> params = {}, const std::string &suffix = "");

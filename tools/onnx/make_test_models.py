@@ -54,14 +54,17 @@ save("float16_weights",
      [image("x", [1, 3, 8, 8])], [helper.make_tensor_value_info("y", TensorProto.FLOAT16, [1, 4, 6, 6])], [w16])
 # tf2onnx's shape of a network: an NHWC input transposed to NCHW, an explicit Pad before a
 # VALID stride-2 conv (TF's asymmetric "same"), Clip(0, 6) with attributes (opset 10), an NHWC
-# output; and a Shape → Gather → Unsqueeze → Concat → Reshape flatten before a MatMul + Add.
-w2 = numpy_helper.from_array(rng.standard_normal((6, 3, 3, 3)).astype(np.float32) * 0.3, "w2")
+# output; a Shape → Gather → Unsqueeze → Concat → Reshape flatten before a MatMul + Add; and
+# the conv's weights kept as TF has them (HWIO), transposed to OIHW by a node: folded at import.
+w2_oihw = rng.standard_normal((6, 3, 3, 3)).astype(np.float32) * 0.3
+w2 = numpy_helper.from_array(np.ascontiguousarray(w2_oihw.transpose(2, 3, 1, 0)), "w2_hwio")
 b2 = numpy_helper.from_array(rng.standard_normal(6).astype(np.float32) * 0.1, "b2")
 mw = numpy_helper.from_array(rng.standard_normal((6, 5)).astype(np.float32), "mw")
 mb = numpy_helper.from_array(rng.standard_normal(5).astype(np.float32), "mb")
 i64 = lambda name, v: numpy_helper.from_array(np.array(v, dtype=np.int64), name)
 save("tf_style",
      [helper.make_node("Transpose", ["x"], ["x_nchw"], name="to_nchw", perm=[0, 3, 1, 2]),
+      helper.make_node("Transpose", ["w2_hwio"], ["w2"], name="kernel_to_oihw", perm=[3, 2, 0, 1]),
       helper.make_node("Pad", ["x_nchw"], ["padded"], name="pad", pads=[0, 0, 0, 0, 0, 0, 1, 1], mode="constant"),
       helper.make_node("Conv", ["padded", "w2", "b2"], ["c"], name="conv", strides=[2, 2], auto_pad="VALID"),
       helper.make_node("Clip", ["c"], ["r"], name="relu6", min=0.0, max=6.0),
