@@ -156,6 +156,29 @@ TEST(StageSearch, FindsTheBestOfAKnownSurfaceInAFractionOfTheSpace) {
     EXPECT_GT(checked, 0u);
 }
 
+// Confirmation: the chosen settings and the base timed in turns; a signature whose units are
+// not 2% faster with its chosen setting goes back to the base setting.
+TEST(StageSearch, AChoiceNotConfirmedFasterGoesBackToTheBase) {
+    const Fixture &f = v2();
+    std::map<std::string, StageSetting> chosen;
+    for (const SearchStage &st : f.stages) chosen[st.signature] = st.space.back();
+    const std::string kept = f.stages[3].signature;
+    std::vector<std::vector<double>> with_chosen, with_base;
+    for (const SearchStage &st : f.stages) {
+        with_chosen.push_back({1.0, 1.0, 1.1});
+        with_base.push_back(st.signature == kept ? std::vector<double>{1.5, 1.4, 1.6} : std::vector<double>{1.01, 0.99, 1.0});
+    }
+    int reverted = 0;
+    const auto out = confirmed_choices(f.stages, chosen, with_chosen, with_base, 0.98, reverted);
+    std::set<std::string> changed;  // signatures whose chosen setting is not the base's, but the one kept
+    for (const SearchStage &st : f.stages) {
+        if (st.signature != kept && key(st.space.back()) != key(st.space[0])) changed.insert(st.signature);
+        EXPECT_EQ(key(out.at(st.signature)), key(st.signature == kept ? st.space.back() : st.space[0])) << st.name;
+    }
+    EXPECT_GT(changed.size(), 5u);
+    EXPECT_EQ(size_t(reverted), changed.size());
+}
+
 TEST(StageSearch, ASettingThatMiscomputedIsNeverProposedOrChosen) {
     const Fixture &f = v2();
     const SearchStage &st = f.stages[2];

@@ -151,7 +151,8 @@ int tune_by_search(const Args &a, const Graph &g, const TargetInfo &target, cons
     file["tuned"] = {{"device", device.cpu}, {"device_fingerprint", device.to_json()}, {"date", today()}, {"threads", threads},
                      {"runs", o.runs}, {"started_from", base.source}, {"seconds", int(seconds)},
                      {"search", {{"seed", o.seed}, {"rounds", r.rounds}, {"trials", r.trials.size()}, {"resumed_trials", r.resumed},
-                                 {"log", o.log}, {"stages_changed", r.changed}, {"search_seconds", int(search_seconds)}}},
+                                 {"log", o.log}, {"stages_changed", r.changed}, {"signatures_reverted", r.reverted},
+                                 {"search_seconds", int(search_seconds)}}},
                      {"baselines", table}};
     write_tuned_file(out, file);
     const double tuned_ms = rows[0].ms;

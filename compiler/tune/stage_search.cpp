@@ -423,4 +423,26 @@ std::map<std::string, BestSetting> best_settings(const std::vector<SearchStage> 
     return out;
 }
 
+std::map<std::string, StageSetting> confirmed_choices(const std::vector<SearchStage> &stages, const std::map<std::string, StageSetting> &chosen,
+                                                      const std::vector<std::vector<double>> &chosen_unit_ms,
+                                                      const std::vector<std::vector<double>> &base_unit_ms, double margin, int &reverted) {
+    std::map<std::string, double> with_chosen, with_base;  // by signature: its units' medians, summed
+    for (size_t u = 0; u < stages.size() && u < chosen_unit_ms.size() && u < base_unit_ms.size(); u++) {
+        with_chosen[stages[u].signature] += median_of(chosen_unit_ms[u]);
+        with_base[stages[u].signature] += median_of(base_unit_ms[u]);
+    }
+    std::map<std::string, StageSetting> out = chosen;
+    reverted = 0;
+    for (const SearchStage &st : stages) {
+        auto it = out.find(st.signature);
+        if (it == out.end() || setting_to_json(it->second).dump() == setting_to_json(st.space[0]).dump()) continue;
+        const double c = with_chosen[st.signature], b = with_base[st.signature];
+        if (!(c > 0 && b > 0 && c < b * margin)) {
+            it->second = st.space[0];
+            reverted++;
+        }
+    }
+    return out;
+}
+
 }  // namespace netc

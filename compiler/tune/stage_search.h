@@ -101,4 +101,12 @@ struct BestSetting {
 };
 std::map<std::string, BestSetting> best_settings(const std::vector<SearchStage> &stages, const std::vector<Trial> &trials);
 
+// The choices to keep once confirmed: each signature's `chosen` setting, unless its units,
+// timed in a build of the chosen settings and one of the base in turns ([unit][run] each,
+// as unit_times gives), were not faster by the factor `margin` (0.98: 2% faster) than with the
+// base setting: then the base setting. `reverted` counts those.
+std::map<std::string, StageSetting> confirmed_choices(const std::vector<SearchStage> &stages, const std::map<std::string, StageSetting> &chosen,
+                                                      const std::vector<std::vector<double>> &chosen_unit_ms,
+                                                      const std::vector<std::vector<double>> &base_unit_ms, double margin, int &reverted);
+
 }  // namespace netc

@@ -54,7 +54,8 @@ std::unique_ptr<CompiledModel> build(const Graph &unfused, const TargetInfo &t, 
 
 std::vector<ScheduleTiming> compare_schedules(const Graph &unfused, const TargetInfo &t, const std::vector<ScheduleParams> &schedules,
                                               const std::string &scratch, int threads, int runs_per_block, int blocks,
-                                              const std::vector<float> &input, const std::vector<std::vector<float>> &reference) {
+                                              const std::vector<float> &input, const std::vector<std::vector<float>> &reference,
+                                              bool per_stage) {
     std::vector<ScheduleTiming> out(schedules.size());
     std::vector<std::unique_ptr<CompiledModel>> models(schedules.size());
     for (size_t i = 0; i < schedules.size(); i++) {
@@ -70,13 +71,26 @@ std::vector<ScheduleTiming> compare_schedules(const Graph &unfused, const Target
         models[i]->set_threads(threads);
         out[i].note = mismatch(models[i]->run(input), reference);
         if (!out[i].note.empty()) models[i].reset();
+        else if (per_stage) out[i].stage_names = models[i]->stage_names();
     }
     std::vector<std::vector<double>> ms(models.size());
     for (int b = 0; b < blocks; b++)
         for (size_t i = 0; i < models.size(); i++) {
             if (!models[i]) continue;
-            const std::vector<double> runs = models[i]->time_runs(input, b == 0 ? 3 : 1, runs_per_block);
-            ms[i].insert(ms[i].end(), runs.begin(), runs.end());
+            const int warmup = b == 0 ? 3 : 1;
+            if (!per_stage) {
+                const std::vector<double> runs = models[i]->time_runs(input, warmup, runs_per_block);
+                ms[i].insert(ms[i].end(), runs.begin(), runs.end());
+                continue;
+            }
+            const std::vector<std::vector<double>> stages = models[i]->stage_time_runs(input, warmup, runs_per_block);
+            out[i].stage_ms.resize(stages.size());
+            for (size_t s = 0; s < stages.size(); s++) out[i].stage_ms[s].insert(out[i].stage_ms[s].end(), stages[s].begin(), stages[s].end());
+            for (int r = 0; r < runs_per_block; r++) {
+                double sum = 0;
+                for (const auto &stage : stages) sum += size_t(r) < stage.size() ? stage[size_t(r)] : 0.0;
+                ms[i].push_back(sum);
+            }
         }
     for (size_t i = 0; i < models.size(); i++)
         if (models[i]) out[i].ms = median_of(ms[i]);

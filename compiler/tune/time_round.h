@@ -31,13 +31,18 @@ RoundTiming time_round(const Graph &unfused, const TargetInfo &t, const Schedule
 // Whole-model medians of several schedules, each built and checked as a round is, then timed
 // in turns (a block of runs of each, `blocks` times over), so that the machine's changing load
 // falls on all of them alike: what the tuner's closing table reports. A schedule whose build
-// fails or miscomputes is not timed: its `note` says why (ms 0).
+// fails or miscomputes is not timed: its `note` says why (ms 0). With `per_stage`, every stage
+// is timed in every run too (the runtime's per-stage clock; `ms` is then the median of the
+// runs' stage sums).
 struct ScheduleTiming {
     double ms = 0;
     std::string note;
+    std::vector<std::string> stage_names;       // per_stage only
+    std::vector<std::vector<double>> stage_ms;  // [stage][run], per_stage only
 };
 std::vector<ScheduleTiming> compare_schedules(const Graph &unfused, const TargetInfo &t, const std::vector<ScheduleParams> &schedules,
                                               const std::string &scratch, int threads, int runs_per_block, int blocks,
-                                              const std::vector<float> &input, const std::vector<std::vector<float>> &reference);
+                                              const std::vector<float> &input, const std::vector<std::vector<float>> &reference,
+                                              bool per_stage = false);
 
 }  // namespace netc

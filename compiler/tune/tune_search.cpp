@@ -16,6 +16,9 @@ namespace netc {
 
 namespace {
 
+constexpr int kConfirmBlocks = 4;       // blocks of runs, in turns, when confirming the choices
+constexpr double kConfirmMargin = 0.98;  // a chosen setting stays if its units are 2% faster than the base's
+
 std::string seconds_text(double s) {
     char buf[32];
     if (s >= 90) std::snprintf(buf, sizeof buf, "%.0fm%02.0fs", std::floor(s / 60), std::fmod(s, 60));
@@ -107,6 +110,25 @@ SearchResult tune_search(const Graph &unfused, const TargetInfo &t, const Schedu
     // The best setting of each signature.
     std::map<std::string, StageSetting> chosen;
     for (const auto &[sig, b] : best_settings(stages, result.trials)) chosen[sig] = b.setting;
+    // Confirmed before kept: the chosen settings built together and the base, each stage timed
+    // in turns; a signature whose units are not 2% faster so keeps the base setting. (The best
+    // of many noisy single measurements is optimistic, and a unit's time can depend on its
+    // neighbours' settings, which no round had all at once.)
+    if (o.progress) o.progress("confirming the chosen settings against the base schedule, built together and timed in turns...");
+    const std::vector<ScheduleTiming> confirm =
+        compare_schedules(unfused, t, {with_settings(opt, t, base, stages, chosen), base}, (fs::path(o.scratch) / "confirm").string(), o.threads,
+                          o.runs, kConfirmBlocks, input, reference, true);
+    if (!confirm[0].note.empty() || !confirm[1].note.empty()) {
+        if (o.progress) o.progress("the chosen settings together: " + confirm[0].note + confirm[1].note + "; keeping the base schedule");
+        chosen.clear();
+    } else {
+        chosen = confirmed_choices(stages, chosen, unit_times(opt, stages, confirm[0].stage_names, confirm[0].stage_ms),
+                                   unit_times(opt, stages, confirm[1].stage_names, confirm[1].stage_ms), kConfirmMargin, result.reverted);
+        if (o.progress)
+            o.progress("confirmed: " + std::to_string(result.reverted) + " stage signatures back to the base setting (not 2% faster in the same run)");
+    }
+    std::error_code gone;
+    fs::remove_all(fs::path(o.scratch) / "confirm", gone);
     result.params = with_settings(opt, t, base, stages, chosen);
     for (const SearchStage &st : stages) {
         const auto it = chosen.find(st.signature);

@@ -35,6 +35,7 @@ struct SearchResult {
     int rounds = 0;          // rounds measured in this run
     int resumed = 0;         // trials taken from the log
     int changed = 0;         // stages whose setting is not the base's
+    int reverted = 0;        // signatures whose best setting was not confirmed (timed again against the base)
 };
 
 SearchResult tune_search(const Graph &unfused, const TargetInfo &t, const ScheduleParams &base, const SearchOptions &o);
