@@ -73,8 +73,9 @@ fork=()
 [ "$jobs" -gt 1 ] && fork=(-fork="$jobs" -ignore_crashes=1)
 [ -n "$seed" ] && fork+=(-seed="$seed")
 [ -n "$runs" ] && fork+=(-runs="$runs")
-# The loaders take well under a second on any input; 30 s (wall) is a hang even on a loaded
-# machine (10 s gave a false timeout once, the fuzzer starved at nice 19 beside a test run).
+# The loaders take well under a second on any input; 120 s (wall) is a hang even on a loaded
+# machine. (10 s, then 30 s, gave false timeouts: a fuzzer at nice 19 beside a build or a test
+# run gets a few per cent of a core, and an input of 6 CPU s under ASan took 38 s of wall time.)
 # CPU time of the fuzzer processes (the children's user + system time, from `times`): on a
 # shared machine wall time says little about how much fuzzing was done.
 children_cpu() {
@@ -88,7 +89,7 @@ while :; do
   # a second of CPU a second), resuming from the corpus the previous rounds grew.
   round=$seconds
   if [ "$cpu_budget" = 1 ]; then round=$((seconds - cpu)); [ "$round" -lt 10 ] && round=10; fi
-  "$binary" -max_total_time="$round" -timeout=30 -report_slow_units=30 -rss_limit_mb=4096 -max_len=65536 -print_final_stats=1 \
+  "$binary" -max_total_time="$round" -timeout=120 -report_slow_units=120 -rss_limit_mb=4096 -max_len=65536 -print_final_stats=1 \
     "${fork[@]}" -artifact_prefix="$work/crashes/" "$work/corpus" "$work/seeds" >> "$log" 2>&1 || true
   children_cpu > "$work/cpu.txt"; cpu=$(cat "$work/cpu.txt")
   [ "$cpu_budget" = 1 ] || break

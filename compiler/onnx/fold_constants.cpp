@@ -36,12 +36,13 @@ std::vector<int64_t> strides_of(const std::vector<int64_t> &dims) {
 // What import computes is shape arithmetic and the odd weight reshape: far below an
 // initializer's bound (kMaxConstantElements, data a file holds). A constant computed past this
 // (a 15 KB file's ConstantOfShape of 2^27 zeros, transposed: 3 GB and 14 s, found by fuzzing)
-// is refused before its values are allocated.
-constexpr int64_t kMaxComputedElements = int64_t(1) << 24;
-// And all of them together: a 15 KB file chaining ConstantOfShape, Concat, Reshape, Slice,
-// Transpose and Cast over 5 M values, three times, took 0.8 s here and timed out the fuzzer
-// under ASan. Twice a MobileNetV2's weights, or an Xception's, still fit.
-constexpr int64_t kMaxComputedTotal = int64_t(1) << 25;
+// is refused before its values are allocated. 2^22 still holds the largest weight of the
+// bundled networks (Xception's 2048 x 2048 pointwise conv) should an exporter reshape one.
+constexpr int64_t kMaxComputedElements = int64_t(1) << 22;
+// And all of them together: 15 KB files whose ConstantOfShape made 5 M values that six more
+// ops then copied took 6 s of CPU each under ASan (0.8 s in the release build, most of it
+// page faults), found by fuzzing twice. Four times a MobileNetV2's weights still fit.
+constexpr int64_t kMaxComputedTotal = int64_t(1) << 24;
 
 // Refuses a computed constant past what netc computes at import, before it is allocated.
 void check_dims(Importer &im, const std::vector<int64_t> &dims) {
