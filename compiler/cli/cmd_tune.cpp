@@ -95,7 +95,11 @@ std::vector<std::string> parse_baselines(const std::string &text) {
         const std::string name = text.substr(at, comma - at);
         const auto &known = baseline_names();
         const auto it = std::find_if(known.begin(), known.end(), [&](const std::string &k) { return strcasecmp(k.c_str(), name.c_str()) == 0; });
-        if (it == known.end()) throw UsageError("--baselines: unknown baseline '" + name + "' (all, none, or from: default, greedy, Adams2019, Li2018, Mullapudi2016, onnxruntime)");
+        if (it == known.end()) {
+            std::string listed;
+            for (const std::string &k : known) listed += (listed.empty() ? "" : ", ") + k;
+            throw UsageError("--baselines: unknown baseline '" + name + "' (all, none, or from: " + listed + ")");
+        }
         out.push_back(*it);
         at = comma + 1;
     }

@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <fstream>
 #include <mutex>
@@ -38,23 +39,22 @@ std::string autoscheduler_problem(const std::string &name) {
     return "";
 }
 
-AutoschedulerMachine autoscheduler_machine(const TargetInfo &t, int parallelism) {
-    return AutoschedulerMachine{std::max(parallelism, 1), int64_t(t.l2_bytes)};
-}
-
 std::string apply_autoscheduler(Halide::Pipeline &pipeline, const std::string &name, const TargetInfo &t, int parallelism,
                                 const std::string &file, const std::string &stage) {
-    const std::string problem = autoscheduler_problem(name);
-    if (!problem.empty()) fail(file, stage, "autoscheduler.name", problem);
-    // A plugin registers its autoscheduler when loaded, and a second registration is an error.
+    // A plugin registers its autoscheduler when loaded, and a second registration is an error:
+    // checked and loaded once per process, not per stage.
     static std::mutex lock;
     static std::set<std::string> loaded;
     {
         std::lock_guard<std::mutex> guard(lock);
-        if (loaded.insert(name).second) Halide::load_plugin(plugin_path(name));
+        if (!loaded.count(name)) {
+            const std::string problem = autoscheduler_problem(name);
+            if (!problem.empty()) fail(file, stage, "autoscheduler.name", problem);
+            Halide::load_plugin(plugin_path(name));
+            loaded.insert(name);
+        }
     }
-    const AutoschedulerMachine m = autoscheduler_machine(t, parallelism);
-    const Halide::MachineParams params(m.parallelism, uint64_t(m.cache_bytes), 40.0f);
+    const Halide::MachineParams params(std::max(parallelism, 1), uint64_t(t.l2_bytes), 40.0f);
     // Adams2019 narrates its beam search on stderr, a dozen lines a stage: kept from the
     // user's terminal. Its errors come back as exceptions, not as that text.
     std::fflush(stderr);

@@ -20,16 +20,10 @@ const std::vector<std::string> &autoscheduler_names();
 // Why `name` cannot be used here ("" if it can): not one of the three, or its plugin missing.
 std::string autoscheduler_problem(const std::string &name);
 
-// Machine facts the autoschedulers weigh: the cores the stages run on, the cache a working set
-// should fit (the target's L2, as netc's templates use), and Halide's default balance (40).
-struct AutoschedulerMachine {
-    int parallelism = 1;
-    int64_t cache_bytes = 0;
-};
-AutoschedulerMachine autoscheduler_machine(const TargetInfo &t, int parallelism);
-
 // Schedules `pipeline` (whose output and ImageParams must have their estimates set) with the
-// named autoscheduler; the plugin is loaded on first use. Returns the schedule as Halide's
+// named autoscheduler for `parallelism` cores, the target's L2 as the cache a working set should
+// fit (as netc's templates use it) and Halide's default balance (40); the plugin is loaded on
+// first use. Returns the schedule as Halide's
 // C++ source, for the curious (compile --emit-stmt keeps it beside the .stmt). Errors name
 // the schedule file and the stage.
 std::string apply_autoscheduler(Halide::Pipeline &pipeline, const std::string &name, const TargetInfo &t, int parallelism,

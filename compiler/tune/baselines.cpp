@@ -6,6 +6,7 @@
 
 #include "exec/onnxruntime_baseline.h"
 #include "reference/reference.h"
+#include "schedule/autoschedule.h"
 #include "spec/diagnostic.h"
 #include "spec/load_model.h"
 #include "tune/time_round.h"
@@ -18,7 +19,10 @@ namespace {
 
 constexpr int kBlocks = 6;
 
-bool is_autoscheduler(const std::string &name) { return name == "Adams2019" || name == "Li2018" || name == "Mullapudi2016"; }
+bool is_autoscheduler(const std::string &name) {
+    const auto &names = autoscheduler_names();
+    return std::find(names.begin(), names.end(), name) != names.end();
+}
 
 // The greedy tuner's schedule, found now (it times with the JIT on Halide's pool, as it always has).
 ScheduleParams greedy_schedule(const Graph &unfused, const TargetInfo &t, const ScheduleParams &base, int runs, std::string &note) {

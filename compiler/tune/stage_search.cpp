@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <optional>
 #include <set>
 
 #include "analysis/sample_stats.h"
@@ -209,17 +210,26 @@ std::vector<SearchStage> search_stages(const Graph &opt, const TargetInfo &t, co
         std::set<std::string> seen;
         // A setting the templates accept: its fusion can be planned, and every stage it splits
         // the unit into can be scheduled with its knobs (a fused layer's buffer still fits).
-        auto add = [&](const StageSetting &s) {
-            if (seen.count(key_of(s))) return;
-            seen.insert(key_of(s));
-            ScheduleParams p = with_fusion(opt, base, st, s.fuse);
-            StagePlan plan;
-            try {
-                plan = plan_stages(opt, t, p);
-            } catch (const CompileError &) {
-                return;
+        // The unit's stages under each fusion it is tried with: planned once per fusion, not
+        // per setting (a fusion the planner refuses has none: its settings are left out).
+        std::map<std::vector<bool>, std::optional<std::vector<StageGroup>>> split_by_fusion;
+        auto split = [&](const std::vector<bool> &fuse) -> const std::optional<std::vector<StageGroup>> & {
+            auto [it, fresh] = split_by_fusion.try_emplace(fuse);
+            if (fresh) {
+                try {
+                    it->second = stages_within(plan_stages(opt, t, with_fusion(opt, base, st, fuse)), st);
+                } catch (const CompileError &) {
+                    // the planner refuses this fusion: it stays empty
+                }
             }
-            for (const StageGroup &g : stages_within(plan, st)) {
+            return it->second;
+        };
+        auto add = [&](const StageSetting &s) {
+            if (!seen.insert(key_of(s)).second) return;
+            const auto &groups = split(s.fuse);
+            if (!groups) return;
+            ScheduleParams p = with_fusion(opt, base, st, s.fuse);
+            for (const StageGroup &g : *groups) {
                 p.stages[stage_name(opt, g)] = s.knobs;
                 if (!stage_schedule_problem(opt, g, t, p.for_stage(stage_name(opt, g))).empty()) return;
             }
